@@ -1,0 +1,43 @@
+/** `flowsmith validate <flow | file.json | file.yaml>… [--schema F] [--input F] [--json]` */
+import type { Command } from "commander";
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+import { checkDefinitionFile, checkFlowFile, type FileResult } from "../../project/check.js";
+import { isFlowFile, listFlowFiles, resolveFlowArg } from "../../project/load-flow.js";
+import { CliError, EXIT } from "../../errors.js";
+import { formatDiagnostic, resultsJson, summarise } from "../output.js";
+import type { CliContext } from "../context.js";
+
+export async function checkTargets(ctx: CliContext, targets: string[], opts: { schema?: string; input?: string }): Promise<FileResult[]> {
+  const list = targets.length ? targets : listFlowFiles(ctx.root);
+  if (list.length === 0) throw new CliError("nothing to validate: no flows/*.flow.ts here and no files given", EXIT.INVALID, "pass a flow name or a definition file");
+  const results: FileResult[] = [];
+  const checkOpts = { ...(opts.schema ? { schemaFile: resolve(opts.schema) } : {}), ...(opts.input ? { inputFile: resolve(opts.input) } : {}) };
+  for (const t of list) {
+    const flowFile = isFlowFile(t) ? (existsSync(t) ? resolve(t) : undefined) : /\.(json|ya?ml)$/i.test(t) ? undefined : resolveFlowArg(ctx.root, t);
+    if (flowFile) results.push(...(await checkFlowFile(flowFile, checkOpts)).results);
+    else if (/\.(json|ya?ml)$/i.test(t) || existsSync(t)) results.push(...checkDefinitionFile(resolve(t), checkOpts));
+    else throw new CliError(`no flow named "${t}" (looked for flows/${t}.flow.ts) and no such file`, EXIT.INVALID, "run `flowsmith build` to list the flows of this project");
+  }
+  return results;
+}
+
+export function registerValidate(program: Command, ctx: CliContext): void {
+  program
+    .command("validate")
+    .description("check flows or definition files offline; with --input, dry-run an input against the schema")
+    .argument("[targets...]", "flow names, flow files, or definition .json/.yaml files (default: every flow)")
+    .option("--schema <file>", "input schema to check reads and the input against")
+    .option("--input <file>", "run input (JSON/YAML) to validate against the schema")
+    .option("--json", "print machine-readable results")
+    .action(async (targets: string[], opts: { schema?: string; input?: string; json?: boolean }) => {
+      const results = await checkTargets(ctx, targets, opts);
+      const o = ctx.output;
+      if (opts.json) o.out(resultsJson(results));
+      else {
+        for (const r of results) for (const d of r.diagnostics) o.out(formatDiagnostic(d, r.file, o));
+        o.out(summarise(results, o));
+      }
+      if (results.some((r) => r.diagnostics.some((d) => d.severity === "error"))) process.exitCode = EXIT.INVALID;
+    });
+}

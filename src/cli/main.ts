@@ -1,0 +1,73 @@
+/**
+ * The flowsmith command line: a thin layer over the library. This file owns argument
+ * parsing errors, the mapping of failures to exit codes, and is the only place that
+ * prints an error before exiting.
+ */
+import { Command, CommanderError } from "commander";
+import { CliError, EXIT } from "../errors.js";
+import { findProjectRoot } from "../project/root.js";
+import { palette, terminalOutput, type Output } from "./output.js";
+import type { CliContext } from "./context.js";
+import { registerBuild } from "./commands/build.js";
+import { registerValidate } from "./commands/validate.js";
+import { registerGraph } from "./commands/graph.js";
+import { registerImport } from "./commands/import.js";
+import { registerTypes } from "./commands/types.js";
+import { registerDemo } from "./commands/demo.js";
+
+const EXIT_HELP = `
+Exit codes:
+  0  success
+  1  invalid input: a bad flag, file, definition, schema or run input
+  2  a run ended in a status other than SUCCEEDED
+  3  authentication or authorization failed
+  4  a service or the network failed
+
+Environment:
+  NO_COLOR           disable colour
+  FLOWSMITH_DEBUG=1  print stack traces of unexpected errors`;
+
+export function buildProgram(ctx: CliContext): Command {
+  const program = new Command("flowsmith")
+    .description("Compile, check, deploy and run Globus Flows from typed TypeScript")
+    .version("0.1.0")
+    .showSuggestionAfterError(true)
+    .addHelpText("after", EXIT_HELP)
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => ctx.output.out(s.replace(/\n$/, "")), writeErr: (s) => ctx.output.err(s.replace(/\n$/, "")) });
+  registerBuild(program, ctx);
+  registerValidate(program, ctx);
+  registerGraph(program, ctx);
+  registerImport(program, ctx);
+  registerTypes(program, ctx);
+  registerDemo(program, ctx);
+  for (const cmd of program.commands) cmd.exitOverride().showSuggestionAfterError(true);
+  return program;
+}
+
+/** Run the CLI; resolves to the exit code. */
+export async function run(argv: string[], output: Output = terminalOutput()): Promise<number> {
+  const ctx: CliContext = { root: findProjectRoot(), output };
+  const c = palette(output);
+  process.exitCode = 0;
+  try {
+    await buildProgram(ctx).parseAsync(argv);
+    return Number(process.exitCode ?? 0);
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // Help and --version exit through here with code 0.
+      if (e.exitCode === 0 || e.code === "commander.helpDisplayed" || e.code === "commander.version") return EXIT.OK;
+      return EXIT.INVALID; // commander already printed the message
+    }
+    if (e instanceof CliError) {
+      output.err(`${c.red("error")}: ${e.message}`);
+      if (e.hint) output.err(`${c.dim("hint:")} ${e.hint}`);
+      return e.exitCode;
+    }
+    const err = e instanceof Error ? e : new Error(String(e));
+    output.err(`${c.red("error")}: unexpected failure: ${err.message}`);
+    if (process.env.FLOWSMITH_DEBUG) output.err(err.stack ?? "");
+    else output.err(`${c.dim("hint:")} set FLOWSMITH_DEBUG=1 for details, and please report it`);
+    return EXIT.INVALID;
+  }
+}

@@ -1,0 +1,120 @@
+/**
+ * JSON Schemas for the shape of each state type (globus-flows.md §1.6; field lists agree
+ * with the Flows OpenAPI and the flows-ide schema). Only shapes live here: the rules
+ * that need the whole definition (targets, exactly-one-of, operators) are checks in
+ * src/validate. Kept permissive where real definitions in the wild differ from the docs
+ * (Pass.Result of any JSON type; ExpressionEval with End).
+ */
+type Schema = Record<string, unknown>;
+
+const str: Schema = { type: "string" };
+const path: Schema = { type: "string" };
+const common = { Type: str, Comment: str };
+const transition = { Next: str, End: { type: "boolean" } };
+const parameters: Schema = { type: "object" };
+const catcher: Schema = {
+  type: "object",
+  required: ["ErrorEquals", "Next"],
+  additionalProperties: false,
+  properties: { ErrorEquals: { type: "array", items: str, minItems: 1 }, Next: str, ResultPath: path },
+};
+const catchList: Schema = { type: "array", items: catcher, minItems: 1 };
+
+const handler: Schema = {
+  anyOf: [
+    { type: "string" },
+    {
+      type: "object",
+      required: ["Type", "Url"],
+      additionalProperties: false,
+      properties: { Type: { const: "ActionProvider" }, Url: str, Scope: str },
+    },
+    {
+      type: "object",
+      required: ["Type", "Id"],
+      additionalProperties: false,
+      properties: { Type: { const: "RegisteredAPI" }, Id: str },
+    },
+  ],
+};
+
+export const STATE_SCHEMAS: Record<string, Schema> = {
+  Action: {
+    type: "object",
+    additionalProperties: false,
+    properties: {
+      ...common,
+      ...transition,
+      ActionUrl: str,
+      Handler: handler,
+      ActionScope: str,
+      Parameters: parameters,
+      InputPath: path,
+      ResultPath: path,
+      WaitTime: { type: "integer", minimum: 1 },
+      ExceptionOnActionFailure: { type: "boolean" },
+      RunAs: str,
+      Catch: catchList,
+      Resource: str,
+    },
+  },
+  Pass: {
+    type: "object",
+    additionalProperties: false,
+    properties: { ...common, ...transition, InputPath: path, Parameters: parameters, Result: {}, ResultPath: path },
+  },
+  ExpressionEval: {
+    type: "object",
+    required: ["Parameters", "ResultPath"],
+    additionalProperties: false,
+    properties: { ...common, ...transition, Parameters: parameters, ResultPath: path },
+  },
+  Wait: {
+    type: "object",
+    additionalProperties: false,
+    properties: {
+      ...common,
+      ...transition,
+      Seconds: { type: "number", minimum: 0, maximum: 31536000 },
+      SecondsPath: path,
+      Timestamp: str,
+      TimestampPath: path,
+    },
+  },
+  Fail: {
+    type: "object",
+    additionalProperties: false,
+    properties: { ...common, Error: str, ErrorPath: path, Cause: str, CausePath: path },
+  },
+  Choice: {
+    type: "object",
+    required: ["Choices"],
+    additionalProperties: false,
+    properties: { ...common, Choices: { type: "array", items: { type: "object" }, minItems: 1 }, Default: str },
+  },
+  CreateWebInput: {
+    type: "object",
+    additionalProperties: false,
+    properties: { ...common, ...transition, Parameters: parameters, InputPath: path, ResultPath: path, Catch: catchList },
+  },
+  AwaitWebInput: {
+    type: "object",
+    additionalProperties: false,
+    properties: { ...common, ...transition, Parameters: parameters, InputPath: path, ResultPath: path, Catch: catchList },
+  },
+  ActionWait: {
+    type: "object",
+    additionalProperties: false,
+    properties: { ...common, ...transition, ResultPath: path, WaitTime: { type: "integer", minimum: 1 }, Catch: catchList },
+  },
+};
+
+export const MODERN_STATE_TYPES = ["Action", "Pass", "Choice", "Wait", "Fail", "ExpressionEval", "CreateWebInput", "AwaitWebInput"];
+export const LEGACY_STATE_TYPES = ["ActionWait"];
+/** ASL types that Globus rejects, with what to use instead. */
+export const ASL_ONLY_TYPES: Record<string, string> = {
+  Task: "use an Action state with an ActionUrl",
+  Succeed: 'use a Pass state with "End": true',
+  Parallel: "run the branches one after another, or start several runs",
+  Map: "loop with ExpressionEval + Choice over a list index",
+};

@@ -1,0 +1,56 @@
+/**
+ * Public API of the expression module: the JSONPath subset and the Globus `.=` expression
+ * language (parse, analyse, evaluate).
+ */
+import type { Expr } from "./ast.js";
+import { ExpressionError } from "./errors.js";
+import { evaluateExpression, type EvaluateOptions } from "./evaluate.js";
+import { BoundedCache, type ParseResult } from "./parse-result.js";
+import { parseExpression } from "./parser.js";
+
+export type { ParseResult, SyntaxProblem } from "./parse-result.js";
+export type * from "./ast.js";
+export {
+  compileJsonPath,
+  deletePath,
+  formatJsonPath,
+  isDefinitePath,
+  parseJsonPath,
+  PathError,
+  readPath,
+  writePath,
+  type JsonPath,
+  type PathErrorCode,
+  type ReadResult,
+  type Segment,
+} from "./jsonpath.js";
+export { ExpressionError, type ExpressionErrorKind } from "./errors.js";
+export { parseExpression } from "./parser.js";
+export { evaluateExpression, DEFAULT_MAX_STEPS, type EvaluateOptions } from "./evaluate.js";
+export { freeNames, readAccesses, readPaths, type ReadAccess } from "./analyze.js";
+export { BUILTIN_NAMES, MAX_RANGE, pathsplit } from "./functions.js";
+export { pyRepr, pyStr } from "./values.js";
+
+const exprCache = new BoundedCache<ParseResult<Expr>>(2048);
+
+/** parseExpression with a bounded cache (the same `.=` strings are evaluated on every visit). */
+export function compileExpression(src: string): ParseResult<Expr> {
+  let r = exprCache.get(src);
+  if (r === undefined) {
+    r = parseExpression(src);
+    exprCache.set(src, r);
+  }
+  return r;
+}
+
+/**
+ * Compile (cached) and evaluate in one step; a syntax error is thrown as an
+ * ExpressionError of kind SyntaxError so that callers handle a single error type.
+ */
+export function evaluateSource(src: string, scope: Record<string, unknown>, ctx?: EvaluateOptions): unknown {
+  const parsed = compileExpression(src);
+  if (!parsed.ok) {
+    throw new ExpressionError("SyntaxError", parsed.error.message, src, { start: parsed.error.offset, end: parsed.error.offset });
+  }
+  return evaluateExpression(parsed.value, scope, ctx);
+}

@@ -1,0 +1,54 @@
+/**
+ * Parsers in this directory report failure as data rather than throwing: the validator
+ * turns a failed parse into a diagnostic and keeps going, and the caches store failures
+ * as well as successes.
+ */
+
+export interface SyntaxProblem {
+  message: string;
+  /** 0-based offset into the parsed text where the problem was detected. */
+  offset: number;
+}
+
+export type ParseResult<T> = { ok: true; value: T } | { ok: false; error: SyntaxProblem };
+
+export function parseOk<T>(value: T): ParseResult<T> {
+  return { ok: true, value };
+}
+
+export function parseFail<T>(message: string, offset: number): ParseResult<T> {
+  return { ok: false, error: { message, offset } };
+}
+
+/**
+ * A small LRU used for the parse caches: definitions repeat the same few paths and
+ * expressions on every state visit, but a long-lived runtime must not grow without bound.
+ */
+export class BoundedCache<V> {
+  private readonly map = new Map<string, V>();
+
+  constructor(private readonly limit: number) {}
+
+  get(key: string): V | undefined {
+    const value = this.map.get(key);
+    if (value !== undefined) {
+      // Re-inserting moves the key to the young end of the Map's insertion order.
+      this.map.delete(key);
+      this.map.set(key, value);
+    }
+    return value;
+  }
+
+  set(key: string, value: V): void {
+    this.map.delete(key);
+    this.map.set(key, value);
+    if (this.map.size > this.limit) {
+      const oldest = this.map.keys().next();
+      if (!oldest.done) this.map.delete(oldest.value);
+    }
+  }
+
+  get size(): number {
+    return this.map.size;
+  }
+}

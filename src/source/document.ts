@@ -1,0 +1,78 @@
+/**
+ * Reading definition, schema and input documents from disk with their source
+ * positions, turning syntax problems into diagnostics instead of exceptions.
+ */
+import { readFileSync } from "node:fs";
+import { diag, parsePointer, type Diagnostic, type SourceLocation } from "../definition/diagnostics.js";
+import { JsonSyntaxError, parseLocatedJson, type LocatedDocument } from "./located-json.js";
+import { parseLocatedYaml } from "./located-yaml.js";
+
+export interface SourceDocument {
+  file: string;
+  value: unknown;
+  /** Where a pointer is in the file; falls back to the nearest located ancestor. */
+  locate(pointer: string): SourceLocation | undefined;
+  /** Syntax errors and duplicate keys found while reading. */
+  diagnostics: Diagnostic[];
+  ok: boolean;
+}
+
+export function isYamlFile(file: string): boolean {
+  return /\.ya?ml$/i.test(file);
+}
+
+export function parseDocumentText(text: string, file: string): SourceDocument {
+  let located: LocatedDocument;
+  try {
+    located = isYamlFile(file) ? parseLocatedYaml(text) : parseLocatedJson(text);
+  } catch (e) {
+    const pos = e instanceof JsonSyntaxError ? e.position : { line: 1, column: 1 };
+    const message = e instanceof Error ? e.message : String(e);
+    return {
+      file,
+      value: undefined,
+      locate: () => ({ file, ...pos }),
+      diagnostics: [
+        diag("PARSE_ERROR", "", `${file}: ${message}`, {
+          source: { file, ...pos },
+          hint: isYamlFile(file) ? "fix the YAML syntax at that position" : "fix the JSON syntax at that position (JSON allows no comments or trailing commas)",
+        }),
+      ],
+      ok: false,
+    };
+  }
+  const locate = (pointer: string): SourceLocation | undefined => {
+    const segs = parsePointer(pointer);
+    for (let n = segs.length; n >= 0; n--) {
+      const p = segs.slice(0, n).map((s) => "/" + s.replace(/~/g, "~0").replace(/\//g, "~1")).join("");
+      const pos = located.positions.get(p);
+      if (pos) return { file, ...pos };
+    }
+    return undefined;
+  };
+  const diagnostics = located.duplicateKeys.map((d) =>
+    diag("DUPLICATE_JSON_KEY", d.pointer, `key "${parsePointer(d.pointer).pop()}" appears more than once in the same object`, {
+      source: { file, ...d.position },
+      hint: "remove or rename one of the two keys",
+    }),
+  );
+  return { file, value: located.value, locate, diagnostics, ok: true };
+}
+
+export function readDocumentFile(file: string): SourceDocument {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : (e as Error).message;
+    return {
+      file,
+      value: undefined,
+      locate: () => undefined,
+      diagnostics: [diag("PARSE_ERROR", "", `${file}: cannot read (${why})`, { hint: "check the path" })],
+      ok: false,
+    };
+  }
+  return parseDocumentText(text, file);
+}

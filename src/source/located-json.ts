@@ -1,0 +1,167 @@
+/**
+ * A JSON parser that remembers where every value starts, so diagnostics about a
+ * definition file can name the line of a JSON pointer, and that reports duplicate
+ * keys (JSON.parse silently keeps the last one).
+ */
+import { pointerOf } from "../definition/diagnostics.js";
+
+export interface Position {
+  line: number;
+  column: number;
+}
+
+export interface LocatedDocument {
+  value: unknown;
+  /** Pointer -> position of the value (for object members, of the key). */
+  positions: Map<string, Position>;
+  duplicateKeys: { pointer: string; position: Position }[];
+}
+
+export class JsonSyntaxError extends Error {
+  constructor(
+    message: string,
+    readonly position: Position,
+  ) {
+    super(`${message} at line ${position.line}, column ${position.column}`);
+  }
+}
+
+export function parseLocatedJson(text: string): LocatedDocument {
+  let i = 0;
+  let line = 1;
+  let lineStart = 0;
+  const positions = new Map<string, Position>();
+  const duplicateKeys: { pointer: string; position: Position }[] = [];
+  const pos = (): Position => ({ line, column: i - lineStart + 1 });
+  const fail = (msg: string): never => {
+    throw new JsonSyntaxError(msg, pos());
+  };
+
+  const ws = () => {
+    for (;;) {
+      const c = text.charCodeAt(i);
+      if (c === 10) {
+        i++;
+        line++;
+        lineStart = i;
+      } else if (c === 32 || c === 9 || c === 13) i++;
+      else break;
+    }
+  };
+
+  const str = (): string => {
+    const start = ++i;
+    let out = "";
+    let chunk = start;
+    for (;;) {
+      if (i >= text.length) fail("unterminated string");
+      const c = text.charCodeAt(i);
+      if (c === 34) {
+        out += text.slice(chunk, i);
+        i++;
+        return out;
+      }
+      if (c === 10) fail("unterminated string (newline inside a string)");
+      if (c === 92) {
+        out += text.slice(chunk, i);
+        const e = text[i + 1];
+        const map: Record<string, string> = { '"': '"', "\\": "\\", "/": "/", b: "\b", f: "\f", n: "\n", r: "\r", t: "\t" };
+        if (e === "u") {
+          const hex = text.slice(i + 2, i + 6);
+          if (!/^[0-9a-fA-F]{4}$/.test(hex)) fail("bad \\u escape");
+          out += String.fromCharCode(parseInt(hex, 16));
+          i += 6;
+        } else if (e !== undefined && e in map) {
+          out += map[e];
+          i += 2;
+        } else fail(`bad escape \\${e ?? ""}`);
+        chunk = i;
+        continue;
+      }
+      i++;
+    }
+  };
+
+  const value = (pointer: string): unknown => {
+    ws();
+    if (!positions.has(pointer)) positions.set(pointer, pos());
+    const c = text[i];
+    if (c === "{") {
+      i++;
+      const obj: Record<string, unknown> = {};
+      ws();
+      if (text[i] === "}") {
+        i++;
+        return obj;
+      }
+      for (;;) {
+        ws();
+        if (text[i] !== '"') fail(text[i] === "}" ? "trailing comma before '}'" : "expected a string key");
+        const keyPos = pos();
+        const key = str();
+        const child = pointer + pointerOf(key);
+        if (Object.prototype.hasOwnProperty.call(obj, key)) duplicateKeys.push({ pointer: child, position: keyPos });
+        positions.set(child, keyPos);
+        ws();
+        if (text[i] !== ":") fail("expected ':' after key");
+        i++;
+        const v = value(child);
+        positions.set(child, keyPos);
+        Object.defineProperty(obj, key, { value: v, enumerable: true, writable: true, configurable: true });
+        ws();
+        if (text[i] === ",") {
+          i++;
+          continue;
+        }
+        if (text[i] === "}") {
+          i++;
+          return obj;
+        }
+        fail("expected ',' or '}'");
+      }
+    }
+    if (c === "[") {
+      i++;
+      const arr: unknown[] = [];
+      ws();
+      if (text[i] === "]") {
+        i++;
+        return arr;
+      }
+      for (;;) {
+        arr.push(value(pointer + pointerOf(arr.length)));
+        ws();
+        if (text[i] === ",") {
+          i++;
+          ws();
+          if (text[i] === "]") fail("trailing comma before ']'");
+          continue;
+        }
+        if (text[i] === "]") {
+          i++;
+          return arr;
+        }
+        fail("expected ',' or ']'");
+      }
+    }
+    if (c === '"') return str();
+    const m = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/.exec(text.slice(i, i + 64));
+    if (m) {
+      i += m[0].length;
+      return Number(m[0]);
+    }
+    for (const [word, v] of [["true", true], ["false", false], ["null", null]] as const) {
+      if (text.startsWith(word, i)) {
+        i += word.length;
+        return v;
+      }
+    }
+    return fail(i >= text.length ? "unexpected end of file" : `unexpected character '${c}'`);
+  };
+
+  if (text.charCodeAt(0) === 0xfeff) i = 1;
+  const v = value("");
+  ws();
+  if (i < text.length) fail("unexpected content after the JSON value");
+  return { value: v, positions, duplicateKeys };
+}

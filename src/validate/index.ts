@@ -1,0 +1,2 @@
+export { validateDefinition, type ValidateOptions } from "./definition.js";
+export { validateInputSchema, validateRunInput } from "./input.js";
