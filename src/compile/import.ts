@@ -52,40 +52,40 @@ export function definitionToSource(def: FlowDefinition, opts: ImportOptions): st
       if (s.ActionUrl !== undefined) o.url = lit(s.ActionUrl);
       if (s.Handler !== undefined) o.handler = lit(s.Handler);
       if (s.ActionScope !== undefined) o.actionScope = lit(s.ActionScope);
-      if (s.Parameters !== undefined) o.parameters = params(s.Parameters, helpers, 2);
+      if (s.Parameters !== undefined) o.parameters = params(s.Parameters, helpers, 1);
       if (s.InputPath !== undefined) o.inputPath = lit(s.InputPath);
       o.resultPath = s.ResultPath === undefined ? "null" : lit(s.ResultPath);
       if (s.WaitTime !== undefined) o.waitTime = lit(s.WaitTime);
       o.exceptionOnActionFailure = s.ExceptionOnActionFailure === undefined ? "null" : lit(s.ExceptionOnActionFailure);
       if (s.RunAs !== undefined) o.runAs = lit(s.RunAs);
-      decl = `action(${lit(name)}, ${obj(o, 2)})`;
+      decl = `action(${lit(name)}, ${obj(o, 0)})`;
     } else if (type === "Pass" && fits(PASS_FIELDS) && !(s.Parameters !== undefined && s.Result !== undefined)) {
       helpers.add("pass");
       const o: Record<string, string> = {};
       if (s.Comment !== undefined) o.comment = lit(s.Comment);
       if (s.InputPath !== undefined) o.inputPath = lit(s.InputPath);
-      if (s.Parameters !== undefined) o.parameters = params(s.Parameters, helpers, 2);
-      if (s.Result !== undefined) o.result = lit(s.Result, 2);
+      if (s.Parameters !== undefined) o.parameters = params(s.Parameters, helpers, 1);
+      if (s.Result !== undefined) o.result = lit(s.Result, 1);
       if (s.ResultPath !== undefined) o.resultPath = lit(s.ResultPath);
-      decl = `pass(${lit(name)}${Object.keys(o).length ? ", " + obj(o, 2) : ""})`;
+      decl = `pass(${lit(name)}${Object.keys(o).length ? ", " + obj(o, 0) : ""})`;
     } else if (type === "ExpressionEval" && fits(EVAL_FIELDS) && s.Parameters !== undefined && s.ResultPath !== undefined) {
       helpers.add("expressionEval");
       const o: Record<string, string> = {};
       if (s.Comment !== undefined) o.comment = lit(s.Comment);
-      o.parameters = params(s.Parameters, helpers, 2);
+      o.parameters = params(s.Parameters, helpers, 1);
       o.resultPath = lit(s.ResultPath);
-      decl = `expressionEval(${lit(name)}, ${obj(o, 2)})`;
+      decl = `expressionEval(${lit(name)}, ${obj(o, 0)})`;
     } else if (type === "Wait" && fits(WAIT_FIELDS) && ["Seconds", "Timestamp", "SecondsPath", "TimestampPath"].filter((k) => s[k] !== undefined).length === 1) {
       helpers.add("wait");
       const o: Record<string, string> = {};
       if (s.Comment !== undefined) o.comment = lit(s.Comment);
       for (const [k, ok] of [["Seconds", "seconds"], ["Timestamp", "timestamp"], ["SecondsPath", "secondsPath"], ["TimestampPath", "timestampPath"]] as const) if (s[k] !== undefined) o[ok] = lit(s[k]);
-      decl = `wait(${lit(name)}, ${obj(o, 2)})`;
+      decl = `wait(${lit(name)}, ${obj(o, 0)})`;
     } else if (type === "Fail" && fits(FAIL_FIELDS)) {
       helpers.add("fail");
       const o: Record<string, string> = {};
       for (const [k, ok] of [["Comment", "comment"], ["Error", "error"], ["Cause", "cause"], ["ErrorPath", "errorPath"], ["CausePath", "causePath"]] as const) if (s[k] !== undefined) o[ok] = lit(s[k]);
-      decl = `fail(${lit(name)}${Object.keys(o).length ? ", " + obj(o, 2) : ""})`;
+      decl = `fail(${lit(name)}${Object.keys(o).length ? ", " + obj(o, 0) : ""})`;
     } else if (type === "Choice" && fits(CHOICE_FIELDS) && Array.isArray(s.Choices)) {
       helpers.add("choice").add("rule");
       decl = `choice(${lit(name)}${s.Comment !== undefined ? `, { comment: ${lit(s.Comment)} }` : ""})`;
@@ -98,7 +98,7 @@ export function definitionToSource(def: FlowDefinition, opts: ImportOptions): st
     } else {
       helpers.add("rawState");
       const { Next: _n, End: _e, Catch: _c, ...json } = s;
-      decl = `rawState(${lit(name)}, ${lit(json, 2)})`;
+      decl = `rawState(${lit(name)}, ${lit(json, 0)})`;
     }
     decls.push(`const ${v(name)} = ${decl};`);
     if (type !== "Choice" && Array.isArray(s.Catch)) {
@@ -118,7 +118,7 @@ export function definitionToSource(def: FlowDefinition, opts: ImportOptions): st
   const meta: Record<string, string> = { name: lit(opts.name), title: lit(opts.title ?? opts.name) };
   if (def.Comment !== undefined) meta.comment = lit(def.Comment);
   meta.inputSchema = lit(`../schemas/${opts.name}.json`);
-  const body = [...decls, "", ...wiring, "", `return ${ret};`].map((l) => (l ? l.split("\n").map((x) => "    " + x).join("\n") : "")).join("\n");
+  const body = [...decls, ...(wiring.length ? ["", ...wiring] : []), "", `return ${ret};`].map((l) => (l ? l.split("\n").map((x) => "    " + x).join("\n") : "")).join("\n");
   return `${header.join("\n")}\nimport { ${[...helpers].sort().join(", ")} } from ${lit(opts.from ?? "flowsmith")};\n\nexport default defineFlow({\n${Object.entries(meta)
     .map(([k, x]) => `  ${k}: ${x},`)
     .join("\n")}\n  build: () => {\n${body}\n  },\n});\n`;

@@ -228,6 +228,7 @@ const BUILTINS = new Map<string, Builtin>([
     const [x] = bind("str", a, k, ["object"]);
     return x === undefined ? "" : pyStr(x);
   }],
+  ["repr", (a, k) => pyRepr(bind("repr", a, k, ["object"], 1)[0])],
   ["int", (a, k) => {
     const [x, base] = bind("int", a, k, ["x", "base"]);
     if (x === undefined) return 0;

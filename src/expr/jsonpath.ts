@@ -61,6 +61,7 @@ function describe(text: string, i: number): string {
 }
 
 const INT_RE = /^-?\d+/;
+const NAME_ESCAPES = new Map([["n", "\n"], ["t", "\t"], ["r", "\r"], ["b", "\b"], ["f", "\f"]]);
 
 export function parseJsonPath(text: string): ParseResult<JsonPath> {
   if (!text.startsWith("$")) {
@@ -130,7 +131,7 @@ function parseBracket(text: string, open: number): ParseResult<{ segment: Segmen
           i += 6;
           continue;
         }
-        name += ({ n: "\n", t: "\t", r: "\r", b: "\b", f: "\f" } as Record<string, string>)[esc] ?? esc;
+        name += NAME_ESCAPES.get(esc) ?? esc;
         i += 2;
         continue;
       }

@@ -43,9 +43,9 @@ function matchAt(re: RegExp, src: string, i: number): string | null {
   return m ? m[0] : null;
 }
 
-const SIMPLE_ESCAPES: Record<string, string> = {
-  "\\": "\\", "'": "'", '"': '"', a: "\x07", b: "\b", f: "\f", n: "\n", r: "\r", t: "\t", v: "\v",
-};
+const SIMPLE_ESCAPES = new Map<string, string>([
+  ["\\", "\\"], ["'", "'"], ['"', '"'], ["a", "\x07"], ["b", "\b"], ["f", "\f"], ["n", "\n"], ["r", "\r"], ["t", "\t"], ["v", "\v"],
+]);
 
 /** Python string-literal body decoding; returns an error offset on a malformed escape. */
 function decodeEscapes(body: string, bodyStart: number): ParseResult<string> {
@@ -60,8 +60,8 @@ function decodeEscapes(body: string, bodyStart: number): ParseResult<string> {
     const at = bodyStart + i;
     if (e === "\n") {
       i += 1;
-    } else if (e in SIMPLE_ESCAPES) {
-      out += SIMPLE_ESCAPES[e];
+    } else if (SIMPLE_ESCAPES.has(e)) {
+      out += SIMPLE_ESCAPES.get(e);
       i += 1;
     } else if (e >= "0" && e <= "7") {
       const m = /^[0-7]{1,3}/.exec(body.slice(i + 1))![0];

@@ -22,9 +22,9 @@ const STATEMENT_KEYWORDS = new Set([
   "elif", "as",
 ]);
 const OPERATOR_KEYWORDS = new Set(["and", "or", "not", "in", "is", "if", "else", "for"]);
-const CONSTANTS: Record<string, boolean | null> = {
-  True: true, False: false, None: null, true: true, false: false, null: null,
-};
+const CONSTANTS = new Map<string, boolean | null>([
+  ["True", true], ["False", false], ["None", null], ["true", true], ["false", false], ["null", null],
+]);
 const ASSIGNMENT_OPS = new Set(["=", ":=", "+=", "-=", "*=", "/=", "//=", "%=", "**=", "|=", "&=", "^=", ">>=", "<<="]);
 const UNSUPPORTED_OPS = new Set(["|", "&", "^", "~", "<<", ">>", "@", "->"]);
 const CLOSERS: Record<string, string> = { "(": ")", "[": "]", "{": "}" };
@@ -41,7 +41,7 @@ class SyntaxFailure {
 }
 
 function isKeyword(name: string): boolean {
-  return STATEMENT_KEYWORDS.has(name) || OPERATOR_KEYWORDS.has(name) || name in CONSTANTS;
+  return STATEMENT_KEYWORDS.has(name) || OPERATOR_KEYWORDS.has(name) || CONSTANTS.has(name);
 }
 
 function freeze<T extends object>(node: T): T {
@@ -439,9 +439,9 @@ class Parser {
         this.advance();
         return freeze({ type: "Path", path: t.value, start: t.start, end: t.end });
       case "name": {
-        if (t.value in CONSTANTS) {
+        if (CONSTANTS.has(t.value)) {
           this.advance();
-          return freeze({ type: "Literal", value: CONSTANTS[t.value]!, float: false, start: t.start, end: t.end });
+          return freeze({ type: "Literal", value: CONSTANTS.get(t.value)!, float: false, start: t.start, end: t.end });
         }
         if (isKeyword(t.value)) break;
         this.advance();
@@ -463,93 +463,78 @@ class Parser {
 
   private parseParen(): Expr {
     const open = this.advance();
-    this.enter();
-    try {
-      if (this.isOp(")")) {
+    if (this.isOp(")")) {
+      this.advance();
+      return freeze({ type: "List", elements: freeze([]), start: open.start, end: this.prevEnd });
+    }
+    const first = this.parseElement();
+    if (this.isKw("for")) {
+      const clauses = this.parseClauses();
+      this.expectClose(open);
+      return freeze({ type: "ListComp", element: first, clauses, start: open.start, end: this.prevEnd });
+    }
+    if (this.isOp(",")) {
+      // JSON has no tuples: a parenthesised tuple evaluates to a list.
+      const elements = [first];
+      while (this.isOp(",")) {
         this.advance();
-        return freeze({ type: "List", elements: freeze([]), start: open.start, end: this.prevEnd });
+        if (this.isOp(")")) break;
+        elements.push(this.parseElement());
       }
+      this.expectClose(open, ",");
+      return freeze({ type: "List", elements: freeze(elements), start: open.start, end: this.prevEnd });
+    }
+    this.expectClose(open);
+    return freeze({ ...first, start: open.start, end: this.prevEnd });
+  }
+
+  private parseList(): Expr {
+    const open = this.advance();
+    const elements: Expr[] = [];
+    if (!this.isOp("]")) {
       const first = this.parseElement();
       if (this.isKw("for")) {
         const clauses = this.parseClauses();
         this.expectClose(open);
         return freeze({ type: "ListComp", element: first, clauses, start: open.start, end: this.prevEnd });
       }
-      if (this.isOp(",")) {
-        // JSON has no tuples: a parenthesised tuple evaluates to a list.
-        const elements = [first];
-        while (this.isOp(",")) {
-          this.advance();
-          if (this.isOp(")")) break;
-          elements.push(this.parseElement());
-        }
-        this.expectClose(open, ",");
-        return freeze({ type: "List", elements: freeze(elements), start: open.start, end: this.prevEnd });
+      elements.push(first);
+      while (this.isOp(",")) {
+        this.advance();
+        if (this.isOp("]")) break;
+        elements.push(this.parseElement());
       }
-      this.expectClose(open);
-      return freeze({ ...first, start: open.start, end: this.prevEnd });
-    } finally {
-      this.leave();
     }
-  }
-
-  private parseList(): Expr {
-    const open = this.advance();
-    this.enter();
-    try {
-      const elements: Expr[] = [];
-      if (!this.isOp("]")) {
-        const first = this.parseElement();
-        if (this.isKw("for")) {
-          const clauses = this.parseClauses();
-          this.expectClose(open);
-          return freeze({ type: "ListComp", element: first, clauses, start: open.start, end: this.prevEnd });
-        }
-        elements.push(first);
-        while (this.isOp(",")) {
-          this.advance();
-          if (this.isOp("]")) break;
-          elements.push(this.parseElement());
-        }
-      }
-      this.expectClose(open, elements.length > 0 ? "," : undefined);
-      return freeze({ type: "List", elements: freeze(elements), start: open.start, end: this.prevEnd });
-    } finally {
-      this.leave();
-    }
+    this.expectClose(open, elements.length > 0 ? "," : undefined);
+    return freeze({ type: "List", elements: freeze(elements), start: open.start, end: this.prevEnd });
   }
 
   private parseDict(): Expr {
     const open = this.advance();
-    this.enter();
-    try {
-      const entries: { key: Expr; value: Expr }[] = [];
-      while (!this.isOp("}")) {
-        if (this.isOp("**")) this.fail(`dict unpacking with '**' at ${this.tok.start} is not supported`);
-        const key = this.parseExpression();
-        if (!this.isOp(":")) {
-          if (this.isOp(",") || this.isOp("}")) {
-            this.fail(`set literals are not supported: expected ':' after the dict key at ${key.start}`);
-          }
-          if (this.atEnd()) this.fail(`expected ':' after the dict key at ${key.start}, found end of expression`);
-          this.unexpected(this.tok, `expected ':' after the dict key at ${key.start}`);
+    const entries: { key: Expr; value: Expr }[] = [];
+    while (!this.isOp("}")) {
+      if (this.isOp("**")) this.fail(`dict unpacking with '**' at ${this.tok.start} is not supported`);
+      const key = this.parseExpression();
+      if (!this.isOp(":")) {
+        if (this.isOp(",") || this.isOp("}")) {
+          this.fail(`set literals are not supported: expected ':' after the dict key at ${key.start}`);
         }
-        this.advance();
-        const value = this.parseExpression();
-        if (entries.length === 0 && this.isKw("for")) {
-          const clauses = this.parseClauses();
-          this.expectClose(open);
-          return freeze({ type: "DictComp", key, value, clauses, start: open.start, end: this.prevEnd });
-        }
-        entries.push(freeze({ key, value }));
-        if (!this.isOp(",")) break;
-        this.advance();
+        if (this.atEnd()) this.fail(`expected ':' after the dict key at ${key.start}, found end of expression`);
+        this.unexpected(this.tok, `expected ':' after the dict key at ${key.start}`);
       }
-      this.expectClose(open, entries.length > 0 ? "," : undefined);
-      return freeze({ type: "Dict", entries: freeze(entries), start: open.start, end: this.prevEnd });
-    } finally {
-      this.leave();
+      this.advance();
+      const value = this.parseExpression();
+      if (entries.length === 0 && this.isKw("for")) {
+        const clauses = this.parseClauses();
+        this.expectClose(open);
+        return freeze({ type: "DictComp", key, value, clauses, start: open.start, end: this.prevEnd });
+      }
+      entries.push(freeze({ key, value }));
+      if (!this.isOp(",")) break;
+      this.advance();
     }
+    this.expectClose(open, entries.length > 0 ? "," : undefined);
+    return freeze({ type: "Dict", entries: freeze(entries), start: open.start, end: this.prevEnd });
   }
 }
 

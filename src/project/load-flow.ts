@@ -69,7 +69,9 @@ export async function loadFlow(file: string): Promise<LoadedFlow> {
       ],
     };
   }
-  const candidates = [mod.default, mod.flow, ...Object.values(mod)];
+  // A file tsx treats as CommonJS (no "type": "module" nearby) nests the ESM exports one level down.
+  const nested = mod.default && typeof mod.default === "object" ? (mod.default as Record<string, unknown>) : {};
+  const candidates = [mod.default, mod.flow, nested.default, nested.flow, ...Object.values(mod), ...Object.values(nested)];
   const source = candidates.find(isFlowSource);
   if (!source) {
     return { file: abs, diagnostics: [diag("DSL_ERROR", "", `${basename(abs)} does not export a flow`, { source: { file: abs, line: 1, column: 1 }, hint: "export default defineFlow({ ... })" })] };
