@@ -5,11 +5,12 @@
 
 // Definition IR and diagnostics
 export type * from "./definition/types.js";
+export { COMPARISON_OPERATORS, STRING_OPERATORS, NUMERIC_OPERATORS, TIMESTAMP_OPERATORS, BOOLEAN_OPERATORS, TYPE_TEST_OPERATORS, TRANSITIONING_TYPES } from "./definition/types.js";
 export { CATALOG, diag, hasErrors, pointerOf, parsePointer, type Diagnostic, type DiagnosticCode, type Severity, type SourceLocation } from "./definition/diagnostics.js";
 export { KNOWN_PROVIDERS, lookupProvider, actionUrlOf, normaliseActionUrl, type ProviderInfo } from "./definition/providers.js";
 
 // DSL
-export { defineFlow, isFlowSource, type FlowOptions, type FlowSource, type RunContext, type RunDirectory, type EnvironmentValues, type BuildResult } from "./dsl/flow.js";
+export { defineFlow, isFlowSource, type FlowOptions, type FlowSource, type AnyFlowSource, type RunContext, type RunDirectory, type EnvironmentValues, type BuildResult } from "./dsl/flow.js";
 export { action, ActionBuilder, type ActionOptions, type GenericActionOptions, type ActionError } from "./dsl/action.js";
 export { transfer, deleteItems, mkdir, ls, stat, type TransferParameters, type TransferItem, type DeleteParameters, type LsParameters, type PathParameters, type SyncLevel, type Val } from "./dsl/transfer.js";
 export { compute, COMPUTE_V3_URL, type ComputeParameters, type ComputeTask } from "./dsl/compute.js";

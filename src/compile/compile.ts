@@ -6,7 +6,7 @@ import { dirname, resolve } from "node:path";
 import { diag, pointerOf, type Diagnostic, type SourceLocation } from "../definition/diagnostics.js";
 import type { FlowDefinition, InputSchema, State } from "../definition/types.js";
 import { FlowSourceError, formatLocation } from "../dsl/callsite.js";
-import type { FlowSource } from "../dsl/flow.js";
+import type { AnyFlowSource } from "../dsl/flow.js";
 import { isChain, isState, startOf, type BaseState, type CatchEdge, type Chainable } from "../dsl/state.js";
 import { PLACEHOLDER, rootPath } from "../dsl/values.js";
 import { readDocumentFile } from "../source/document.js";
@@ -38,7 +38,7 @@ export interface CompileResult {
 
 const NAME = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 
-export function compileFlow(source: FlowSource, options: { flowFile?: string } = {}): CompileResult {
+export function compileFlow(source: AnyFlowSource, options: { flowFile?: string } = {}): CompileResult {
   const flowFile = options.flowFile ?? source.site?.file;
   const diagnostics: Diagnostic[] = [];
   if (typeof source.name !== "string" || !NAME.test(source.name)) {
@@ -49,7 +49,7 @@ export function compileFlow(source: FlowSource, options: { flowFile?: string } =
     diagnostics.push(diag("DSL_ERROR", "", `title of flow "${source.name}" must be 1-128 characters`, { source: source.site }));
   }
 
-  let built: ReturnType<FlowSource["build"]>;
+  let built: ReturnType<AnyFlowSource["build"]>;
   try {
     built = source.build(rootPath() as never);
   } catch (e) {
@@ -123,7 +123,7 @@ function mapSources(s: BaseState, map: Map<string, SourceLocation>): void {
   rules?.forEach((site, i) => site && map.set(pointerOf("States", s.name, "Choices", i), site));
 }
 
-function loadSchema(source: FlowSource, flowFile: string | undefined, diagnostics: Diagnostic[]): { schema?: InputSchema; file?: string } {
+function loadSchema(source: AnyFlowSource, flowFile: string | undefined, diagnostics: Diagnostic[]): { schema?: InputSchema; file?: string } {
   if (source.inputSchema && typeof source.inputSchema === "object") return { schema: source.inputSchema };
   const rel = typeof source.inputSchema === "string" ? source.inputSchema : `../schemas/${source.name}.json`;
   const file = flowFile ? resolve(dirname(flowFile), rel) : resolve(rel);

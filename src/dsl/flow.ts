@@ -60,6 +60,10 @@ export function defineFlow<I = Record<string, unknown>>(options: FlowOptions<I>)
   return { ...options, kind: FLOW_BRAND, site: callSite() };
 }
 
-export function isFlowSource(v: unknown): v is FlowSource {
+/** A flow of any input type (what loaders and the compiler handle). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyFlowSource = FlowSource<any>;
+
+export function isFlowSource(v: unknown): v is AnyFlowSource {
   return typeof v === "object" && v !== null && (v as { kind?: unknown }).kind === FLOW_BRAND;
 }

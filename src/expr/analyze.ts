@@ -35,7 +35,7 @@ type Env = ReadonlyMap<string, PathSeg[] | null>;
 
 const PLAIN_KEY_RE = /^[^.[\]\s'"]+$/;
 
-export function formatReadPath(segs: readonly PathSeg[]): string {
+function formatReadPath(segs: readonly PathSeg[]): string {
   let out = "";
   for (const s of segs) {
     if (s === "*") out += "[*]";

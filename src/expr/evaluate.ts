@@ -62,7 +62,7 @@ class Evaluation implements CallEnv {
 
   root(): unknown {
     if (this.rootDoc === undefined) {
-      this.rootDoc = this.context === undefined ? this.scope : { ...this.scope, _context: this.context };
+      this.rootDoc = this.context === undefined || !isDict(this.scope) ? this.scope : { ...this.scope, _context: this.context };
     }
     return this.rootDoc;
   }
@@ -161,7 +161,8 @@ class Evaluation implements CallEnv {
       if (f.vars.has(name)) return f.vars.get(name);
     }
     if (name === "_context" && this.context !== undefined) return this.context;
-    if (hasOwn(this.scope, name) && this.scope[name] !== undefined) return this.scope[name];
+    // The run state can be any JSON value (a ResultPath of `$` may have replaced it).
+    if (isDict(this.scope) && hasOwn(this.scope, name) && this.scope[name] !== undefined) return this.scope[name];
     if (isBuiltin(name)) return raise("NameError", `'${name}' is a function and must be called: ${name}(...)`);
     return raise("NameError", `name '${name}' is not defined`);
   }

@@ -1,6 +1,17 @@
 /**
  * Public API of the expression module: the JSONPath subset and the Globus `.=` expression
  * language (parse, analyse, evaluate).
+ *
+ * Where this differs from CPython evaluating the same text (each choice is forced by JSON
+ * values or keeps the language to what flows can use):
+ * - ints are JS doubles (exact to 2^53); a JSON input number written `1.0` is an int,
+ *   because JSON.parse erases the difference. Floats produced by expressions are tracked,
+ *   so `str(10 / 2)` is "5.0".
+ * - tuples `(a, b)` are lists; `'%s %s' % [a, b]` therefore takes the list as the arguments.
+ * - dict keys must be strings (JSON objects).
+ * - `a.b` on a dict reads key `b`; in a call `d.get(...)`, `d.keys()` etc. the method wins.
+ * - builtin functions are not values (`sorted(xs, key=len)` is an error).
+ * - newlines are whitespace anywhere; `#` starts a comment.
  */
 import type { Expr } from "./ast.js";
 import { ExpressionError } from "./errors.js";

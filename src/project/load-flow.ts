@@ -7,11 +7,11 @@ import { basename, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { diag, type Diagnostic } from "../definition/diagnostics.js";
 import { compileFlow, locate, type CompiledFlow } from "../compile/compile.js";
-import { isFlowSource, type FlowSource } from "../dsl/flow.js";
+import { isFlowSource, type AnyFlowSource } from "../dsl/flow.js";
 
 export interface LoadedFlow {
   file: string;
-  source?: FlowSource;
+  source?: AnyFlowSource;
   compiled?: CompiledFlow;
   diagnostics: Diagnostic[];
 }

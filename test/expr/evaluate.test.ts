@@ -319,3 +319,12 @@ describe("speed", () => {
     expect(perEval).toBeLessThan(50);
   });
 });
+
+describe("unusual run states", () => {
+  it("tolerates a run state that is not an object", () => {
+    const notAnObject = [1, 2] as unknown as Record<string, unknown>;
+    expect(evaluateExpression(parse("`$[1]`"), notAnObject)).toBe(2);
+    expect(() => evaluateExpression(parse("x"), notAnObject)).toThrow(/name 'x' is not defined/);
+    expect(() => evaluateExpression(parse("x"), null as unknown as Record<string, unknown>)).toThrow(/name 'x' is not defined/);
+  });
+});
