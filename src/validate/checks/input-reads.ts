@@ -6,7 +6,7 @@
  * check off.
  */
 import { compileJsonPath, type Segment } from "../../expr/jsonpath.js";
-import { compileExpression, readPaths } from "../../expr/index.js";
+import { compileExpression, readAccesses } from "../../expr/index.js";
 import { walkParameters } from "../../definition/parameters.js";
 import { isObject, type Check, type CheckContext } from "../context.js";
 
@@ -63,9 +63,11 @@ function collectReads(ctx: CheckContext): Read[] {
   const addExpression = (src: string, pointer: string, state: string) => {
     const e = compileExpression(src);
     if (!e.ok) return;
-    for (const dotted of readPaths(e.value)) {
-      const segments: Segment[] = dotted.split(".").map((name) => ({ kind: "key", name }));
-      reads.push({ segments, text: dotted, pointer, state });
+    // Optional reads (is_present, getattr, dict.get) are how flows probe for keys: not errors.
+    for (const access of readAccesses(e.value)) {
+      if (access.optional) continue;
+      const p = compileJsonPath("$." + access.path);
+      if (p.ok) reads.push({ segments: p.value.segments, text: access.path, pointer, state });
     }
   };
   const rule = (r: unknown, ptr: string, state: string) => {
