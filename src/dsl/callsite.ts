@@ -6,7 +6,10 @@ import { fileURLToPath } from "node:url";
 import { dirname } from "node:path";
 import type { SourceLocation } from "../definition/diagnostics.js";
 
-const DSL_DIR = dirname(fileURLToPath(import.meta.url));
+const HERE = dirname(fileURLToPath(import.meta.url));
+// With source maps on (tsx enables them), frames of the compiled dist/src/dsl files are
+// reported at their src/dsl sources: skip both.
+const DSL_DIRS = [HERE, HERE.replace(/([/\\])dist\1src\1dsl$/, "$1src$1dsl")];
 
 export function callSite(): SourceLocation | undefined {
   const stack = new Error().stack?.split("\n").slice(1) ?? [];
@@ -15,7 +18,7 @@ export function callSite(): SourceLocation | undefined {
     if (!m) continue;
     let file = m[1]!;
     if (file.startsWith("file://")) file = fileURLToPath(file);
-    if (file.startsWith(DSL_DIR) || file.startsWith("node:") || file.includes("/node_modules/")) continue;
+    if (DSL_DIRS.some((d) => file.startsWith(d)) || file.startsWith("node:") || file.includes("/node_modules/")) continue;
     return { file, line: Number(m[2]), column: Number(m[3]) };
   }
   return undefined;
