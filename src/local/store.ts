@@ -1,0 +1,114 @@
+/**
+ * Durable state of the local runtime: one SQLite file (better-sqlite3, WAL). Everything is
+ * a JSON document keyed by (kind, id); run logs are an append-only table. Every state
+ * transition of a run, a transfer task or a compute task is one transaction, so a SIGKILL
+ * leaves either the old or the new state, never half of both.
+ */
+import Database from "better-sqlite3";
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+
+export interface DocStore {
+  get<T>(kind: string, id: string): T | undefined;
+  put<T>(kind: string, id: string, value: T): void;
+  delete(kind: string, id: string): void;
+  /** All documents of a kind, oldest first (insertion order). */
+  list<T>(kind: string): T[];
+  /** Documents of a kind whose indexed `key` equals `value`. */
+  find<T>(kind: string, key: string, value: string): T[];
+  /** Index a document under (key, value) for `find`. */
+  index(kind: string, id: string, key: string, value: string): void;
+  appendLog(stream: string, entry: unknown): number;
+  /** Entries after `after` (an entry number), up to `limit`. */
+  readLog<T>(stream: string, after: number, limit: number, reverse?: boolean): { seq: number; entry: T }[];
+  countLog(stream: string): number;
+  /** Run fn atomically; nested calls join the outer transaction. */
+  transaction<R>(fn: () => R): R;
+  close(): void;
+}
+
+export class SqliteStore implements DocStore {
+  private readonly db: Database.Database;
+  private readonly stmts;
+
+  constructor(file: string) {
+    if (file !== ":memory:") mkdirSync(dirname(file), { recursive: true });
+    this.db = new Database(file);
+    this.db.pragma("journal_mode = WAL");
+    // NORMAL is durable against process crashes (SIGKILL) in WAL mode; only power loss can drop the last commits.
+    this.db.pragma("synchronous = NORMAL");
+    this.db.pragma("busy_timeout = 5000");
+    this.db.exec(`
+      CREATE TABLE IF NOT EXISTS docs (kind TEXT NOT NULL, id TEXT NOT NULL, seq INTEGER NOT NULL, json TEXT NOT NULL, PRIMARY KEY (kind, id));
+      CREATE INDEX IF NOT EXISTS docs_seq ON docs (kind, seq);
+      CREATE TABLE IF NOT EXISTS doc_index (kind TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (kind, key, value, id));
+      CREATE TABLE IF NOT EXISTS logs (stream TEXT NOT NULL, seq INTEGER NOT NULL, json TEXT NOT NULL, PRIMARY KEY (stream, seq));
+      CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+    `);
+    this.stmts = {
+      get: this.db.prepare("SELECT json FROM docs WHERE kind = ? AND id = ?"),
+      insert: this.db.prepare(
+        "INSERT INTO docs (kind, id, seq, json) VALUES (?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM docs WHERE kind = ?), ?) ON CONFLICT (kind, id) DO UPDATE SET json = excluded.json",
+      ),
+      del: this.db.prepare("DELETE FROM docs WHERE kind = ? AND id = ?"),
+      delIndex: this.db.prepare("DELETE FROM doc_index WHERE kind = ? AND id = ?"),
+      list: this.db.prepare("SELECT json FROM docs WHERE kind = ? ORDER BY seq"),
+      find: this.db.prepare("SELECT d.json FROM doc_index i JOIN docs d ON d.kind = i.kind AND d.id = i.id WHERE i.kind = ? AND i.key = ? AND i.value = ? ORDER BY d.seq"),
+      index: this.db.prepare("INSERT OR IGNORE INTO doc_index (kind, key, value, id) VALUES (?, ?, ?, ?)"),
+      append: this.db.prepare("INSERT INTO logs (stream, seq, json) VALUES (?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM logs WHERE stream = ?), ?) RETURNING seq"),
+      readFwd: this.db.prepare("SELECT seq, json FROM logs WHERE stream = ? AND seq > ? ORDER BY seq LIMIT ?"),
+      readRev: this.db.prepare("SELECT seq, json FROM logs WHERE stream = ? AND seq < ? ORDER BY seq DESC LIMIT ?"),
+      count: this.db.prepare("SELECT COUNT(*) AS n FROM logs WHERE stream = ?"),
+    };
+  }
+
+  get<T>(kind: string, id: string): T | undefined {
+    const row = this.stmts.get.get(kind, id) as { json: string } | undefined;
+    return row ? (JSON.parse(row.json) as T) : undefined;
+  }
+
+  put<T>(kind: string, id: string, value: T): void {
+    this.stmts.insert.run(kind, id, kind, JSON.stringify(value));
+  }
+
+  delete(kind: string, id: string): void {
+    this.transaction(() => {
+      this.stmts.del.run(kind, id);
+      this.stmts.delIndex.run(kind, id);
+    });
+  }
+
+  list<T>(kind: string): T[] {
+    return (this.stmts.list.all(kind) as { json: string }[]).map((r) => JSON.parse(r.json) as T);
+  }
+
+  find<T>(kind: string, key: string, value: string): T[] {
+    return (this.stmts.find.all(kind, key, value) as { json: string }[]).map((r) => JSON.parse(r.json) as T);
+  }
+
+  index(kind: string, id: string, key: string, value: string): void {
+    this.stmts.index.run(kind, key, value, id);
+  }
+
+  appendLog(stream: string, entry: unknown): number {
+    return (this.stmts.append.get(stream, stream, JSON.stringify(entry)) as { seq: number }).seq;
+  }
+
+  readLog<T>(stream: string, after: number, limit: number, reverse = false): { seq: number; entry: T }[] {
+    const rows = (reverse ? this.stmts.readRev.all(stream, after <= 0 ? Number.MAX_SAFE_INTEGER : after, limit) : this.stmts.readFwd.all(stream, after, limit)) as { seq: number; json: string }[];
+    return rows.map((r) => ({ seq: r.seq, entry: JSON.parse(r.json) as T }));
+  }
+
+  countLog(stream: string): number {
+    return (this.stmts.count.get(stream) as { n: number }).n;
+  }
+
+  transaction<R>(fn: () => R): R {
+    if (this.db.inTransaction) return fn();
+    return this.db.transaction(fn)();
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}
