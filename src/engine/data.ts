@@ -1,0 +1,101 @@
+/**
+ * Reading and writing the run state: `.$` references, `.=` expressions, Parameters,
+ * ResultPath. Reads see `$._context` without it ever being part of the stored state.
+ */
+import { compileJsonPath, readPath, writePath, deletePath, PathError } from "../expr/jsonpath.js";
+import { compileExpression, evaluateExpression, ExpressionError } from "../expr/index.js";
+import { PRIVATE_PARAMETERS, splitKey } from "../definition/parameters.js";
+import { runtimeError } from "./errors.js";
+import type { RunContextValue } from "./types.js";
+
+function withContext(state: unknown, context: RunContextValue): unknown {
+  // Only the top level is copied; nested values are shared (no deep clone per step).
+  return state && typeof state === "object" && !Array.isArray(state) ? { ...(state as object), _context: context } : { _context: context };
+}
+
+export function readRef(state: unknown, path: string, context: RunContextValue): unknown {
+  const p = compileJsonPath(path);
+  if (!p.ok) throw runtimeError(`invalid JSONPath ${path}: ${p.error.message}`);
+  const segs = p.value.segments;
+  const doc = segs[0]?.kind === "key" && segs[0].name === "_context" ? withContext(state, context) : state;
+  const r = readPath(doc, p.value);
+  if (!r.found) throw runtimeError(`${path} is not in the run state (missing at ${r.missingAt})`);
+  return r.value;
+}
+
+export function tryReadRef(state: unknown, path: string, context: RunContextValue): { found: boolean; value?: unknown } {
+  const p = compileJsonPath(path);
+  if (!p.ok) return { found: false };
+  const segs = p.value.segments;
+  const doc = segs[0]?.kind === "key" && segs[0].name === "_context" ? withContext(state, context) : state;
+  const r = readPath(doc, p.value);
+  return r.found ? { found: true, value: r.value } : { found: false };
+}
+
+export function evaluate(src: string, state: unknown, context: RunContextValue): unknown {
+  const e = compileExpression(src);
+  if (!e.ok) throw runtimeError(`expression does not parse: ${e.error.message}: ${src}`);
+  const scope = state && typeof state === "object" && !Array.isArray(state) ? (state as Record<string, unknown>) : {};
+  try {
+    return evaluateExpression(e.value, scope, { context });
+  } catch (err) {
+    if (err instanceof ExpressionError) throw runtimeError(err.message, { expression: src });
+    throw err;
+  }
+}
+
+/** Evaluate a Parameters template against `input`. */
+export function evaluateParameters(template: unknown, input: unknown, context: RunContextValue): unknown {
+  if (Array.isArray(template)) return template.map((t) => evaluateParameters(t, input, context));
+  if (!template || typeof template !== "object") return template;
+  const out: Record<string, unknown> = {};
+  for (const [raw, v] of Object.entries(template as Record<string, unknown>)) {
+    if (raw === PRIVATE_PARAMETERS) continue;
+    const { key, kind } = splitKey(raw);
+    if (kind === "path") out[key] = readRef(input, String(v), context);
+    else if (kind === "expression") out[key] = evaluate(String(v), input, context);
+    else out[key] = evaluateParameters(v, input, context);
+  }
+  return out;
+}
+
+/** Keys of `template` (at any depth) whose values must not appear in status or logs. */
+export function privateKeys(template: unknown, prefix = ""): string[] {
+  if (!template || typeof template !== "object") return [];
+  if (Array.isArray(template)) return template.flatMap((t, i) => privateKeys(t, `${prefix}${i}.`));
+  const obj = template as Record<string, unknown>;
+  const own = Array.isArray(obj[PRIVATE_PARAMETERS]) ? (obj[PRIVATE_PARAMETERS] as string[]).map((k) => prefix + splitKey(k).key) : [];
+  const nested = Object.entries(obj).flatMap(([k, v]) => (k === PRIVATE_PARAMETERS ? [] : privateKeys(v, `${prefix}${splitKey(k).key}.`)));
+  return [...own, ...nested];
+}
+
+/** A copy of `value` without the dotted keys in `hidden` and without `_private…` keys. */
+export function redact(value: unknown, hidden: string[] = [], prefix = ""): unknown {
+  if (Array.isArray(value)) return value.map((v, i) => redact(v, hidden, `${prefix}${i}.`));
+  if (!value || typeof value !== "object") return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+    if (k.startsWith("_private") || hidden.includes(prefix + k)) continue;
+    out[k] = redact(v, hidden, `${prefix}${k}.`);
+  }
+  return out;
+}
+
+/** Place `result` at `resultPath` (absent = replace the whole state, the Globus default). */
+export function place(state: unknown, resultPath: string | undefined, result: unknown): unknown {
+  if (resultPath === undefined || resultPath === "$") return result;
+  const p = compileJsonPath(resultPath);
+  if (!p.ok) throw runtimeError(`invalid ResultPath ${resultPath}`);
+  try {
+    return writePath(state && typeof state === "object" ? state : {}, p.value, result);
+  } catch (e) {
+    if (e instanceof PathError) throw runtimeError(`cannot write ResultPath ${resultPath}: ${e.message}`);
+    throw e;
+  }
+}
+
+export function remove(state: unknown, path: string): unknown {
+  const p = compileJsonPath(path);
+  if (!p.ok) return state;
+  return deletePath(state, p.value);
+}
