@@ -191,6 +191,8 @@ function params(p: unknown, helpers: Set<string>, indent: number): string {
 }
 
 function propName(k: string): string {
+  // A literal `__proto__:` key would set the prototype instead of a property.
+  if (k === "__proto__") return '["__proto__"]';
   return IDENT.test(k) ? k : JSON.stringify(k);
 }
 

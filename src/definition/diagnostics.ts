@@ -72,7 +72,8 @@ export const CATALOG = {
   // Action
   ACTION_TARGET_MISSING: { severity: "error", summary: "an Action needs ActionUrl or Handler" },
   ACTION_TARGET_CONFLICT: { severity: "error", summary: "ActionUrl and Handler are mutually exclusive" },
-  ACTION_INPUT_MISSING: { severity: "error", summary: "an Action needs Parameters or InputPath" },
+  // The docs require one of the two; the flows-ide schema (the service's own) requires neither.
+  ACTION_INPUT_MISSING: { severity: "warning", summary: "an Action without Parameters or InputPath sends an empty body" },
   ACTION_INPUT_CONFLICT: { severity: "error", summary: "Parameters and InputPath are mutually exclusive" },
   ACTION_URL_INVALID: { severity: "error", summary: "ActionUrl must be an https:// URL" },
   ACTION_URL_RETIRED: { severity: "warning", summary: "this action provider URL is retired" },
@@ -81,6 +82,7 @@ export const CATALOG = {
   RUN_AS_INVALID: { severity: "error", summary: "RunAs must be a non-empty role name" },
   // Paths, parameters, expressions
   JSONPATH_SYNTAX: { severity: "error", summary: "a JSONPath is malformed" },
+  PATH_NOT_SINGLE: { severity: "error", summary: "this path must select exactly one value (no wildcards, slices, unions or filters)" },
   RESULT_PATH_INVALID: { severity: "error", summary: "ResultPath must select exactly one location outside $._context" },
   EXPRESSION_SYNTAX: { severity: "error", summary: "a .= expression does not parse" },
   PARAMETER_KEY_COLLISION: { severity: "error", summary: "x, x.$ and x.= would all produce the same key" },

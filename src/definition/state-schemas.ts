@@ -16,24 +16,24 @@ const catcher: Schema = {
   type: "object",
   required: ["ErrorEquals", "Next"],
   additionalProperties: false,
-  properties: { ErrorEquals: { type: "array", items: str, minItems: 1 }, Next: str, ResultPath: path },
+  properties: { ErrorEquals: { type: "array", items: { type: "string", minLength: 1 }, minItems: 1, uniqueItems: true }, Next: str, ResultPath: path },
 };
 const catchList: Schema = { type: "array", items: catcher, minItems: 1 };
 
 const handler: Schema = {
   anyOf: [
-    { type: "string" },
+    { type: "string", pattern: "^urn:globus:flows:handle:\\S+$" },
     {
       type: "object",
       required: ["Type", "Url"],
       additionalProperties: false,
-      properties: { Type: { const: "ActionProvider" }, Url: str, Scope: str },
+      properties: { Type: { const: "ActionProvider" }, Url: { type: "string", pattern: "^https://\\S+$" }, Scope: str },
     },
     {
       type: "object",
       required: ["Type", "Id"],
       additionalProperties: false,
-      properties: { Type: { const: "RegisteredAPI" }, Id: str },
+      properties: { Type: { const: "RegisteredAPI" }, Id: { type: "string", pattern: "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$" } },
     },
   ],
 };
@@ -75,7 +75,7 @@ export const STATE_SCHEMAS: Record<string, Schema> = {
     properties: {
       ...common,
       ...transition,
-      Seconds: { type: "number", minimum: 0, maximum: 31536000 },
+      Seconds: { type: "integer", minimum: 0, maximum: 31536000 },
       SecondsPath: path,
       Timestamp: str,
       TimestampPath: path,

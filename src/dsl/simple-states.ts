@@ -51,6 +51,8 @@ export class WaitBuilder extends BaseState {
     super(name, o.comment);
     const n = ["seconds", "timestamp", "secondsPath", "timestampPath"].filter((k) => k in o).length;
     if (n !== 1) throw new FlowSourceError(`wait "${name}" needs exactly one of seconds, timestamp, secondsPath, timestampPath`, this.site);
+    const secs = (o as { seconds?: number }).seconds;
+    if (secs !== undefined && (!Number.isInteger(secs) || secs < 0)) throw new FlowSourceError(`seconds of wait "${name}" must be a non-negative integer, got ${secs}`, this.site);
   }
   render(): WaitState {
     const s: WaitState = { Type: "Wait" };

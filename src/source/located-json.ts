@@ -62,6 +62,7 @@ export function parseLocatedJson(text: string): LocatedDocument {
         return out;
       }
       if (c === 10) fail("unterminated string (newline inside a string)");
+      if (c < 0x20) fail(`control character U+${c.toString(16).padStart(4, "0")} inside a string; write it as an escape (\\t, \\u00XX)`);
       if (c === 92) {
         out += text.slice(chunk, i);
         const e = text[i + 1];
@@ -160,7 +161,13 @@ export function parseLocatedJson(text: string): LocatedDocument {
   };
 
   if (text.charCodeAt(0) === 0xfeff) i = 1;
-  const v = value("");
+  let v: unknown;
+  try {
+    v = value("");
+  } catch (e) {
+    if (e instanceof RangeError) throw new JsonSyntaxError("the document is nested too deeply to read", pos());
+    throw e;
+  }
   ws();
   if (i < text.length) fail("unexpected content after the JSON value");
   return { value: v, positions, duplicateKeys };

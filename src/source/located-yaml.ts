@@ -5,7 +5,7 @@ import { JsonSyntaxError, type LocatedDocument, type Position } from "./located-
 
 export function parseLocatedYaml(text: string): LocatedDocument {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false });
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false, merge: true });
   const first = doc.errors[0];
   if (first) {
     const p = lineCounter.linePos(first.pos[0]);

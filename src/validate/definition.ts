@@ -17,7 +17,7 @@ const CHECKS: Check[] = [checkTopLevel, checkStateStructure, checkGraph, checkCh
 
 export function validateDefinition(definition: unknown, options: ValidateOptions = {}): Diagnostic[] {
   if (!isObject(definition)) {
-    return [diag("DEFINITION_NOT_OBJECT", "", `a flow definition must be a JSON object, got ${Array.isArray(definition) ? "an array" : typeof definition}`)];
+    return [diag("DEFINITION_NOT_OBJECT", "", `a flow definition must be a JSON object, got ${Array.isArray(definition) ? "an array" : definition === null ? "null" : typeof definition}`)];
   }
   const ctx = new CheckContext(definition, options);
   for (const check of CHECKS) check(ctx);

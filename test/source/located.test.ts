@@ -32,12 +32,24 @@ describe("reading documents with positions", () => {
       ["{\n  // comment\n}", 2],
       ["", 1],
       ['{"a": 1} extra', 1],
+      ['{"a": "tab\there"}', 1],
     ] as const) {
       const doc = parseDocumentText(text, "bad.json");
       expect(doc.ok).toBe(false);
       expect(doc.diagnostics[0]!.code).toBe("PARSE_ERROR");
       expect(doc.diagnostics[0]!.source?.line).toBe(line);
     }
+  });
+
+  it("reports a document nested too deeply instead of overflowing", () => {
+    const doc = parseDocumentText("[".repeat(20000) + "]".repeat(20000), "deep.json");
+    expect(doc.ok).toBe(false);
+    expect(doc.diagnostics[0]!.message).toMatch(/nested too deeply/);
+  });
+
+  it("resolves YAML merge keys", () => {
+    const doc = parseDocumentText("base: &b {Type: Pass}\nStates:\n  A:\n    <<: *b\n    End: true\n", "m.yaml");
+    expect((doc.value as { States: { A: unknown } }).States.A).toEqual({ Type: "Pass", End: true });
   });
 
   it("finds duplicate keys JSON.parse would silently merge", () => {

@@ -142,6 +142,20 @@ const cases: Case[] = [
   ["compute v3 with v2 names", "PROVIDER_PARAMETER_UNKNOWN", (d) => ((d.States.Compute.Parameters.function = UUID), d), "/States/Compute/Parameters/function"],
   ["compute task without function_id", "PROVIDER_PARAMETER_MISSING", (d) => (delete d.States.Compute.Parameters.tasks[0].function_id, d)],
   ["DATA not a list", "PROVIDER_PARAMETER_TYPE", (d) => ((d.States.Transfer.Parameters.DATA = { source_path: "/a" }), d), "/States/Transfer/Parameters/DATA"],
+  ["Choice rule Next not a string", "STATE_FIELD_TYPE", (d) => ((d.States.Check.Choices[0].Next = 5), d), "/States/Check/Choices/0/Next"],
+  ["Type named like an Object.prototype member", "STATE_TYPE_UNKNOWN", (d) => ((d.States.Done.Type = "toString"), d), "/States/Done/Type"],
+  ["StartAt named like an Object.prototype member", "START_AT_UNDEFINED", (d) => ((d.StartAt = "hasOwnProperty"), d), "/StartAt"],
+  ["empty Handler", "STATE_FIELD_TYPE", (d) => (delete d.States.Compute.ActionUrl, (d.States.Compute.Handler = ""), d), "/States/Compute/Handler"],
+  ["http Handler Url", "STATE_FIELD_TYPE", (d) => (delete d.States.Compute.ActionUrl, (d.States.Compute.Handler = { Type: "ActionProvider", Url: "http://compute.actions.globus.org/v3" }), d), "/States/Compute/Handler"],
+  ["RegisteredAPI Id not a UUID", "STATE_FIELD_TYPE", (d) => (delete d.States.Compute.ActionUrl, (d.States.Compute.Handler = { Type: "RegisteredAPI", Id: "nope" }), d), "/States/Compute/Handler"],
+  ["fractional Wait Seconds", "STATE_FIELD_TYPE", (d) => ((d.States.Pause.Seconds = 1.5), d), "/States/Pause/Seconds"],
+  ["duplicate error names", "STATE_FIELD_TYPE", (d) => ((d.States.Transfer.Catch[0].ErrorEquals = ["ActionTimeout", "ActionTimeout"]), d), "/States/Transfer/Catch/0/ErrorEquals"],
+  ["empty error name", "STATE_FIELD_TYPE", (d) => ((d.States.Transfer.Catch[0].ErrorEquals = [""]), d), "/States/Transfer/Catch/0/ErrorEquals/0"],
+  ["ActionUrl with a space", "ACTION_URL_INVALID", (d) => ((d.States.Compute.ActionUrl = "https://actions.globus.org/hello world"), d), "/States/Compute/ActionUrl"],
+  ["impossible Timestamp date", "WAIT_TIMESTAMP_INVALID", (d) => (delete d.States.Pause.Seconds, (d.States.Pause.Timestamp = "2026-02-30T00:00:00Z"), d), "/States/Pause/Timestamp"],
+  ["wildcard SecondsPath", "PATH_NOT_SINGLE", (d) => (delete d.States.Pause.Seconds, (d.States.Pause.SecondsPath = "$.t[*]"), d), "/States/Pause/SecondsPath"],
+  ["wildcard Choice Variable", "PATH_NOT_SINGLE", (d) => ((d.States.Check.Choices[0].Variable = "$.Transfer.*"), d), "/States/Check/Choices/0/Variable"],
+  ["known provider with no Parameters", "PROVIDER_PARAMETER_MISSING", (d) => (delete d.States.Compute.Parameters, d), "/States/Compute/Parameters"],
   ["bad sync_level", "PROVIDER_PARAMETER_TYPE", (d) => ((d.States.Transfer.Parameters.sync_level = 7), d), "/States/Transfer/Parameters/sync_level"],
 ];
 
@@ -175,6 +189,26 @@ describe("validator rules", () => {
     const elsewhere = new Set(["PARSE_ERROR", "DUPLICATE_JSON_KEY", "SCHEMA_INVALID", "SCHEMA_FORMAT_UNKNOWN", "INPUT_INVALID", "DSL_DUPLICATE_STATE_NAME", "DSL_ERROR"]);
     const missing = Object.keys(CATALOG).filter((c) => !covered.has(c as DiagnosticCode) && !elsewhere.has(c));
     expect(missing).toEqual([]);
+  });
+
+  it("accepts End: false beside Next (not a terminal state)", () => {
+    const d = base();
+    d.States.Pause.End = false;
+    expect(validateDefinition(d, { inputSchema: schema })).toEqual([]);
+  });
+
+  it("reports one broken edge without a cascade of NO_TERMINAL_STATE", () => {
+    const d = base();
+    d.States.Summarise.Next = "done";
+    const codes = validateDefinition(d).map((x) => x.code);
+    expect(codes).toContain("TRANSITION_TARGET_UNDEFINED");
+    expect(codes).not.toContain("NO_TERMINAL_STATE");
+  });
+
+  it("does not flag optional reads (is_present, getattr) as undeclared input", () => {
+    const d = base();
+    d.States.Summarise.Parameters["n.="] = "getattr('input.maybe', 0) + (1 if is_present('input.other') else 0)";
+    expect(validateDefinition(d, { inputSchema: schema })).toEqual([]);
   });
 
   it("does not mutate the definition it checks", () => {

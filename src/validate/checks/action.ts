@@ -10,7 +10,7 @@ import { closest, isObject, type Check, type CheckContext } from "../context.js"
 export const checkActions: Check = (ctx) => {
   for (const { name, state, type } of ctx.states) {
     if (type !== "Action") continue;
-    if (typeof state.ActionUrl === "string" && !/^https:\/\/[^\s/]+/.test(state.ActionUrl)) {
+    if (typeof state.ActionUrl === "string" && !isHttpsUrl(state.ActionUrl)) {
       ctx.report("ACTION_URL_INVALID", ctx.statePointer(name, "ActionUrl"), `ActionUrl of "${name}" is not an https:// URL: ${JSON.stringify(state.ActionUrl)}`);
     }
     if (typeof state.Resource === "string") {
@@ -26,7 +26,9 @@ export const checkActions: Check = (ctx) => {
         hint: `migrate to ${provider.retired.replacement} (${provider.retired.note})`,
       });
     }
-    if (provider.params && isObject(state.Parameters)) checkParams(ctx, name, provider.params, state.Parameters, ctx.statePointer(name, "Parameters"), url);
+    // No Parameters and no InputPath sends an empty body: the provider's required keys are missing.
+    const params = isObject(state.Parameters) ? state.Parameters : state.InputPath === undefined && state.Parameters === undefined ? {} : undefined;
+    if (provider.params && params) checkParams(ctx, name, provider.params, params, ctx.statePointer(name, "Parameters"), url);
   }
 };
 
@@ -76,4 +78,14 @@ function literalMatches(want: string, v: unknown): boolean {
 
 function describe(want: string): string {
   return want === "sync_level" ? 'an integer 0-3 or one of "exists", "size", "mtime", "checksum"' : `a${want === "array" || want === "object" || want === "integer" ? "n" : ""} ${want}`;
+}
+
+function isHttpsUrl(u: string): boolean {
+  if (/\s/.test(u)) return false;
+  try {
+    const parsed = new URL(u);
+    return parsed.protocol === "https:" && parsed.hostname.length > 0;
+  } catch {
+    return false;
+  }
 }

@@ -23,6 +23,8 @@ function checkRule(ctx: CheckContext, state: string, rule: unknown, ptr: string,
   const ops = keys.filter((k) => OPERATORS.has(k) || COMBINATORS.includes(k));
   if (topLevel && rule.Next === undefined) {
     ctx.report("CHOICE_RULE_NEXT_MISSING", ptr, `a top-level rule of Choice "${state}" has no Next`, { hint: 'add "Next": "<state>" to the rule' });
+  } else if (topLevel && typeof rule.Next !== "string") {
+    ctx.report("STATE_FIELD_TYPE", ptr + "/Next", `Next of a rule in Choice "${state}" must be a state name, got ${JSON.stringify(rule.Next)}`);
   }
   if (!topLevel && rule.Next !== undefined) {
     ctx.report("CHOICE_NESTED_NEXT", ptr + "/Next", `a rule nested in And/Or/Not of "${state}" has Next`, { hint: "only the top-level rule transitions; remove this Next" });

@@ -71,7 +71,11 @@ export const checkGraph: Check = (ctx) => {
     }
   }
   const reachable = [...reached].map((n) => byName.get(n)).filter((e): e is StateEntry => !!e);
-  if (reachable.length > 0 && !reachable.some(isTerminal)) {
+  // A broken edge already explains why nothing ends: do not pile a second error on it.
+  const danglingEdges =
+    ctx.diagnostics.some((d) => d.code === "TRANSITION_TARGET_UNDEFINED") ||
+    ctx.states.some((e) => e.type === "Choice" && Array.isArray(e.state.Choices) && e.state.Choices.some((r) => !isObject(r) || typeof r.Next !== "string"));
+  if (reachable.length > 0 && !reachable.some(isTerminal) && !danglingEdges) {
     ctx.report("NO_TERMINAL_STATE", "/States", "no reachable state ends the run, so every run would loop forever", {
       hint: 'give the last state "End": true, or add a Fail state',
     });

@@ -39,7 +39,7 @@ export const checkPaths: Check = (ctx) => {
       if (state[field] === undefined) continue;
       const ptr = ctx.statePointer(name, field);
       if (field === "ResultPath") checkResultPath(ctx, state[field], ptr, `ResultPath of "${name}"`);
-      else checkPathSyntax(ctx, state[field], ptr, `${field} of "${name}"`);
+      else if (checkPathSyntax(ctx, state[field], ptr, `${field} of "${name}"`) && field !== "InputPath") checkSingle(ctx, state[field] as string, ptr, `${field} of "${name}"`);
     }
     if (Array.isArray(state.Catch)) {
       state.Catch.forEach((c, i) => {
@@ -58,9 +58,19 @@ export const checkPaths: Check = (ctx) => {
 function checkRulePaths(ctx: CheckContext, state: string, rule: unknown, ptr: string): void {
   if (!isObject(rule)) return;
   for (const [k, v] of Object.entries(rule)) {
-    if (k === "Variable" || (k.endsWith("Path") && typeof v === "string")) checkPathSyntax(ctx, v, ptr + pointerOf(k), `${k} in a rule of "${state}"`);
+    if (k === "Variable" || (k.endsWith("Path") && typeof v === "string")) {
+      if (checkPathSyntax(ctx, v, ptr + pointerOf(k), `${k} in a rule of "${state}"`)) checkSingle(ctx, v as string, ptr + pointerOf(k), `${k} in a rule of "${state}"`);
+    }
   }
   if (Array.isArray(rule.And)) rule.And.forEach((r, i) => checkRulePaths(ctx, state, r, `${ptr}/And/${i}`));
   if (Array.isArray(rule.Or)) rule.Or.forEach((r, i) => checkRulePaths(ctx, state, r, `${ptr}/Or/${i}`));
   if (rule.Not !== undefined) checkRulePaths(ctx, state, rule.Not, `${ptr}/Not`);
+}
+
+/** Wait durations, Fail fields and Choice operands read one value. */
+function checkSingle(ctx: CheckContext, text: string, pointer: string, what: string): void {
+  const parsed = compileJsonPath(text);
+  if (parsed.ok && !isDefinitePath(parsed.value)) {
+    ctx.report("PATH_NOT_SINGLE", pointer, `${what} ${JSON.stringify(text)} can select several values; it must name exactly one`, { hint: "remove wildcards, slices, unions, filters and '..'" });
+  }
 }

@@ -35,7 +35,7 @@ export const checkStateStructure: Check = (ctx) => {
       ctx.report("STATE_TYPE_MISSING", ptr, `state "${name}" has no Type`, { hint: `add "Type": one of ${MODERN_STATE_TYPES.slice(0, 6).join(", ")}` });
       continue;
     }
-    if (typeof type !== "string" || !(type in STATE_SCHEMAS)) {
+    if (typeof type !== "string" || !Object.hasOwn(STATE_SCHEMAS, type)) {
       const t = String(type);
       const hint = ASL_ONLY_TYPES[t] ?? (closest(t, MODERN_STATE_TYPES) ? `did you mean "${closest(t, MODERN_STATE_TYPES)}"?` : `use one of ${MODERN_STATE_TYPES.join(", ")}`);
       ctx.report("STATE_TYPE_UNKNOWN", ctx.statePointer(name, "Type"), `state "${name}" has Type "${t}", which Globus Flows does not accept`, { hint });
@@ -119,7 +119,7 @@ function checkExactlyOne(ctx: CheckContext, name: string, type: string, s: Recor
   if (TRANSITIONING_TYPES.has(type)) {
     const hasNext = s.Next !== undefined;
     const isEnd = s.End === true;
-    if (hasNext && s.End !== undefined) {
+    if (hasNext && s.End === true) {
       ctx.report("NEXT_END_CONFLICT", ctx.statePointer(name), `state "${name}" has both Next and End`, { hint: "keep one: Next to continue, End: true to finish" });
     } else if (!hasNext && !isEnd) {
       ctx.report("NEXT_END_MISSING", ctx.statePointer(name), `A state of type '${type}' must be defined as either terminal ("End": true) or transitional ("Next": "NextStateId"): "${name}" has neither`, {
@@ -161,5 +161,10 @@ function checkExactlyOne(ctx: CheckContext, name: string, type: string, s: Recor
 }
 
 export function isRfc3339(s: string): boolean {
-  return /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/.test(s) && !Number.isNaN(Date.parse(s.replace(" ", "T")));
+  const m = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-](\d{2}):(\d{2}))$/.exec(s);
+  if (!m) return false;
+  const [y, mo, d, h, mi, se] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  // Date.parse rolls 2026-02-30 over to March; check the calendar ourselves.
+  const daysInMonth = new Date(Date.UTC(y, mo, 0)).getUTCDate();
+  return mo >= 1 && mo <= 12 && d >= 1 && d <= daysInMonth && h < 24 && mi < 60 && se < 61 && (m[9] === undefined || (Number(m[9]) < 24 && Number(m[10]) < 60));
 }
