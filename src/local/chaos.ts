@@ -1,0 +1,23 @@
+/**
+ * Fault injection (FLOWSMITH_CHAOS=0.2): that share of requests gets a 503, a 429 with
+ * Retry-After, or a dropped connection before the request is handled, so clients' retry
+ * and idempotency paths are exercised for real. Faults are injected before any side effect.
+ */
+import type { IncomingMessage, ServerResponse } from "node:http";
+
+export function chaosInterceptor(rate: number, random: () => number = Math.random): (req: IncomingMessage, res: ServerResponse) => boolean {
+  return (req, res) => {
+    if (req.url?.startsWith("/health") || random() >= rate) return false;
+    const kind = random();
+    if (kind < 0.4) {
+      res.writeHead(503, { "content-type": "application/json" });
+      res.end(JSON.stringify({ error: { code: "SERVICE_UNAVAILABLE", detail: "injected fault (FLOWSMITH_CHAOS)" } }));
+    } else if (kind < 0.7) {
+      res.writeHead(429, { "content-type": "application/json", "retry-after": "0" });
+      res.end(JSON.stringify({ error: { code: "TOO_MANY_REQUESTS", detail: "injected fault (FLOWSMITH_CHAOS)" } }));
+    } else {
+      req.socket.destroy();
+    }
+    return true;
+  };
+}

@@ -1,0 +1,65 @@
+/** What a local runtime serves: collections (directories), compute endpoints, clients. */
+import { randomBytes, randomUUID } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync, chmodSync } from "node:fs";
+import { join } from "node:path";
+import type { EngineOptions } from "../engine/interpreter.js";
+
+export interface LocalCollectionConfig {
+  /** Directory the collection's `/` maps to. */
+  root: string;
+  display_name?: string;
+}
+
+export interface LocalEndpointConfig {
+  /** Persistent python3 workers in the pool. */
+  workers?: number;
+  python?: string;
+  env?: Record<string, string>;
+  /** Directories put first on PATH for the workers (e.g. stand-in programs). */
+  pathPrefix?: string[];
+  cwd?: string;
+  taskTimeoutSeconds?: number;
+  display_name?: string;
+}
+
+export interface LocalRuntimeConfig {
+  dataDir: string;
+  host?: string;
+  /** 0 picks a free port. */
+  port?: number;
+  collections: Record<string, LocalCollectionConfig>;
+  computeEndpoints: Record<string, LocalEndpointConfig>;
+  engine?: Partial<EngineOptions>;
+  /** Share of requests (0-1) that get an injected 5xx, 429 or dropped connection. */
+  chaos?: number;
+  log?: (line: string) => void;
+}
+
+export interface ClientCredentials {
+  client_id: string;
+  client_secret: string;
+}
+
+/**
+ * The runtime's own confidential client, created on first start and kept in the data dir
+ * with mode 0600 (the secret is never printed).
+ */
+export function ensureLocalClient(dataDir: string): ClientCredentials {
+  const file = join(dataDir, "client.json");
+  if (existsSync(file)) return JSON.parse(readFileSync(file, "utf8")) as ClientCredentials;
+  mkdirSync(dataDir, { recursive: true });
+  const creds = { client_id: randomUUID(), client_secret: randomBytes(24).toString("base64url") };
+  writeFileSync(file, JSON.stringify(creds, null, 2) + "\n", { mode: 0o600 });
+  chmodSync(file, 0o600);
+  return creds;
+}
+
+export interface RuntimeStateFile {
+  pid: number;
+  url: string;
+  port: number;
+  started_at: string;
+  data_dir: string;
+}
+
+export const stateFileOf = (dataDir: string) => join(dataDir, "runtime.json");

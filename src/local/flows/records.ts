@@ -1,0 +1,166 @@
+/** Stored flows and runs, and their Flows API documents (globus-flows.md §2.3-2.4). */
+import type { flows } from "@globus/sdk";
+import type { FlowDefinition, InputSchema } from "../../definition/types.js";
+import type { EngineRun, RunStatus } from "../../engine/types.js";
+import { redact } from "../../engine/data.js";
+import { SCOPES } from "../auth/scopes.js";
+
+type S = flows.OpenAPI.components["schemas"];
+export type FlowResponse = S["FlowResponse"];
+export type FlowRunDoc = S["FlowRun"];
+
+export const ROLE_FIELDS = ["flow_viewers", "flow_starters", "flow_administrators", "run_managers", "run_monitors"] as const;
+
+export interface FlowRecord {
+  id: string;
+  definition: FlowDefinition;
+  input_schema: InputSchema;
+  title: string;
+  subtitle: string;
+  description: string;
+  keywords: string[];
+  flow_owner: string;
+  flow_viewers: string[];
+  flow_starters: string[];
+  flow_administrators: string[];
+  run_managers: string[];
+  run_monitors: string[];
+  subscription_id: string | null;
+  created_at: string;
+  updated_at: string;
+  deleted?: boolean;
+}
+
+export interface RunMeta {
+  run_id: string;
+  flow_id: string;
+  flow_title: string;
+  flow_last_updated: string;
+  label: string | null;
+  tags: string[];
+  run_owner: string;
+  run_managers: string[];
+  run_monitors: string[];
+  input: unknown;
+  released?: boolean;
+}
+
+export type FlowRole = "flow_owner" | "flow_administrator" | "flow_starter" | "flow_viewer" | "run_manager" | "run_monitor";
+
+/** Roles a caller holds on a flow ("public" and "all_authenticated_users" count for everyone here). */
+export function flowRoles(f: FlowRecord, who: string): FlowRole[] {
+  const has = (list: string[]) => list.includes(who) || list.includes("all_authenticated_users") || list.includes("public");
+  const roles: FlowRole[] = [];
+  if (f.flow_owner === who) roles.push("flow_owner");
+  if (f.flow_administrators.includes(who)) roles.push("flow_administrator");
+  if (has(f.flow_starters)) roles.push("flow_starter");
+  if (has(f.flow_viewers)) roles.push("flow_viewer");
+  if (f.run_managers.includes(who)) roles.push("run_manager");
+  if (f.run_monitors.includes(who)) roles.push("run_monitor");
+  return roles;
+}
+
+export function flowDoc(f: FlowRecord, who: string, origin: string): FlowResponse {
+  const roles = flowRoles(f, who);
+  const admin = roles.includes("flow_owner") || roles.includes("flow_administrator");
+  const url = `${origin}/flows/${f.id}`;
+  const doc = {
+    id: f.id,
+    definition: f.definition,
+    input_schema: f.input_schema,
+    globus_auth_scope: SCOPES.flow(f.id),
+    globus_auth_scopes_by_RunAs: { User: SCOPES.flow(f.id) },
+    synchronous: false,
+    log_supported: true,
+    types: ["Action"],
+    api_version: "1.0",
+    title: f.title,
+    subtitle: f.subtitle,
+    description: f.description,
+    keywords: f.keywords,
+    principal_urn: `urn:globus:auth:identity:${f.id}`,
+    globus_auth_username: `${f.id}@clients.auth.globus.org`,
+    created_at: f.created_at,
+    updated_at: f.updated_at,
+    user_role: roles[0] ?? "flow_viewer",
+    user_roles: roles,
+    created_by: f.flow_owner,
+    flow_owner: f.flow_owner,
+    // Role lists are only shown to administrators (§2.3).
+    flow_viewers: admin ? f.flow_viewers : [],
+    flow_starters: admin ? f.flow_starters : [],
+    flow_administrators: admin ? f.flow_administrators : [],
+    run_managers: admin ? f.run_managers : [],
+    run_monitors: admin ? f.run_monitors : [],
+    visible_to: admin ? f.flow_viewers : [],
+    runnable_by: admin ? f.flow_starters : [],
+    administered_by: admin ? f.flow_administrators : [],
+    action_url: url,
+    flow_url: url,
+    subscription_id: f.subscription_id,
+    authentication_policy_id: null,
+    is_high_assurance: false,
+  };
+  return doc as unknown as FlowResponse;
+}
+
+export type RunRole = "run_owner" | "run_manager" | "run_monitor";
+
+export function runRoles(m: RunMeta, f: FlowRecord | undefined, who: string): RunRole[] {
+  const roles: RunRole[] = [];
+  if (m.run_owner === who) roles.push("run_owner");
+  if (m.run_managers.includes(who) || f?.run_managers.includes(who) || f?.flow_owner === who || f?.flow_administrators.includes(who)) roles.push("run_manager");
+  if (m.run_monitors.includes(who) || f?.run_monitors.includes(who)) roles.push("run_monitor");
+  return roles;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString().replace("Z", "+00:00");
+
+function details(run: EngineRun, meta: RunMeta, lastEntry: unknown): Record<string, unknown> {
+  switch (run.status) {
+    case "SUCCEEDED":
+      return { code: "FlowSucceeded", description: "The Flow run reached a successful completion state", output: redact(run.state) };
+    case "FAILED":
+    case "ENDED":
+      if (run.error?.code === "FlowCanceled") return { time: iso(run.completed_at ?? run.started_at), code: "FlowCanceled", description: "The Flow Instance was canceled by the user", details: {} };
+      return { code: "FlowFailed", description: `The Flow run failed: ${run.error?.cause ?? "unknown cause"}`, details: { error: run.error?.code, cause: run.error?.cause, state_name: run.error?.state_name, ...(run.error?.details !== undefined ? { details: run.error.details } : {}) } };
+    case "INACTIVE":
+      return {
+        code: run.inactive?.code ?? "ActionInactive",
+        description: run.inactive?.description ?? "The run is waiting on an inactive action",
+        state_name: run.inactive?.state_name,
+        ...(((run.inactive?.action_status?.details ?? {}) as { required_scope?: string }).required_scope ? { required_scope: (run.inactive!.action_status!.details as { required_scope: string }).required_scope } : {}),
+        action_statuses: run.inactive?.action_status ? [run.inactive.action_status] : [],
+      };
+    default:
+      return lastEntry && typeof lastEntry === "object" ? (lastEntry as Record<string, unknown>) : { code: "FlowStarting", description: "The Flow is starting execution", details: { input: redact(meta.input) } };
+  }
+}
+
+export function runDoc(run: EngineRun, meta: RunMeta, f: FlowRecord | undefined, who: string, lastEntry?: unknown): FlowRunDoc {
+  const roles = runRoles(meta, f, who);
+  const doc = {
+    run_id: meta.run_id,
+    action_id: meta.run_id,
+    flow_id: meta.flow_id,
+    flow_title: meta.flow_title,
+    flow_last_updated: meta.flow_last_updated,
+    start_time: iso(run.started_at),
+    completion_time: run.completed_at !== undefined ? iso(run.completed_at) : null,
+    status: run.status as RunStatus,
+    display_status: run.status,
+    details: details(run, meta, lastEntry),
+    label: meta.label,
+    tags: meta.tags,
+    run_owner: meta.run_owner,
+    run_managers: meta.run_managers,
+    run_monitors: meta.run_monitors,
+    manage_by: meta.run_managers,
+    monitor_by: meta.run_monitors,
+    created_by: meta.run_owner,
+    user_role: roles[0] ?? "run_monitor",
+    user_roles: roles,
+    blocking_web_input_id: null,
+  };
+  return doc as unknown as FlowRunDoc;
+}

@@ -1,0 +1,131 @@
+/**
+ * The local Globus-compatible runtime: Auth, Flows, Transfer and Compute on one port of
+ * 127.0.0.1, state in one SQLite file, engine runs driven to completion, everything
+ * resumed after a restart. The embedded default for a new user and for every test.
+ */
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { join, resolve } from "node:path";
+import { mkdirSync, writeFileSync, rmSync } from "node:fs";
+import { systemClock, type Clock } from "../engine/clock.js";
+import { createProviderResolver } from "../providers/registry.js";
+import { createExpressionEvalProvider, createHelloWorldProvider } from "../providers/builtin.js";
+import { createHttpServer, Router } from "./http.js";
+import { SqliteStore } from "./store.js";
+import { LocalAuth } from "./auth/tokens.js";
+import { FlowsService } from "./flows/service.js";
+import { RunDriver } from "./run-driver.js";
+import { LocalTransferService, createTransferActionProviders } from "./transfer/index.js";
+import { LocalComputeService } from "./compute/service.js";
+import { createComputeActionProviders } from "./compute/action-provider.js";
+import { authRoutes } from "./routes/auth.js";
+import { flowsRoutes } from "./routes/flows.js";
+import { transferRoutes } from "./routes/transfer.js";
+import { computeRoutes } from "./routes/compute.js";
+import { actionRoutes } from "./routes/actions.js";
+import { chaosInterceptor } from "./chaos.js";
+import { ensureLocalClient, stateFileOf, type ClientCredentials, type LocalRuntimeConfig, type RuntimeStateFile } from "./config.js";
+
+export interface LocalRuntime {
+  /** Base URL of every service, e.g. http://127.0.0.1:8765 */
+  url: string;
+  port: number;
+  /** The runtime's own confidential client (its secret is in <data dir>/client.json, mode 0600). */
+  client: ClientCredentials;
+  /** Environment that points @globus/sdk (and flowsmith's clients) at this runtime. */
+  env: Record<string, string>;
+  store: SqliteStore;
+  driver: RunDriver;
+  auth: LocalAuth;
+  transfer: LocalTransferService;
+  compute: LocalComputeService;
+  flows: FlowsService;
+  /** Runs and tasks picked up again at start. */
+  recovered: { runs: number; transferTasks: number };
+  stop(): Promise<void>;
+}
+
+export async function startLocalRuntime(config: LocalRuntimeConfig, opts: { clock?: Clock; writeStateFile?: boolean } = {}): Promise<LocalRuntime> {
+  const dataDir = resolve(config.dataDir);
+  mkdirSync(dataDir, { recursive: true });
+  const clock = opts.clock ?? systemClock;
+  const log = config.log ?? (() => {});
+  const store = new SqliteStore(join(dataDir, "state.sqlite"));
+  const client = ensureLocalClient(dataDir);
+
+  const transfer = new LocalTransferService(store, config.collections, { clock: { now: () => new Date(clock.now()) } });
+  const compute = new LocalComputeService(store, new Map(Object.entries(config.computeEndpoints)), { dataDir: join(dataDir, "compute") });
+  const transferAps = createTransferActionProviders(transfer);
+  const computeAps = createComputeActionProviders(compute);
+  const now = () => new Date(clock.now());
+  const local = {
+    ...transferAps,
+    compute_v2: computeAps.v2,
+    compute_v3: computeAps.v3,
+    hello_world: createHelloWorldProvider(store, now),
+    expression_eval: createExpressionEvalProvider(store, now),
+  };
+  const driver = new RunDriver(store, { clock, providers: createProviderResolver(local), ...(config.engine ? { options: config.engine } : {}) }, { log });
+
+  const router = new Router();
+  const server: Server = createHttpServer(router, { log, ...(config.chaos ? { intercept: chaosInterceptor(config.chaos) } : {}) });
+  await new Promise<void>((ok, fail) => {
+    server.once("error", fail);
+    server.listen(config.port ?? 0, config.host ?? "127.0.0.1", () => ok());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://${config.host ?? "127.0.0.1"}:${port}`;
+
+  const flows = new FlowsService(store, driver, url, () => clock.now());
+  const auth = new LocalAuth(store, flows.flowExists, () => clock.now());
+  auth.addClient(client.client_id, client.client_secret, "flowsmith local runtime");
+  authRoutes(router, auth);
+  flowsRoutes(router, auth, flows, store);
+  transferRoutes(router, auth, transfer);
+  computeRoutes(router, auth, compute);
+  actionRoutes(router, auth, local);
+  router.add("GET", "/health", "flows", () => ({ status: 200, body: { status: "ok", url, pid: process.pid } }));
+
+  await compute.start();
+  const transferTasks = transfer.resumeActiveTasks().length;
+  const runs = driver.recover();
+  if (runs || transferTasks) log(`recovered ${runs} active run(s) and ${transferTasks} transfer task(s)`);
+
+  const stateFile = stateFileOf(dataDir);
+  if (opts.writeStateFile) {
+    const state: RuntimeStateFile = { pid: process.pid, url, port, started_at: new Date().toISOString(), data_dir: dataDir };
+    writeFileSync(stateFile, JSON.stringify(state, null, 2) + "\n");
+  }
+
+  const env = {
+    GLOBUS_SDK_SERVICE_URL_AUTH: url,
+    GLOBUS_SDK_SERVICE_URL_FLOWS: url,
+    GLOBUS_SDK_SERVICE_URL_TRANSFER: url,
+    GLOBUS_SDK_SERVICE_URL_COMPUTE: url,
+  };
+  let stopped = false;
+  return {
+    url,
+    port,
+    client,
+    env,
+    store,
+    driver,
+    auth,
+    transfer,
+    compute,
+    flows,
+    recovered: { runs, transferTasks },
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await new Promise<void>((ok) => server.close(() => ok()));
+      server.closeAllConnections?.();
+      await driver.stop();
+      await transfer.stop();
+      await compute.shutdown();
+      store.close();
+      if (opts.writeStateFile) rmSync(stateFile, { force: true });
+    },
+  };
+}

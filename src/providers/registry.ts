@@ -1,0 +1,32 @@
+/**
+ * Which provider runs an Action state: every Globus provider URL flowsmith knows (all
+ * generations of the transfer, delete, ls, mkdir, stat URLs; compute v2, fxap, v3;
+ * expression_eval; hello_world) maps to a local provider, so definitions stay byte-identical
+ * between local and production. Any other URL is called over HTTP.
+ */
+import type { ActionState } from "../definition/types.js";
+import { lookupProvider } from "../definition/providers.js";
+import type { ProviderResolver } from "../engine/interpreter.js";
+import { createHttpActionProvider } from "./http-client.js";
+import type { ActionProvider } from "./types.js";
+
+export type LocalProviderName = "transfer" | "delete" | "ls" | "mkdir" | "stat" | "compute_v2" | "compute_v3" | "hello_world" | "expression_eval";
+
+export function createProviderResolver(local: Partial<Record<LocalProviderName, ActionProvider>>, remote: (url: string) => ActionProvider = createHttpActionProvider): ProviderResolver {
+  const remotes = new Map<string, ActionProvider>();
+  return (url: string, _state: ActionState) => {
+    const info = lookupProvider(url);
+    if (info) {
+      const name: string = info.kind === "compute" ? `compute_${info.computeVersion ?? "v3"}` : info.kind;
+      const p = local[name as LocalProviderName];
+      if (p) return p;
+      throw new Error(`the local runtime has no ${info.kind} provider (${url} is a Globus-hosted service it does not emulate)`);
+    }
+    let p = remotes.get(url);
+    if (!p) {
+      p = remote(url);
+      remotes.set(url, p);
+    }
+    return p;
+  };
+}
