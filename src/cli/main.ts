@@ -14,6 +14,7 @@ import { registerGraph } from "./commands/graph.js";
 import { registerImport } from "./commands/import.js";
 import { registerTypes } from "./commands/types.js";
 import { registerDemo } from "./commands/demo.js";
+import { registerLocal } from "./commands/local.js";
 
 const EXIT_HELP = `
 Exit codes:
@@ -41,6 +42,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerImport(program, ctx);
   registerTypes(program, ctx);
   registerDemo(program, ctx);
+  registerLocal(program, ctx);
   for (const cmd of program.commands) cmd.exitOverride().showSuggestionAfterError(true);
   return program;
 }

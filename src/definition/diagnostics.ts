@@ -99,6 +99,8 @@ export const CATALOG = {
   SCHEMA_INVALID: { severity: "error", summary: "the input schema is not a valid JSON Schema" },
   SCHEMA_FORMAT_UNKNOWN: { severity: "warning", summary: "the input schema uses a format flowsmith does not know" },
   INPUT_INVALID: { severity: "error", summary: "the run input does not match the input schema" },
+  // Project configuration
+  CONFIG_INVALID: { severity: "error", summary: "flowsmith.yaml has an unknown key or a bad value" },
   // DSL
   DSL_DUPLICATE_STATE_NAME: { severity: "error", summary: "two different states share one name" },
   DSL_ERROR: { severity: "error", summary: "the flow source could not be built" },

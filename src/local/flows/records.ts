@@ -123,7 +123,14 @@ function details(run: EngineRun, meta: RunMeta, lastEntry: unknown): Record<stri
     case "FAILED":
     case "ENDED":
       if (run.error?.code === "FlowCanceled") return { time: iso(run.completed_at ?? run.started_at), code: "FlowCanceled", description: "The Flow Instance was canceled by the user", details: {} };
-      return { code: "FlowFailed", description: `The Flow run failed: ${run.error?.cause ?? "unknown cause"}`, details: { error: run.error?.code, cause: run.error?.cause, state_name: run.error?.state_name, ...(run.error?.details !== undefined ? { details: run.error.details } : {}) } };
+      // No public source shows a failed run's details; flowsmith adds the final run state as
+      // `output`, so a Fail state reached through a Catch still shows the caught error.
+      return {
+        code: "FlowFailed",
+        description: `The Flow run failed: ${run.error?.cause ?? "unknown cause"}`,
+        details: { error: run.error?.code, cause: run.error?.cause, state_name: run.error?.state_name, ...(run.error?.details !== undefined ? { details: run.error.details } : {}) },
+        output: redact(run.state),
+      };
     case "INACTIVE":
       return {
         code: run.inactive?.code ?? "ActionInactive",

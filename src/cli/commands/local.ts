@@ -1,0 +1,114 @@
+/** `flowsmith local start|status|stop`: the local Globus-compatible runtime. */
+import { InvalidArgumentError, type Command } from "commander";
+import { existsSync, readFileSync, rmSync } from "node:fs";
+import { resolve } from "node:path";
+import { requireProjectConfig, selectEnvironment } from "../../project/config.js";
+import { runtimeConfigFor } from "../../local/from-project.js";
+import { startLocalRuntime } from "../../local/runtime.js";
+import { stateFileOf, type RuntimeStateFile } from "../../local/config.js";
+import { CliError, EXIT } from "../../errors.js";
+import { palette } from "../output.js";
+import type { CliContext } from "../context.js";
+
+function port(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError("must be a port number 0-65535");
+  return n;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function readState(dataDir: string): RuntimeStateFile | undefined {
+  const f = stateFileOf(dataDir);
+  if (!existsSync(f)) return undefined;
+  try {
+    const s = JSON.parse(readFileSync(f, "utf8")) as RuntimeStateFile;
+    return alive(s.pid) ? s : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function registerLocal(program: Command, ctx: CliContext): void {
+  const local = program.command("local").description("the local Globus-compatible runtime (Auth, Flows, Transfer, Compute on 127.0.0.1)");
+  const dataDirOf = (opts: { dataDir?: string; env?: string }) => {
+    const config = requireProjectConfig(ctx.root);
+    const env = selectEnvironment(config, opts.env ?? "local");
+    if (env.kind !== "local") throw new CliError(`environment "${env.name}" is not a local environment`, EXIT.INVALID);
+    return { config, env, dataDir: resolve(opts.dataDir ?? env.data_dir ?? ".flowsmith/local") };
+  };
+
+  local
+    .command("start")
+    .description("run the local runtime in the foreground (Ctrl-C stops it)")
+    .option("--port <port>", "port to listen on (0 picks a free one)", port)
+    .option("--data-dir <dir>", "state directory (default .flowsmith/local)")
+    .option("--env <name>", "local environment of flowsmith.yaml to serve", "local")
+    .action(async (opts: { port?: number; dataDir?: string; env?: string }) => {
+      const { env, dataDir } = dataDirOf(opts);
+      const running = readState(dataDir);
+      if (running) throw new CliError(`a local runtime is already running for ${dataDir} at ${running.url} (pid ${running.pid})`, EXIT.INVALID, "stop it with `flowsmith local stop`");
+      const c = palette(ctx.output);
+      const rt = await startLocalRuntime({ ...runtimeConfigFor(env, ctx.root, { ...(opts.port !== undefined ? { port: opts.port } : {}), dataDir }), log: (l) => ctx.output.err(c.dim(`${new Date().toISOString()} ${l}`)) }, { writeStateFile: true });
+      ctx.output.out(`${c.green("flowsmith local runtime")} listening on ${c.bold(rt.url)} (pid ${process.pid})`);
+      ctx.output.out(`  data: ${dataDir}`);
+      ctx.output.out(`  collections: ${Object.keys(env.collections).join(", ") || "none"}; compute endpoints: ${Object.keys(env.compute_endpoints).join(", ") || "none"}`);
+      ctx.output.out(`  client id: ${rt.client.client_id} (secret in ${resolve(dataDir, "client.json")}, mode 0600)`);
+      if (rt.recovered.runs || rt.recovered.transferTasks) ctx.output.out(`  resumed ${rt.recovered.runs} run(s) and ${rt.recovered.transferTasks} transfer task(s)`);
+      ctx.output.out(`  point @globus/sdk at it: ${Object.entries(rt.env).map(([k, v]) => `${k}=${v}`).join(" ")}`);
+      await new Promise<void>((done) => {
+        const stop = () => {
+          ctx.output.out("stopping…");
+          void rt.stop().then(done);
+        };
+        process.once("SIGINT", stop);
+        process.once("SIGTERM", stop);
+      });
+    });
+
+  local
+    .command("status")
+    .description("is a local runtime running for this project?")
+    .option("--data-dir <dir>", "state directory")
+    .option("--json", "machine-readable")
+    .action(async (opts: { dataDir?: string; json?: boolean }) => {
+      const { dataDir } = dataDirOf(opts);
+      const s = readState(dataDir);
+      let healthy = false;
+      if (s) {
+        try {
+          healthy = (await fetch(`${s.url}/health`, { signal: AbortSignal.timeout(2000) })).ok;
+        } catch {
+          healthy = false;
+        }
+      }
+      if (opts.json) ctx.output.out(JSON.stringify({ running: !!s, healthy, ...(s ?? {}), data_dir: dataDir }, null, 2));
+      else ctx.output.out(s ? `running at ${s.url} (pid ${s.pid}, since ${s.started_at})${healthy ? "" : " but not answering"}` : `not running (data dir ${dataDir})`);
+      if (!s || !healthy) process.exitCode = EXIT.SERVICE;
+    });
+
+  local
+    .command("stop")
+    .description("stop the local runtime started with `local start`")
+    .option("--data-dir <dir>", "state directory")
+    .action(async (opts: { dataDir?: string }) => {
+      const { dataDir } = dataDirOf(opts);
+      const s = readState(dataDir);
+      if (!s) {
+        rmSync(stateFileOf(dataDir), { force: true });
+        ctx.output.out("no local runtime is running");
+        return;
+      }
+      process.kill(s.pid, "SIGTERM");
+      for (let i = 0; i < 100 && alive(s.pid); i++) await new Promise((r) => setTimeout(r, 100));
+      if (alive(s.pid)) throw new CliError(`the runtime (pid ${s.pid}) did not stop within 10 s`, EXIT.SERVICE, `kill it with: kill ${s.pid}`);
+      ctx.output.out(`stopped the local runtime at ${s.url}`);
+    });
+}

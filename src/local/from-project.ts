@@ -1,0 +1,29 @@
+/** A local runtime configuration from the `local` environment of flowsmith.yaml. */
+import { isAbsolute, resolve } from "node:path";
+import type { EnvironmentConfig } from "../project/config.js";
+import type { LocalRuntimeConfig } from "./config.js";
+
+export function runtimeConfigFor(env: EnvironmentConfig, root: string, overrides: { port?: number; dataDir?: string } = {}): LocalRuntimeConfig {
+  const collections: LocalRuntimeConfig["collections"] = {};
+  for (const [name, c] of Object.entries(env.collections)) collections[c.id] = { root: c.root ?? resolve(root, ".flowsmith", "collections", name), display_name: c.display_name ?? name };
+  const computeEndpoints: LocalRuntimeConfig["computeEndpoints"] = {};
+  for (const [name, e] of Object.entries(env.compute_endpoints)) {
+    computeEndpoints[e.id] = {
+      workers: e.workers ?? 2,
+      display_name: name,
+      ...(e.python ? { python: e.python } : {}),
+      ...(e.env ? { env: e.env } : {}),
+      ...(e.path_prefix ? { pathPrefix: e.path_prefix.map((p) => (isAbsolute(p) ? p : resolve(root, p))) } : {}),
+      ...(e.task_timeout ? { taskTimeoutSeconds: e.task_timeout } : {}),
+    };
+  }
+  const port = overrides.port ?? env.port;
+  const chaos = Number(process.env.FLOWSMITH_CHAOS ?? 0);
+  return {
+    dataDir: overrides.dataDir ?? env.data_dir ?? resolve(root, ".flowsmith", "local"),
+    ...(port !== undefined ? { port } : {}),
+    collections,
+    computeEndpoints,
+    ...(chaos > 0 ? { chaos: Math.min(chaos, 0.9) } : {}),
+  };
+}

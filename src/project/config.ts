@@ -1,0 +1,214 @@
+/**
+ * flowsmith.yaml: environments (`local` and any number of real ones) with their
+ * collections, compute endpoints, per-environment values and credential source; a
+ * default environment. Unknown keys and bad values are reported with file:line.
+ */
+import { existsSync } from "node:fs";
+import { isAbsolute, join, resolve } from "node:path";
+import type { ErrorObject } from "ajv";
+import { diag, type Diagnostic } from "../definition/diagnostics.js";
+import { readDocumentFile } from "../source/document.js";
+import { ajvFor } from "../validate/ajv.js";
+import { closest } from "../validate/context.js";
+import { CliError, EXIT } from "../errors.js";
+
+export interface CollectionEntry {
+  id: string;
+  /** Local environments: the directory the collection serves. */
+  root?: string;
+  display_name?: string;
+}
+
+export interface EndpointEntry {
+  id: string;
+  workers?: number;
+  python?: string;
+  path_prefix?: string[];
+  env?: Record<string, string>;
+  task_timeout?: number;
+}
+
+export interface EnvironmentConfig {
+  name: string;
+  kind: "local" | "globus";
+  /** GLOBUS_SDK_ENVIRONMENT for real environments (production, preview, sandbox…). */
+  globus_environment?: string;
+  data_dir?: string;
+  port?: number;
+  collections: Record<string, CollectionEntry>;
+  compute_endpoints: Record<string, EndpointEntry>;
+  /** Values for `${env:name}` placeholders and rundir mappers. */
+  values: Record<string, unknown>;
+  credentials: "client" | "login" | "auto";
+  /** Principals granted roles on every deployed flow. */
+  roles?: Partial<Record<"flow_viewers" | "flow_starters" | "flow_administrators" | "run_managers" | "run_monitors", string[]>>;
+  subscription_id?: string;
+}
+
+export interface ProjectConfig {
+  file?: string;
+  root: string;
+  project: string;
+  default_environment: string;
+  environments: Record<string, EnvironmentConfig>;
+}
+
+const UUID = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$";
+const NAME = "^[A-Za-z_][A-Za-z0-9_.-]*$";
+const PRINCIPAL = "^(urn:globus:(auth:identity|groups:id):[0-9a-fA-F-]{36}|public|all_authenticated_users)$";
+
+const SCHEMA = {
+  type: "object",
+  additionalProperties: false,
+  properties: {
+    project: { type: "string", pattern: "^[a-z0-9][a-z0-9_.-]{0,63}$" },
+    default_environment: { type: "string" },
+    environments: {
+      type: "object",
+      minProperties: 1,
+      propertyNames: { pattern: NAME },
+      additionalProperties: {
+        type: "object",
+        additionalProperties: false,
+        properties: {
+          kind: { enum: ["local", "globus"] },
+          globus_environment: { enum: ["production", "preview", "sandbox", "integration", "test", "staging"] },
+          data_dir: { type: "string" },
+          port: { type: "integer", minimum: 0, maximum: 65535 },
+          credentials: { enum: ["client", "login", "auto"] },
+          subscription_id: { type: "string", pattern: UUID },
+          collections: {
+            type: "object",
+            propertyNames: { pattern: NAME },
+            additionalProperties: {
+              type: "object",
+              additionalProperties: false,
+              required: ["id"],
+              properties: { id: { type: "string", pattern: UUID }, root: { type: "string", minLength: 1 }, display_name: { type: "string" } },
+            },
+          },
+          compute_endpoints: {
+            type: "object",
+            propertyNames: { pattern: NAME },
+            additionalProperties: {
+              type: "object",
+              additionalProperties: false,
+              required: ["id"],
+              properties: {
+                id: { type: "string", pattern: UUID },
+                workers: { type: "integer", minimum: 1, maximum: 64 },
+                python: { type: "string" },
+                path_prefix: { type: "array", items: { type: "string" } },
+                env: { type: "object", additionalProperties: { type: "string" } },
+                task_timeout: { type: "number", exclusiveMinimum: 0 },
+              },
+            },
+          },
+          values: { type: "object" },
+          roles: {
+            type: "object",
+            additionalProperties: false,
+            properties: Object.fromEntries(["flow_viewers", "flow_starters", "flow_administrators", "run_managers", "run_monitors"].map((r) => [r, { type: "array", maxItems: 16, items: { type: "string", pattern: PRINCIPAL } }])),
+          },
+        },
+      },
+    },
+  },
+} as const;
+
+export interface LoadedConfig {
+  config?: ProjectConfig;
+  diagnostics: Diagnostic[];
+}
+
+/** The configuration used when a project has no flowsmith.yaml: one local environment. */
+export function defaultConfig(root: string): ProjectConfig {
+  return {
+    root,
+    project: (root.split("/").pop() || "flows").toLowerCase().replace(/[^a-z0-9_.-]/g, "-"),
+    default_environment: "local",
+    environments: { local: { name: "local", kind: "local", data_dir: join(root, ".flowsmith", "local"), collections: {}, compute_endpoints: {}, values: {}, credentials: "auto" } },
+  };
+}
+
+function message(e: ErrorObject): { text: string; pointer: string } {
+  if (e.keyword === "additionalProperties") {
+    const k = (e.params as { additionalProperty: string }).additionalProperty;
+    const allowed = Object.keys(((e.parentSchema as { properties?: object })?.properties ?? {}) as object);
+    const guess = closest(k, allowed);
+    return { text: `unknown key "${k}"${guess ? ` (did you mean "${guess}"?)` : allowed.length ? ` (allowed: ${allowed.join(", ")})` : ""}`, pointer: `${e.instancePath}/${k}` };
+  }
+  if (e.keyword === "pattern" && String((e.params as { pattern: string }).pattern) === UUID) return { text: `${e.instancePath} must be a UUID`, pointer: e.instancePath };
+  if (e.keyword === "enum") return { text: `${e.instancePath} must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.join(", ")}`, pointer: e.instancePath };
+  if (e.keyword === "required") return { text: `${e.instancePath || "entry"} is missing "${(e.params as { missingProperty: string }).missingProperty}"`, pointer: e.instancePath };
+  return { text: `${e.instancePath || "flowsmith.yaml"} ${e.message ?? "is invalid"}`, pointer: e.instancePath };
+}
+
+let validate: ReturnType<ReturnType<typeof ajvFor>["compile"]> | undefined;
+
+export function loadProjectConfig(root: string): LoadedConfig {
+  const file = join(root, "flowsmith.yaml");
+  if (!existsSync(file)) return { config: defaultConfig(root), diagnostics: [] };
+  const doc = readDocumentFile(file);
+  if (!doc.ok) return { diagnostics: doc.diagnostics };
+  const value = (doc.value ?? {}) as Record<string, unknown>;
+  validate ??= ajvFor({}).compile(SCHEMA);
+  const diagnostics: Diagnostic[] = [...doc.diagnostics];
+  if (!validate(value)) {
+    for (const e of validate.errors ?? []) {
+      const m = message(e);
+      diagnostics.push(diag("CONFIG_INVALID", m.pointer, m.text, { source: doc.locate(m.pointer) ?? { file, line: 1, column: 1 } }));
+    }
+    return { diagnostics };
+  }
+  const envs: Record<string, EnvironmentConfig> = {};
+  const raw = (value.environments ?? {}) as Record<string, Record<string, unknown>>;
+  for (const [name, e] of Object.entries(raw)) {
+    const kind = (e.kind as "local" | "globus" | undefined) ?? (name === "local" ? "local" : "globus");
+    const collections = (e.collections ?? {}) as Record<string, CollectionEntry>;
+    for (const [cname, c] of Object.entries(collections)) {
+      if (kind === "local" && !c.root) {
+        const ptr = `/environments/${name}/collections/${cname}`;
+        diagnostics.push(diag("CONFIG_INVALID", ptr, `local collection "${cname}" needs a "root" directory`, { source: doc.locate(ptr) ?? { file, line: 1, column: 1 } }));
+      }
+      if (c.root) c.root = isAbsolute(c.root) ? c.root : resolve(root, c.root);
+    }
+    const env: EnvironmentConfig = {
+      name,
+      kind,
+      collections,
+      compute_endpoints: (e.compute_endpoints ?? {}) as Record<string, EndpointEntry>,
+      values: (e.values ?? {}) as Record<string, unknown>,
+      credentials: (e.credentials as EnvironmentConfig["credentials"]) ?? (kind === "local" ? "auto" : "auto"),
+    };
+    if (typeof e.globus_environment === "string") env.globus_environment = e.globus_environment;
+    if (kind === "local") {
+      env.data_dir = resolve(root, (e.data_dir as string | undefined) ?? ".flowsmith/local");
+      if (typeof e.port === "number") env.port = e.port;
+    }
+    if (e.roles) env.roles = e.roles as EnvironmentConfig["roles"];
+    if (typeof e.subscription_id === "string") env.subscription_id = e.subscription_id;
+    envs[name] = env;
+  }
+  const dflt = (value.default_environment as string | undefined) ?? (envs.local ? "local" : Object.keys(envs)[0]!);
+  if (!envs[dflt]) diagnostics.push(diag("CONFIG_INVALID", "/default_environment", `default_environment "${dflt}" is not one of the environments (${Object.keys(envs).join(", ")})`, { source: doc.locate("/default_environment") ?? { file, line: 1, column: 1 } }));
+  if (diagnostics.some((d) => d.severity === "error")) return { diagnostics };
+  return { config: { file, root, project: (value.project as string | undefined) ?? defaultConfig(root).project, default_environment: dflt, environments: envs }, diagnostics };
+}
+
+/** The environment a command works in: --env, FLOWSMITH_ENV, or the default. */
+export function selectEnvironment(config: ProjectConfig, name?: string): EnvironmentConfig {
+  const want = name ?? process.env.FLOWSMITH_ENV ?? config.default_environment;
+  const env = config.environments[want];
+  if (!env) throw new CliError(`no environment "${want}" in ${config.file ?? "flowsmith.yaml"}`, EXIT.INVALID, `environments: ${Object.keys(config.environments).join(", ")}`);
+  return env;
+}
+
+export function requireProjectConfig(root: string): ProjectConfig {
+  const loaded = loadProjectConfig(root);
+  if (!loaded.config) {
+    const e = new CliError(`flowsmith.yaml is invalid:\n${loaded.diagnostics.map((d) => `  ${d.source ? `${d.source.file}:${d.source.line}:${d.source.column}: ` : ""}${d.message}`).join("\n")}`, EXIT.INVALID);
+    throw e;
+  }
+  return loaded.config;
+}
