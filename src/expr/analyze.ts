@@ -93,6 +93,7 @@ class Analyzer {
           if (s.kind === "key") segs.push({ key: s.name });
           else if (s.kind === "index") segs.push({ index: s.index });
           else if (s.kind === "wildcard") segs.push("*");
+          else if (s.kind === "union" || s.kind === "filter") segs.push("*");
           else if (s.kind === "descent") break;
           // A slice selects elements of the same list: no segment of its own.
         }
@@ -120,6 +121,7 @@ class Analyzer {
         this.call(e, env);
         return null;
       case "ListComp":
+      case "SetComp":
       case "DictComp":
         this.comprehension(e, env);
         return null;
@@ -149,17 +151,19 @@ class Analyzer {
     for (const k of e.kwargs) this.use(k.value, env);
   }
 
-  private comprehension(e: Expr & { type: "ListComp" | "DictComp" }, env: Env): void {
+  private comprehension(e: Expr & { type: "ListComp" | "SetComp" | "DictComp" }, env: Env): void {
     const inner = new Map(env);
     e.clauses.forEach((clause, i) => {
       // The first iterable is evaluated outside the comprehension's own variables.
       const p = this.value(clause.iter, i === 0 ? env : inner);
       this.record(p, clause.iter);
       const element: PathSeg[] | null = p ? [...p.segs, "*"] : null;
-      for (const t of clause.targets) inner.set(t, clause.targets.length === 1 ? element : null);
+      // Only a plain name is the element itself; unpacked names are parts of it.
+      const whole = clause.target === undefined ? clause.targets.length === 1 : clause.target.kind === "name";
+      for (const t of clause.targets) inner.set(t, whole ? element : null);
       for (const c of clause.conditions) this.use(c, inner);
     });
-    if (e.type === "ListComp") this.use(e.element, inner);
+    if (e.type === "ListComp" || e.type === "SetComp") this.use(e.element, inner);
     else {
       this.use(e.key, inner);
       this.use(e.value, inner);

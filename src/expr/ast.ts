@@ -28,14 +28,56 @@ export interface PathNode extends Span {
   readonly path: JsonPath;
 }
 
+/** A list display `[a, b]` or a tuple `(a, b)` / `a, b` (JSON has no tuples). */
 export interface ListNode extends Span {
   readonly type: "List";
+  /** May contain Starred elements: `[*a, *b]`. */
   readonly elements: readonly Expr[];
+}
+
+/** A dict display entry; a null key is `**value` (unpacking, as in Python's ast). */
+export interface DictEntry {
+  readonly key: Expr | null;
+  readonly value: Expr;
 }
 
 export interface DictNode extends Span {
   readonly type: "Dict";
-  readonly entries: readonly { readonly key: Expr; readonly value: Expr }[];
+  readonly entries: readonly DictEntry[];
+}
+
+/**
+ * A set display `{a, b}`. JSON has no sets: it evaluates to a list without duplicates
+ * (Python equality), in first-occurrence order.
+ */
+export interface SetNode extends Span {
+  readonly type: "Set";
+  /** May contain Starred elements: `{*a, b}`. */
+  readonly elements: readonly Expr[];
+}
+
+/** `*value` inside a list/tuple/set display or a call's positional arguments. */
+export interface StarredNode extends Span {
+  readonly type: "Starred";
+  readonly value: Expr;
+}
+
+/** One `{value!conversion:spec}` replacement field of an f-string. */
+export interface FormattedValue extends Span {
+  readonly value: Expr;
+  readonly conversion: "r" | "s" | "a" | null;
+  /** The format spec, itself an f-string (`{x:>{width}}`); null when absent. */
+  readonly spec: FStringNode | null;
+}
+
+/**
+ * An f-string (adjacent plain string literals are merged into it): literal text and
+ * replacement fields. `f'{x=}'` is stored as the text `x=` followed by the field, as
+ * Python's ast does.
+ */
+export interface FStringNode extends Span {
+  readonly type: "FString";
+  readonly parts: readonly (string | FormattedValue)[];
 }
 
 export type UnaryOp = "-" | "+" | "not";
@@ -89,8 +131,10 @@ export interface CallNode extends Span {
   readonly type: "Call";
   /** A Name (builtin function) or an Attribute (method); anything else fails at run time. */
   readonly callee: Expr;
+  /** May contain Starred arguments: `max(*xs)`. */
   readonly args: readonly Expr[];
-  readonly kwargs: readonly { readonly name: string; readonly value: Expr }[];
+  /** A null name is `**value` (keyword unpacking, as in Python's ast). */
+  readonly kwargs: readonly { readonly name: string | null; readonly value: Expr }[];
 }
 
 export interface IndexNode extends Span {
@@ -107,16 +151,40 @@ export interface SliceNode extends Span {
   readonly step: Expr | null;
 }
 
+/**
+ * The target of a comprehension's `for`: a name, a (possibly nested, possibly
+ * parenthesised or bracketed) tuple of targets, or `*name` inside a tuple.
+ */
+export type Target =
+  | { readonly kind: "name"; readonly name: string }
+  | { readonly kind: "tuple"; readonly elements: readonly Target[] }
+  | { readonly kind: "starred"; readonly target: Target };
+
 /** `for a, b in iter if cond if cond2` */
 export interface ComprehensionClause {
-  /** One name, or several for unpacking (`for i, x in enumerate(xs)`). */
+  /**
+   * Every name the target binds, in source order: one name, or several for unpacking
+   * (`for i, x in enumerate(xs)`, `for (a, (b, c)) in ...`).
+   */
   readonly targets: readonly string[];
+  /**
+   * The target's structure. The parser always sets it; when a hand-built clause omits it,
+   * `targets` binds as a flat tuple (one name binds the whole item).
+   */
+  readonly target?: Target;
   readonly iter: Expr;
   readonly conditions: readonly Expr[];
 }
 
 export interface ListCompNode extends Span {
   readonly type: "ListComp";
+  readonly element: Expr;
+  readonly clauses: readonly ComprehensionClause[];
+}
+
+/** `{x for x in xs}`: a list without duplicates, like SetNode. */
+export interface SetCompNode extends Span {
+  readonly type: "SetComp";
   readonly element: Expr;
   readonly clauses: readonly ComprehensionClause[];
 }
@@ -144,7 +212,11 @@ export type Expr =
   | IndexNode
   | SliceNode
   | ListCompNode
-  | DictCompNode;
+  | DictCompNode
+  | SetNode
+  | SetCompNode
+  | StarredNode
+  | FStringNode;
 
 /**
  * The root of a parsed expression additionally remembers its source text, which error
@@ -162,7 +234,13 @@ export function childrenOf(e: Expr): Expr[] {
     case "List":
       return [...e.elements];
     case "Dict":
-      return e.entries.flatMap((x) => [x.key, x.value]);
+      return e.entries.flatMap((x) => (x.key === null ? [x.value] : [x.key, x.value]));
+    case "Set":
+      return [...e.elements];
+    case "Starred":
+      return [e.value];
+    case "FString":
+      return e.parts.flatMap((p) => (typeof p === "string" ? [] : p.spec === null ? [p.value] : [p.value, p.spec]));
     case "Unary":
       return [e.operand];
     case "Binary":
@@ -182,6 +260,7 @@ export function childrenOf(e: Expr): Expr[] {
     case "Slice":
       return [e.object, ...[e.lower, e.upper, e.step].filter((x): x is Expr => x !== null)];
     case "ListComp":
+    case "SetComp":
       return [e.element, ...e.clauses.flatMap((c) => [c.iter, ...c.conditions])];
     case "DictComp":
       return [e.key, e.value, ...e.clauses.flatMap((c) => [c.iter, ...c.conditions])];

@@ -3,9 +3,9 @@
  * `_context` is the run context. Nothing outside the evaluation is mutated, and inputs are
  * never copied: values read from the run state are returned by reference.
  */
-import type { ComprehensionClause, Expr, RootExpr } from "./ast.js";
+import type { ComprehensionClause, Expr, FStringNode, RootExpr, Target } from "./ast.js";
 import { ExpressionError, Raised, raise } from "./errors.js";
-import { callBuiltin, callMethod, hasMethod, isBuiltin, sliceValue, type CallEnv } from "./functions.js";
+import { applySpec, callBuiltin, callMethod, hasMethod, isBuiltin, sliceValue, type CallEnv } from "./functions.js";
 import { readPath } from "./jsonpath.js";
 import { binary, compare, unary } from "./operators.js";
 import {
@@ -16,7 +16,10 @@ import {
   isInt,
   iterate,
   mkFloat,
+  pyAscii,
   pyRepr,
+  pyStr,
+  PyFloat,
   setKey,
   toJson,
   toNum,
@@ -95,10 +98,28 @@ class Evaluation implements CallEnv {
         return r.value;
       }
       case "List":
-        return e.elements.map((x) => this.ev(x));
+        return this.elements(e.elements);
+      case "Set": {
+        const out = new SetBuilder();
+        for (const v of this.elements(e.elements)) out.add(v);
+        return out.items;
+      }
+      case "Starred":
+        return raise("TypeError", "can't use starred expression here");
+      case "FString":
+        return this.fstring(e);
       case "Dict": {
         const out: Record<string, unknown> = {};
-        for (const { key, value } of e.entries) setKey(out, this.dictKey(this.ev(key)), this.ev(value));
+        for (const { key, value } of e.entries) {
+          if (key === null) {
+            const m = this.ev(value);
+            if (!isDict(m)) return raise("TypeError", `'${typeName(m)}' object is not a mapping`);
+            this.charge(Object.keys(m).length);
+            for (const k of Object.keys(m)) setKey(out, k, m[k]);
+          } else {
+            setKey(out, this.dictKey(this.ev(key)), this.ev(value));
+          }
+        }
         return out;
       }
       case "Unary": {
@@ -153,7 +174,82 @@ class Evaluation implements CallEnv {
         this.comprehension(e.clauses, () => setKey(out, this.dictKey(this.ev(e.key)), this.ev(e.value)));
         return out;
       }
+      case "SetComp": {
+        const out = new SetBuilder();
+        this.comprehension(e.clauses, () => out.add(this.ev(e.element)));
+        return out.items;
+      }
     }
+  }
+
+  /** Display elements and positional arguments, with `*iterable` spliced in. */
+  private elements(exprs: readonly Expr[]): unknown[] {
+    const out: unknown[] = [];
+    for (const x of exprs) {
+      if (x.type !== "Starred") {
+        out.push(this.ev(x));
+        continue;
+      }
+      this.charge(1);
+      const v = this.ev(x.value);
+      if (!Array.isArray(v) && typeof v !== "string" && !isDict(v)) {
+        this.withSpan(x, () => raise("TypeError", `Value after * must be an iterable, not ${typeName(v)}`));
+      }
+      const items = iterate(v);
+      this.charge(items.length);
+      for (const item of items) out.push(item);
+    }
+    return out;
+  }
+
+  /** Run `fn`, attributing an error it raises (not one from a sub-expression) to `e`. */
+  private withSpan<T>(e: Expr, fn: () => T): T {
+    try {
+      return fn();
+    } catch (err) {
+      if (err instanceof Raised && err.span === undefined) err.span = { start: e.start, end: e.end };
+      throw err;
+    }
+  }
+
+  private fstring(e: FStringNode): string {
+    let out = "";
+    for (const p of e.parts) {
+      if (typeof p === "string") {
+        out += p;
+        continue;
+      }
+      let v = this.ev(p.value);
+      if (p.conversion === "r") v = pyRepr(v);
+      else if (p.conversion === "s") v = pyStr(v);
+      else if (p.conversion === "a") v = pyAscii(v);
+      const spec = p.spec === null ? "" : this.fstring(p.spec);
+      if (spec !== "" && !(typeof v === "string" || typeof v === "number" || typeof v === "boolean" || v instanceof PyFloat)) {
+        raise("TypeError", `unsupported format string passed to ${typeName(v)}.__format__`);
+      }
+      out += applySpec(v, spec);
+      this.charge(1);
+    }
+    return out;
+  }
+
+  private kwargs(fname: string, kwExprs: readonly { name: string | null; value: Expr }[]): Map<string, unknown> {
+    const out = new Map<string, unknown>();
+    const put = (k: string, v: unknown): void => {
+      if (out.has(k)) raise("TypeError", `${fname}() got multiple values for keyword argument '${k}'`);
+      out.set(k, v);
+    };
+    for (const k of kwExprs) {
+      const v = this.ev(k.value);
+      if (k.name !== null) {
+        put(k.name, v);
+        continue;
+      }
+      if (!isDict(v)) this.withSpan(k.value, () => raise("TypeError", `${fname}() argument after ** must be a mapping, not ${typeName(v)}`));
+      this.charge(Object.keys(v as object).length);
+      for (const [key, x] of Object.entries(v as Record<string, unknown>)) put(key, x);
+    }
+    return out;
   }
 
   private lookup(name: string): unknown {
@@ -182,16 +278,16 @@ class Evaluation implements CallEnv {
     return raise("AttributeError", `'${typeName(obj)}' object has no attribute '${name}'`);
   }
 
-  private call(callee: Expr, argExprs: readonly Expr[], kwExprs: readonly { name: string; value: Expr }[]): unknown {
+  private call(callee: Expr, argExprs: readonly Expr[], kwExprs: readonly { name: string | null; value: Expr }[]): unknown {
     if (callee.type === "Name") {
-      const args = argExprs.map((a) => this.ev(a));
-      const kwargs = new Map(kwExprs.map((k) => [k.name, this.ev(k.value)] as const));
+      const args = this.elements(argExprs);
+      const kwargs = this.kwargs(callee.name, kwExprs);
       return callBuiltin(callee.name, args, kwargs, this);
     }
     if (callee.type === "Attribute") {
       const recv = this.ev(callee.object);
-      const args = argExprs.map((a) => this.ev(a));
-      const kwargs = new Map(kwExprs.map((k) => [k.name, this.ev(k.value)] as const));
+      const args = this.elements(argExprs);
+      const kwargs = this.kwargs(callee.name, kwExprs);
       if (isDict(recv) && !hasMethod(recv, callee.name) && hasOwn(recv, callee.name)) {
         return raise("TypeError", `'${typeName(recv[callee.name])}' object is not callable`);
       }
@@ -242,7 +338,8 @@ class Evaluation implements CallEnv {
     const clause = clauses[i]!;
     for (const item of iterate(iterValue)) {
       this.charge(1);
-      bindTargets(clause.targets, item, vars);
+      if (clause.target === undefined) bindTargets(clause.targets, item, vars);
+      else bindTarget(clause.target, item, vars);
       if (!clause.conditions.every((c) => truthy(this.ev(c)))) continue;
       if (i + 1 < clauses.length) this.runClause(clauses, i + 1, this.ev(clauses[i + 1]!.iter), vars, body);
       else body();
@@ -260,6 +357,54 @@ function bindTargets(targets: readonly string[], item: unknown, vars: Map<string
   if (parts.length < targets.length) raise("ValueError", `not enough values to unpack (expected ${targets.length}, got ${parts.length})`);
   if (parts.length > targets.length) raise("ValueError", `too many values to unpack (expected ${targets.length})`);
   targets.forEach((t, i) => vars.set(t, parts[i]));
+}
+
+/** Python's unpacking assignment of `item` to a (nested, possibly starred) target. */
+function bindTarget(target: Target, item: unknown, vars: Map<string, unknown>): void {
+  if (target.kind === "name") {
+    vars.set(target.name, item);
+    return;
+  }
+  if (target.kind === "starred") {
+    bindTarget(target.target, [...iterate(item)], vars);
+    return;
+  }
+  if (!Array.isArray(item) && typeof item !== "string" && !isDict(item)) raise("TypeError", `cannot unpack non-iterable ${typeName(item)} object`);
+  const parts = iterate(item);
+  const els = target.elements;
+  const star = els.findIndex((t) => t.kind === "starred");
+  if (star < 0) {
+    if (parts.length < els.length) raise("ValueError", `not enough values to unpack (expected ${els.length}, got ${parts.length})`);
+    if (parts.length > els.length) raise("ValueError", `too many values to unpack (expected ${els.length})`);
+    els.forEach((t, i) => bindTarget(t, parts[i], vars));
+    return;
+  }
+  const after = els.length - star - 1;
+  if (parts.length < els.length - 1) raise("ValueError", `not enough values to unpack (expected at least ${els.length - 1}, got ${parts.length})`);
+  for (let i = 0; i < star; i++) bindTarget(els[i]!, parts[i], vars);
+  bindTarget((els[star] as Target & { kind: "starred" }).target, parts.slice(star, parts.length - after), vars);
+  for (let i = 0; i < after; i++) bindTarget(els[star + 1 + i]!, parts[parts.length - after + i], vars);
+}
+
+/**
+ * A set built from JSON values: a list without duplicates under Python equality (so
+ * 1, 1.0 and True are one element), in first-occurrence order; lists and dicts are
+ * unhashable, as in Python.
+ */
+class SetBuilder {
+  readonly items: unknown[] = [];
+  private readonly seen = new Set<string>();
+
+  add(v: unknown): void {
+    let key: string;
+    if (v === null || v === undefined) key = "N";
+    else if (typeof v === "string") key = "s" + v;
+    else if (typeof v === "number" || typeof v === "boolean" || v instanceof PyFloat) key = "n" + String(toNum(v));
+    else return raise("TypeError", `unhashable type: '${typeName(v)}'`);
+    if (this.seen.has(key)) return;
+    this.seen.add(key);
+    this.items.push(v);
+  }
 }
 
 /**

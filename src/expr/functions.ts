@@ -19,6 +19,7 @@ import {
   iterate,
   mkFloat,
   mkInt,
+  pyAscii,
   pyEquals,
   pyOrder,
   pyRepr,
@@ -553,8 +554,8 @@ function pad(s: string, args: readonly unknown[], kwargs: Kwargs, fname: "ljust"
 
 const FORMAT_SPEC_RE = /^(?:(.)?([<>^=]))?([+\- ])?(0)?(\d+)?([,_])?(?:\.(\d+))?([sdfFeE%gGxXob])?$/su;
 
-/** The format-spec mini-language of str.format, for the common cases. */
-function applySpec(v: unknown, spec: string): string {
+/** The format-spec mini-language of str.format and f-strings, for the common cases. */
+export function applySpec(v: unknown, spec: string): string {
   if (spec === "") return pyStr(v);
   const m = FORMAT_SPEC_RE.exec(spec);
   if (!m) return raise("ValueError", `unsupported format specifier '${spec}'`);
@@ -670,7 +671,8 @@ function formatMethod(s: string, args: readonly unknown[], kwargs: Kwargs): stri
       else if (isDict(v) && hasOwn(v, key)) v = v[key];
       else raise("KeyError", `'${key}'`);
     }
-    if (conv === "r" || conv === "a") v = pyRepr(v);
+    if (conv === "r") v = pyRepr(v);
+    else if (conv === "a") v = pyAscii(v);
     else if (conv === "s") v = pyStr(v);
     out += applySpec(v, spec);
   }

@@ -7,11 +7,24 @@
  * - ints are JS doubles (exact to 2^53); a JSON input number written `1.0` is an int,
  *   because JSON.parse erases the difference. Floats produced by expressions are tracked,
  *   so `str(10 / 2)` is "5.0".
- * - tuples `(a, b)` are lists; `'%s %s' % [a, b]` therefore takes the list as the arguments.
+ * - tuples `(a, b)`, `a, b` are lists; `'%s %s' % [a, b]` therefore takes the list as the
+ *   arguments.
+ * - sets `{a, b}`, `{x for x in xs}` are lists without duplicates (Python equality, so 1,
+ *   1.0 and True are one element) in first-occurrence order, where CPython's order is
+ *   hash order; lists and dicts in a set are unhashable (TypeError), as in Python.
  * - dict keys must be strings (JSON objects).
  * - `a.b` on a dict reads key `b`; in a call `d.get(...)`, `d.keys()` etc. the method wins.
  * - builtin functions are not values (`sorted(xs, key=len)` is an error).
- * - newlines are whitespace anywhere; `#` starts a comment.
+ * - newlines are whitespace anywhere; `#` starts a comment; `\` + newline continues a line.
+ * - f-string fields are lexed as Python 3.12 does (a field may reuse the enclosing quote),
+ *   a superset of 3.11.
+ *
+ * Syntax that is valid Python but deliberately not supported (lambda, walrus `:=`,
+ * `yield`, `await`, `async for`, bitwise and `@` operators, Ellipsis, tuple subscripts
+ * `x[a, b]`, attribute or subscript `for` targets, bytes and complex literals, `\N{...}`)
+ * fails to parse with `error.unsupported === true`, so that a validator can tell it from
+ * text no Python parser would accept. Statements (`x = 1`, `import`, `def`, ...) are plain
+ * syntax errors.
  */
 import type { Expr } from "./ast.js";
 import { ExpressionError } from "./errors.js";
@@ -32,8 +45,13 @@ export {
   writePath,
   type JsonPath,
   type PathErrorCode,
+  type FilterCompareOp,
+  type FilterExpr,
+  type FilterOperand,
+  type FilterPath,
   type ReadResult,
   type Segment,
+  type Selector,
 } from "./jsonpath.js";
 export { ExpressionError, type ExpressionErrorKind } from "./errors.js";
 export { parseExpression } from "./parser.js";

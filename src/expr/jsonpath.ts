@@ -2,13 +2,23 @@
  * The JSONPath subset Globus Flows use for InputPath, ResultPath, `.$` parameters and the
  * backtick paths inside expressions. Globus documents no formal grammar beyond "starts with
  * `$`"; this accepts what real flows write (dotted keys, quoted keys, indices, wildcards,
- * slices, recursive descent) and rejects the typos that would otherwise fail only at run time.
+ * slices, recursive descent, unions `[0,1]` / `['a','b']`, filters `[?(@.size > 10)]`, blanks
+ * inside brackets) and rejects the typos that would otherwise fail only at run time.
+ *
+ * Filters follow RFC 9535: `@` is the element being tested, `$` the document root; a bare
+ * path tests existence; `==`, `!=`, `<`, `<=`, `>`, `>=` compare a path with a literal
+ * (number, string, true, false, null) or another path; `&&`, `||`, `!` and parentheses
+ * combine tests. A missing value equals only another missing value and is never ordered;
+ * `<` and friends compare numbers with numbers and strings with strings, anything else is
+ * false; booleans are not numbers. A filter selects among the elements of a list and the
+ * member values of an object.
  */
 import { BoundedCache, parseFail, parseOk, type ParseResult } from "./parse-result.js";
 
 export type { ParseResult } from "./parse-result.js";
 
-export type Segment =
+/** A single selector: what one bracket (or one entry of a union) selects. */
+export type Selector =
   /** `.name` or `['name']` */
   | { kind: "key"; name: string }
   /** `[N]`; negative counts from the end as in Python */
@@ -17,8 +27,33 @@ export type Segment =
   | { kind: "wildcard" }
   /** `[start:end:step]`, each part optional */
   | { kind: "slice"; start: number | null; end: number | null; step: number | null }
+  /** `[?(...)]`: the elements (or member values) for which the filter holds */
+  | { kind: "filter"; filter: FilterExpr; text: string };
+
+export type Segment =
+  | Selector
+  /** `[a, b, ...]`: several selectors, results concatenated in order */
+  | { kind: "union"; selectors: Selector[] }
   /** `..name`, or `..*` (name null) for every descendant */
   | { kind: "descent"; name: string | null };
+
+/** A path inside a filter: relative to the tested element (`@`) or to the document (`$`). */
+export interface FilterPath {
+  kind: "path";
+  root: "@" | "$";
+  segments: ({ kind: "key"; name: string } | { kind: "index"; index: number })[];
+}
+
+export type FilterOperand = FilterPath | { kind: "literal"; value: string | number | boolean | null };
+
+export type FilterCompareOp = "==" | "!=" | "<" | "<=" | ">" | ">=";
+
+export type FilterExpr =
+  | { kind: "or" | "and"; operands: FilterExpr[] }
+  | { kind: "not"; operand: FilterExpr }
+  /** A bare path: true when it exists (even with a null value). */
+  | { kind: "exists"; path: FilterPath }
+  | { kind: "compare"; op: FilterCompareOp; left: FilterOperand; right: FilterOperand };
 
 export interface JsonPath {
   /** The source text, kept for messages. */
@@ -106,50 +141,83 @@ export function parseJsonPath(text: string): ParseResult<JsonPath> {
   return parseOk(Object.freeze({ text, segments: Object.freeze(segments) as Segment[] }));
 }
 
-function parseBracket(text: string, open: number): ParseResult<{ segment: Segment; next: number }> {
-  let i = open + 1;
-  const c = text[i];
-  const closeAt = (j: number, segment: Segment): ParseResult<{ segment: Segment; next: number }> =>
-    text[j] === "]"
-      ? parseOk({ segment, next: j + 1 })
-      : parseFail(`expected ']' at ${j} to close '[' at ${open}, found ${describe(text, j)}`, j);
+type Parsed<T> = ParseResult<{ value: T; next: number }>;
 
-  if (c === "'" || c === '"') {
-    let name = "";
-    i += 1;
-    for (;;) {
-      if (i >= text.length) return parseFail(`unterminated quoted name: expected ${c} to close the quote at ${open + 1}`, i);
-      const ch = text[i]!;
-      if (ch === c) break;
-      if (ch === "\\") {
-        const esc = text[i + 1];
-        if (esc === undefined) return parseFail(`unterminated quoted name: expected ${c} to close the quote at ${open + 1}`, i + 1);
-        if (esc === "u") {
-          const hex = text.slice(i + 2, i + 6);
-          if (!/^[0-9a-fA-F]{4}$/.test(hex)) return parseFail(`expected 4 hex digits after '\\u' at ${i + 2}`, i + 2);
-          name += String.fromCharCode(parseInt(hex, 16));
-          i += 6;
-          continue;
-        }
-        name += NAME_ESCAPES.get(esc) ?? esc;
-        i += 2;
+function skipBlanks(text: string, i: number): number {
+  while (i < text.length && /\s/.test(text[i]!)) i++;
+  return i;
+}
+
+/** `[...]`: one selector, or a comma-separated union of them; blanks allowed inside. */
+function parseBracket(text: string, open: number): ParseResult<{ segment: Segment; next: number }> {
+  const selectors: Selector[] = [];
+  let i = skipBlanks(text, open + 1);
+  for (;;) {
+    const r = parseSelector(text, i, open, selectors.length > 0);
+    if (!r.ok) return r;
+    selectors.push(r.value.value);
+    i = skipBlanks(text, r.value.next);
+    if (text[i] === ",") {
+      i = skipBlanks(text, i + 1);
+      continue;
+    }
+    if (text[i] !== "]") return parseFail(`expected ']' at ${i} to close '[' at ${open}, found ${describe(text, i)}`, i);
+    const segment: Segment = selectors.length === 1 ? selectors[0]! : { kind: "union", selectors: Object.freeze(selectors) as Selector[] };
+    return parseOk({ segment, next: i + 1 });
+  }
+}
+
+function parseQuoted(text: string, at: number): Parsed<string> {
+  const q = text[at]!;
+  let name = "";
+  let i = at + 1;
+  for (;;) {
+    if (i >= text.length) return parseFail(`unterminated quoted name: expected ${q} to close the quote at ${at}`, i);
+    const ch = text[i]!;
+    if (ch === q) return parseOk({ value: name, next: i + 1 });
+    if (ch === "\\") {
+      const esc = text[i + 1];
+      if (esc === undefined) return parseFail(`unterminated quoted name: expected ${q} to close the quote at ${at}`, i + 1);
+      if (esc === "u") {
+        const hex = text.slice(i + 2, i + 6);
+        if (!/^[0-9a-fA-F]{4}$/.test(hex)) return parseFail(`expected 4 hex digits after '\\u' at ${i + 2}`, i + 2);
+        name += String.fromCharCode(parseInt(hex, 16));
+        i += 6;
         continue;
       }
-      name += ch;
-      i += 1;
+      name += NAME_ESCAPES.get(esc) ?? esc;
+      i += 2;
+      continue;
     }
-    return closeAt(i + 1, { kind: "key", name });
+    name += ch;
+    i += 1;
   }
-  if (c === "*") return closeAt(i + 1, { kind: "wildcard" });
+}
 
-  // Index or slice: up to three optional integers separated by ':'.
+function parseSelector(text: string, i: number, open: number, afterComma: boolean): Parsed<Selector> {
+  const c = text[i];
+  if (c === "'" || c === '"') {
+    const r = parseQuoted(text, i);
+    if (!r.ok) return r;
+    return parseOk({ value: { kind: "key", name: r.value.value }, next: r.value.next });
+  }
+  if (c === "*") return parseOk({ value: { kind: "wildcard" }, next: i + 1 });
+  if (c === "?") {
+    const r = parseFilter(text, i + 1);
+    if (!r.ok) return r;
+    const filterText = text.slice(i + 1, r.value.next).trim();
+    return parseOk({ value: { kind: "filter", filter: r.value.value, text: filterText }, next: r.value.next });
+  }
+
+  // Index or slice: up to three optional integers separated by ':' (blanks allowed around them).
   const parts: (number | null)[] = [];
   let colons = 0;
   for (;;) {
+    i = skipBlanks(text, i);
     const m = INT_RE.exec(text.slice(i));
     if (m) {
       parts.push(Number(m[0]));
-      i += m[0].length;
+      i = skipBlanks(text, i + m[0].length);
     } else {
       parts.push(null);
     }
@@ -163,14 +231,161 @@ function parseBracket(text: string, open: number): ParseResult<{ segment: Segmen
   if (colons === 0) {
     const index = parts[0];
     if (index === null || index === undefined) {
-      const found = text[i] === "?" ? "a filter expression (not supported)" : describe(text, i);
-      return parseFail(`expected an index, slice, '*' or quoted name at ${i}, found ${found}`, i);
+      const what = afterComma ? "after ',' " : "";
+      return parseFail(`expected an index, slice, '*' or quoted name ${what}at ${i} (or a filter '?(...)'), found ${describe(text, i)}`, i);
     }
-    return closeAt(i, { kind: "index", index });
+    return parseOk({ value: { kind: "index", index }, next: i });
   }
   const [start = null, end = null, step = null] = parts;
   if (step === 0) return parseFail(`slice step cannot be zero (at ${open})`, open);
-  return closeAt(i, { kind: "slice", start, end, step });
+  return parseOk({ value: { kind: "slice", start, end, step }, next: i });
+}
+
+// ---- filters ---------------------------------------------------------------------------
+
+const FILTER_NAME_RE = /[\p{L}\p{N}_$-]+/uy;
+const NUMBER_RE = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+const COMPARE_OPS: FilterCompareOp[] = ["==", "!=", "<=", ">=", "<", ">"];
+/** Parentheses and '!' a filter may nest (a guard against stack exhaustion). */
+const MAX_FILTER_NESTING = 50;
+
+/** A filter after '?': `logical-or`, usually parenthesised. Offsets are absolute. */
+function parseFilter(text: string, i: number): Parsed<FilterExpr> {
+  let depth = 0;
+  const fail = <T>(message: string, at: number): ParseResult<T> => parseFail(message, at);
+
+  const or = (i: number): Parsed<FilterExpr> => {
+    const operands: FilterExpr[] = [];
+    for (;;) {
+      const r = and(i);
+      if (!r.ok) return r;
+      operands.push(r.value.value);
+      i = skipBlanks(text, r.value.next);
+      if (!text.startsWith("||", i)) break;
+      i += 2;
+    }
+    return parseOk({ value: operands.length === 1 ? operands[0]! : { kind: "or", operands }, next: i });
+  };
+
+  const and = (i: number): Parsed<FilterExpr> => {
+    const operands: FilterExpr[] = [];
+    for (;;) {
+      const r = unary(i);
+      if (!r.ok) return r;
+      operands.push(r.value.value);
+      i = skipBlanks(text, r.value.next);
+      if (!text.startsWith("&&", i)) break;
+      i += 2;
+    }
+    return parseOk({ value: operands.length === 1 ? operands[0]! : { kind: "and", operands }, next: i });
+  };
+
+  const unary = (i: number): Parsed<FilterExpr> => {
+    i = skipBlanks(text, i);
+    if (text[i] === "!" && text[i + 1] !== "=") {
+      if (++depth > MAX_FILTER_NESTING) return fail(`filter nested too deeply at ${i}`, i);
+      const r = unary(i + 1);
+      depth -= 1;
+      if (!r.ok) return r;
+      return parseOk({ value: { kind: "not", operand: r.value.value }, next: r.value.next });
+    }
+    if (text[i] === "(") {
+      if (++depth > MAX_FILTER_NESTING) return fail(`filter nested too deeply at ${i}`, i);
+      const r = or(i + 1);
+      depth -= 1;
+      if (!r.ok) return r;
+      const j = skipBlanks(text, r.value.next);
+      if (text[j] !== ")") return fail(`expected ')' at ${j} to close '(' at ${i} in the filter, found ${describe(text, j)}`, j);
+      return parseOk({ value: r.value.value, next: j + 1 });
+    }
+    return comparison(i);
+  };
+
+  const comparison = (i: number): Parsed<FilterExpr> => {
+    const left = operand(i);
+    if (!left.ok) return left;
+    const j = skipBlanks(text, left.value.next);
+    if (text[j] === "=" && text[j + 1] !== "=") return fail(`'=' at ${j}: use '==' to compare in a filter`, j);
+    const op = COMPARE_OPS.find((o) => text.startsWith(o, j));
+    if (op === undefined) {
+      const l = left.value.value;
+      if (l.kind !== "path") {
+        return fail(`expected a comparison operator (==, !=, <, <=, >, >=) at ${j} after the literal at ${i}, found ${describe(text, j)}`, j);
+      }
+      return parseOk({ value: { kind: "exists", path: l }, next: left.value.next });
+    }
+    const right = operand(j + op.length);
+    if (!right.ok) return right;
+    return parseOk({ value: { kind: "compare", op, left: left.value.value, right: right.value.value }, next: right.value.next });
+  };
+
+  const operand = (i: number): Parsed<FilterOperand> => {
+    i = skipBlanks(text, i);
+    const c = text[i];
+    if (c === "@" || c === "$") return filterPath(i);
+    if (c === "'" || c === '"') {
+      const r = parseQuoted(text, i);
+      if (!r.ok) return r;
+      return parseOk({ value: { kind: "literal", value: r.value.value }, next: r.value.next });
+    }
+    NUMBER_RE.lastIndex = i;
+    const num = NUMBER_RE.exec(text);
+    if (num) return parseOk({ value: { kind: "literal", value: Number(num[0]) }, next: i + num[0].length });
+    for (const [word, value] of [["true", true], ["false", false], ["null", null]] as const) {
+      if (text.startsWith(word, i) && !/[\p{L}\p{N}_]/u.test(text[i + word.length] ?? "")) {
+        return parseOk({ value: { kind: "literal", value }, next: i + word.length });
+      }
+    }
+    return fail(`expected '@', '$', a number, a quoted string, true, false or null at ${i} in the filter, found ${describe(text, i)}`, i);
+  };
+
+  const filterPath = (i: number): Parsed<FilterPath> => {
+    const root = text[i] as "@" | "$";
+    const segments: FilterPath["segments"] = [];
+    i += 1;
+    for (;;) {
+      if (text[i] === "." && text[i + 1] !== ".") {
+        FILTER_NAME_RE.lastIndex = i + 1;
+        const m = FILTER_NAME_RE.exec(text);
+        if (!m) return fail(`expected a name after '.' at ${i + 1} in the filter, found ${describe(text, i + 1)}`, i + 1);
+        segments.push({ kind: "key", name: m[0] });
+        i += 1 + m[0].length;
+      } else if (text[i] === "[") {
+        const j = skipBlanks(text, i + 1);
+        let seg: FilterPath["segments"][number];
+        let next: number;
+        if (text[j] === "'" || text[j] === '"') {
+          const r = parseQuoted(text, j);
+          if (!r.ok) return r;
+          seg = { kind: "key", name: r.value.value };
+          next = r.value.next;
+        } else {
+          const m = INT_RE.exec(text.slice(j));
+          if (!m) return fail(`expected an index or a quoted name at ${j} in the filter path, found ${describe(text, j)}`, j);
+          seg = { kind: "index", index: Number(m[0]) };
+          next = j + m[0].length;
+        }
+        const k = skipBlanks(text, next);
+        if (text[k] !== "]") return fail(`expected ']' at ${k} to close '[' at ${i} in the filter path, found ${describe(text, k)}`, k);
+        segments.push(seg);
+        i = k + 1;
+      } else {
+        return parseOk({ value: { kind: "path", root, segments }, next: i });
+      }
+    }
+  };
+
+  const r = or(i);
+  if (!r.ok) return r;
+  return parseOk({ value: deepFreeze(r.value.value), next: r.value.next });
+}
+
+function deepFreeze<T>(v: T): T {
+  if (typeof v === "object" && v !== null && !Object.isFrozen(v)) {
+    for (const x of Object.values(v)) deepFreeze(x);
+    Object.freeze(v);
+  }
+  return v;
 }
 
 const pathCache = new BoundedCache<ParseResult<JsonPath>>(2048);
@@ -192,8 +407,28 @@ export function isDefinitePath(p: JsonPath): boolean {
 
 const PLAIN_NAME_RE = /^[^.[\]\s'"`*]+$/;
 
+/** A selector as written inside brackets (`'key'`, `0`, `*`, `1:2`, `?(...)`). */
+function formatSelector(s: Selector): string {
+  switch (s.kind) {
+    case "key":
+      return quoteName(s.name);
+    case "index":
+      return String(s.index);
+    case "wildcard":
+      return "*";
+    case "slice":
+      return `${s.start ?? ""}:${s.end ?? ""}${s.step === null ? "" : `:${s.step}`}`;
+    case "filter":
+      return `?${s.text}`;
+  }
+}
+
 export function formatSegment(s: Segment): string {
   switch (s.kind) {
+    case "union":
+      return `[${s.selectors.map(formatSelector).join(",")}]`;
+    case "filter":
+      return `[${formatSelector(s)}]`;
     case "key":
       return PLAIN_NAME_RE.test(s.name) ? `.${s.name}` : `[${quoteName(s.name)}]`;
     case "index":
@@ -272,9 +507,102 @@ function descend(node: unknown, name: string | null, out: unknown[]): void {
   }
 }
 
+// ---- filters ----
+
+/** The value a filter path designates, or undefined when it does not exist. */
+function filterValue(root: unknown, current: unknown, o: FilterOperand): unknown {
+  if (o.kind === "literal") return o.value;
+  let node = o.root === "@" ? current : root;
+  for (const s of o.segments) {
+    node = child(node, s);
+    if (node === undefined) return undefined;
+  }
+  return node;
+}
+
+/** Equality of JSON values (booleans are not numbers); undefined is "Nothing". */
+function jsonEquals(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((x, i) => jsonEquals(x, b[i]));
+  if (isObject(a)) {
+    if (!isObject(b)) return false;
+    const ka = Object.keys(a);
+    return ka.length === Object.keys(b).length && ka.every((k) => hasOwn(b, k) && jsonEquals(a[k], b[k]));
+  }
+  return false;
+}
+
+function jsonLess(a: unknown, b: unknown): boolean {
+  if (typeof a === "number" && typeof b === "number") return a < b;
+  if (typeof a === "string" && typeof b === "string") {
+    // Code point order, as RFC 9535 asks (JS compares UTF-16 units).
+    const x = Array.from(a, (c) => c.codePointAt(0)!);
+    const y = Array.from(b, (c) => c.codePointAt(0)!);
+    for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return x[i]! < y[i]!;
+    return x.length < y.length;
+  }
+  return false;
+}
+
+function filterHolds(f: FilterExpr, root: unknown, current: unknown): boolean {
+  switch (f.kind) {
+    case "or":
+      return f.operands.some((x) => filterHolds(x, root, current));
+    case "and":
+      return f.operands.every((x) => filterHolds(x, root, current));
+    case "not":
+      return !filterHolds(f.operand, root, current);
+    case "exists":
+      return filterValue(root, current, f.path) !== undefined;
+    case "compare": {
+      const a = filterValue(root, current, f.left);
+      const b = filterValue(root, current, f.right);
+      switch (f.op) {
+        case "==":
+          return jsonEquals(a, b);
+        case "!=":
+          return !jsonEquals(a, b);
+        case "<":
+          return jsonLess(a, b);
+        case ">":
+          return jsonLess(b, a);
+        case "<=":
+          return jsonLess(a, b) || jsonEquals(a, b);
+        case ">=":
+          return jsonLess(b, a) || jsonEquals(a, b);
+      }
+    }
+  }
+}
+
+/** Apply one selector to `node`, appending the selected values to `out`. */
+function select(root: unknown, node: unknown, s: Selector, out: unknown[]): void {
+  switch (s.kind) {
+    case "key":
+    case "index": {
+      const v = child(node, s);
+      if (v !== undefined) out.push(v);
+      break;
+    }
+    case "wildcard":
+      if (Array.isArray(node)) out.push(...node);
+      else if (isObject(node)) out.push(...Object.values(node));
+      break;
+    case "slice":
+      if (Array.isArray(node)) for (const i of sliceIndices(node.length, s.start, s.end, s.step)) out.push(node[i]);
+      break;
+    case "filter": {
+      const children = Array.isArray(node) ? node : isObject(node) ? Object.values(node) : [];
+      for (const c of children) if (filterHolds(s.filter, root, c)) out.push(c);
+      break;
+    }
+  }
+}
+
 /**
  * Read a path. Definite paths yield the single value (or where the lookup failed);
- * indefinite paths yield the array of matches, possibly empty.
+ * indefinite paths yield the array of matches, possibly empty. Filters' `$` paths refer
+ * to `doc`.
  */
 export function readPath(doc: unknown, p: JsonPath): ReadResult {
   const segs = p.segments;
@@ -290,24 +618,9 @@ export function readPath(doc: unknown, p: JsonPath): ReadResult {
   for (const s of segs) {
     const next: unknown[] = [];
     for (const node of nodes) {
-      switch (s.kind) {
-        case "key":
-        case "index": {
-          const v = child(node, s);
-          if (v !== undefined) next.push(v);
-          break;
-        }
-        case "wildcard":
-          if (Array.isArray(node)) next.push(...node);
-          else if (isObject(node)) next.push(...Object.values(node));
-          break;
-        case "slice":
-          if (Array.isArray(node)) for (const i of sliceIndices(node.length, s.start, s.end, s.step)) next.push(node[i]);
-          break;
-        case "descent":
-          descend(node, s.name, next);
-          break;
-      }
+      if (s.kind === "descent") descend(node, s.name, next);
+      else if (s.kind === "union") for (const sel of s.selectors) select(doc, node, sel, next);
+      else select(doc, node, s, next);
     }
     nodes = next;
   }
@@ -319,7 +632,7 @@ export function readPath(doc: unknown, p: JsonPath): ReadResult {
 
 function requireDefinite(p: JsonPath, verb: string): void {
   if (!isDefinitePath(p)) {
-    throw new PathError(`cannot ${verb} ${p.text}: the path is not definite (wildcards, slices and '..' select many nodes)`, p.text, p.text);
+    throw new PathError(`cannot ${verb} ${p.text}: the path is not definite (wildcards, slices, unions, filters and '..' select many nodes)`, p.text, p.text);
   }
 }
 

@@ -8,6 +8,14 @@ export interface SyntaxProblem {
   message: string;
   /** 0-based offset into the parsed text where the problem was detected. */
   offset: number;
+  /**
+   * Set when the text is valid Python expression syntax that flowsmith deliberately does not
+   * support (lambda, walrus `:=`, `yield`/`await`, bitwise operators, Ellipsis, tuple
+   * subscripts, bytes and complex literals, ...). Globus's own parser may accept such text,
+   * so a validator can report it with a lower severity than a plain syntax error. Absent
+   * (never `false`) for ordinary syntax errors.
+   */
+  unsupported?: true;
 }
 
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; error: SyntaxProblem };
@@ -16,8 +24,8 @@ export function parseOk<T>(value: T): ParseResult<T> {
   return { ok: true, value };
 }
 
-export function parseFail<T>(message: string, offset: number): ParseResult<T> {
-  return { ok: false, error: { message, offset } };
+export function parseFail<T>(message: string, offset: number, unsupported = false): ParseResult<T> {
+  return { ok: false, error: unsupported ? { message, offset, unsupported: true } : { message, offset } };
 }
 
 /**

@@ -268,6 +268,15 @@ export function pyRepr(v: unknown): string {
   return String(v);
 }
 
+/** Python's ascii(): repr() with every non-ASCII character escaped. */
+export function pyAscii(v: unknown): string {
+  return pyRepr(v).replace(/[^\x00-\x7f]/gu, (ch) => {
+    const cp = ch.codePointAt(0)!;
+    const hex = cp.toString(16);
+    return cp <= 0xff ? `\\x${hex.padStart(2, "0")}` : cp <= 0xffff ? `\\u${hex.padStart(4, "0")}` : `\\U${hex.padStart(8, "0")}`;
+  });
+}
+
 export function pyStr(v: unknown): string {
   return typeof v === "string" ? v : pyRepr(v);
 }
