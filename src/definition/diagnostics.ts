@@ -85,6 +85,7 @@ export const CATALOG = {
   PATH_NOT_SINGLE: { severity: "error", summary: "this path must select exactly one value (no wildcards, slices, unions or filters)" },
   RESULT_PATH_INVALID: { severity: "error", summary: "ResultPath must select exactly one location outside $._context" },
   EXPRESSION_SYNTAX: { severity: "error", summary: "a .= expression does not parse" },
+  EXPRESSION_UNSUPPORTED: { severity: "warning", summary: "valid Python that Globus expressions are not known to support (lambda, walrus, bitwise operators…)" },
   PARAMETER_KEY_COLLISION: { severity: "error", summary: "x, x.$ and x.= would all produce the same key" },
   PARAMETER_VALUE_NOT_STRING: { severity: "error", summary: ".$ and .= values must be strings" },
   PRIVATE_PARAMETERS_INVALID: { severity: "error", summary: "__Private_Parameters must be an array of key names" },

@@ -69,15 +69,27 @@ export function privateKeys(template: unknown, prefix = ""): string[] {
   return [...own, ...nested];
 }
 
-/** A copy of `value` without the dotted keys in `hidden` and without `_private…` keys. */
-export function redact(value: unknown, hidden: string[] = [], prefix = ""): unknown {
-  if (Array.isArray(value)) return value.map((v, i) => redact(v, hidden, `${prefix}${i}.`));
-  if (!value || typeof value !== "object") return value;
+/**
+ * `value` without the dotted keys in `hidden` and without top-level `_private…` keys (the
+ * run state's private area, globus-flows.md §1.3). Returns `value` itself when nothing is
+ * hidden: logging a 200 KB run state on every transition must not copy it.
+ */
+export function redact(value: unknown, hidden: string[] = []): unknown {
+  if (!value || typeof value !== "object" || Array.isArray(value)) return value;
+  const obj = value as Record<string, unknown>;
+  let touched = false;
+  for (const k in obj) if (k.startsWith("_private")) touched = true;
+  if (!touched && hidden.length === 0) return value;
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-    if (k.startsWith("_private") || hidden.includes(prefix + k)) continue;
-    out[k] = redact(v, hidden, `${prefix}${k}.`);
-  }
+  for (const [k, v] of Object.entries(obj)) if (!k.startsWith("_private") && !hidden.includes(k)) out[k] = hidden.length ? hideNested(v, hidden, `${k}.`) : v;
+  return out;
+}
+
+function hideNested(value: unknown, hidden: string[], prefix: string): unknown {
+  if (!hidden.some((h) => h.startsWith(prefix)) || !value || typeof value !== "object") return value;
+  if (Array.isArray(value)) return value.map((v, i) => hideNested(v, hidden, `${prefix}${i}.`));
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value as Record<string, unknown>)) if (!hidden.includes(prefix + k)) out[k] = hideNested(v, hidden, `${prefix}${k}.`);
   return out;
 }
 

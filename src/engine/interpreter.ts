@@ -58,7 +58,11 @@ export function isFinal(status: RunStatus): boolean {
   return status === "SUCCEEDED" || status === "FAILED" || status === "ENDED";
 }
 
-export async function step(run: EngineRun, env: EngineEnv): Promise<StepResult> {
+/**
+ * One transition. Synchronous for every state but Action, so a loop of Pass, Choice and
+ * ExpressionEval states does not pay a promise per transition; callers may always `await`.
+ */
+export function step(run: EngineRun, env: EngineEnv): StepResult | Promise<StepResult> {
   const opts = { ...DEFAULT_ENGINE_OPTIONS, ...env.options };
   const now = env.clock.now();
   const events: LogEntry[] = [];
@@ -96,7 +100,10 @@ export async function step(run: EngineRun, env: EngineEnv): Promise<StepResult> 
         return fail(run, now, events, { code, cause, state_name: pos.state });
       }
       case "Action":
-        return await runAction(run, pos, st as ActionState, env, opts, now, events);
+        return runAction(run, pos, st as ActionState, env, opts, now, events).catch((e: unknown) => {
+          if (e instanceof FlowRunError) return raise(run, pos, st, e, now, events);
+          throw e;
+        });
       default:
         throw runtimeError(`state type ${st.Type} cannot run locally`);
     }

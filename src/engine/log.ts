@@ -1,8 +1,20 @@
 /** Log entries in the shapes Globus Flows returns (globus-flows.md §2.5). */
 import type { LogEntry } from "./types.js";
 
+let lastMs = NaN;
+let lastIso = "";
+
+/** ISO time with an explicit offset, as Flows writes it; memoised because a run logs several entries per millisecond. */
+export function isoTime(ms: number): string {
+  if (ms !== lastMs) {
+    lastMs = ms;
+    lastIso = new Date(ms).toISOString().replace("Z", "+00:00");
+  }
+  return lastIso;
+}
+
 export function entry(now: number, code: string, description: string, details: Record<string, unknown> = {}): LogEntry {
-  return { time: new Date(now).toISOString().replace("Z", "+00:00"), code, description, details };
+  return { time: isoTime(now), code, description, details };
 }
 
 export const stateStarted = (now: number, name: string, type: string, input: unknown) =>

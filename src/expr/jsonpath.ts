@@ -401,8 +401,16 @@ export function compileJsonPath(text: string): ParseResult<JsonPath> {
 }
 
 /** True when the path selects at most one node: the only kind ResultPath accepts. */
+const definite = new WeakMap<JsonPath, boolean>();
+
 export function isDefinitePath(p: JsonPath): boolean {
-  return p.segments.every((s) => s.kind === "key" || s.kind === "index");
+  // Asked on every write of a cached path: remember the answer per parsed path.
+  let d = definite.get(p);
+  if (d === undefined) {
+    d = p.segments.every((s) => s.kind === "key" || s.kind === "index");
+    definite.set(p, d);
+  }
+  return d;
 }
 
 const PLAIN_NAME_RE = /^[^.[\]\s'"`*]+$/;

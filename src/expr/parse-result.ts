@@ -38,13 +38,9 @@ export class BoundedCache<V> {
   constructor(private readonly limit: number) {}
 
   get(key: string): V | undefined {
-    const value = this.map.get(key);
-    if (value !== undefined) {
-      // Re-inserting moves the key to the young end of the Map's insertion order.
-      this.map.delete(key);
-      this.map.set(key, value);
-    }
-    return value;
+    // Hits do not reorder: eviction is by insertion age. Re-inserting on every hit cost a
+    // measurable share of each engine transition, and the limit is rarely reached.
+    return this.map.get(key);
   }
 
   set(key: string, value: V): void {

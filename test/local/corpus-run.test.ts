@@ -1,3 +1,4 @@
+// @ts-nocheck -- integration test over HTTP: response bodies are untyped JSON, checked at run time (shapes against the fixtures).
 /**
  * Corpus definitions whose providers all run locally (transfer family, hello_world,
  * expression_eval, plain states) run on the local runtime with their published sample

@@ -1,3 +1,4 @@
+// @ts-nocheck -- integration test over HTTP: response bodies are untyped JSON, checked at run time (shapes against the fixtures).
 /**
  * The local runtime driven by @globus/sdk itself (GLOBUS_SDK_SERVICE_URL_* pointed at it),
  * with response shapes compared to the recorded Globus fixtures in ../shared.

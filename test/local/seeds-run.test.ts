@@ -1,3 +1,4 @@
+// @ts-nocheck -- integration test over HTTP: response bodies are untyped JSON, checked at run time (shapes against the fixtures).
 /**
  * Every seed flow, built from flows/*.flow.ts with its real Compute functions, runs to
  * SUCCEEDED on the local runtime with the demo's stand-in programs, and leaves the expected

@@ -1,3 +1,4 @@
+// @ts-nocheck -- integration test over HTTP: response bodies are untyped JSON, checked at run time (shapes against the fixtures).
 /**
  * Kill the runtime with SIGKILL at random points of 20 runs, start it again each time: all
  * runs finish, no transfer task or compute task is executed twice, nothing is lost.

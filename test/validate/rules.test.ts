@@ -131,6 +131,7 @@ const cases: Case[] = [
   ["ResultPath into _context", "RESULT_PATH_INVALID", (d) => ((d.States.Summarise.ResultPath = "$._context.x"), d), "/States/Summarise/ResultPath"],
   ["bad expression", "EXPRESSION_SYNTAX", (d) => ((d.States.Summarise.Parameters["n.="] = "len(Compute.details.result"), d), "/States/Summarise/Parameters/n.="],
   ["assignment in an expression", "EXPRESSION_SYNTAX", (d) => ((d.States.Summarise.Parameters["n.="] = "x = 1"), d), "/States/Summarise/Parameters/n.="],
+  ["lambda in an expression", "EXPRESSION_UNSUPPORTED", (d) => ((d.States.Summarise.Parameters["n.="] = "(lambda x: x)(1)"), d), "/States/Summarise/Parameters/n.="],
   ["bad nested expression", "EXPRESSION_SYNTAX", (d) => ((d.States.Compute.Parameters.tasks[0].kwargs["name.="] = "input.source.path +"), d), "/States/Compute/Parameters/tasks/0/kwargs/name.="],
   ["x and x.$", "PARAMETER_KEY_COLLISION", (d) => ((d.States.Transfer.Parameters.destination_endpoint = UUID), d)],
   [".$ value not a string", "PARAMETER_VALUE_NOT_STRING", (d) => ((d.States.Transfer.Parameters["label.$"] = 5), d), "/States/Transfer/Parameters/label.$"],

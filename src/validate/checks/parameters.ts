@@ -26,7 +26,11 @@ export const checkParameters: Check = (ctx) => {
       }
       if (v.kind === "expression") {
         const parsed = compileExpression(v.value);
-        if (!parsed.ok) {
+        if (!parsed.ok && parsed.error.unsupported) {
+          ctx.report("EXPRESSION_UNSUPPORTED", v.pointer, `expression "${v.rawKey}" in "${name}" uses Python that flowsmith does not evaluate: ${parsed.error.message}`, {
+            hint: "the Globus service may accept it, but the local runtime cannot run it; rewrite it with the documented operators",
+          });
+        } else if (!parsed.ok) {
           ctx.report("EXPRESSION_SYNTAX", v.pointer, `expression "${v.rawKey}" in "${name}" does not parse: ${parsed.error.message}\n    ${v.value}\n    ${" ".repeat(parsed.error.offset)}^`, {
             hint: "expressions are Python-like: names of run-state keys, 'strings', + - * /, comparisons, x if c else y, [e for x in xs]",
           });
