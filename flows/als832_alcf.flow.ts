@@ -14,10 +14,11 @@ export default defineFlow<Als832AlcfInput>({
     "Transfers a raw 8.3.2 scan from the NERSC data mover to ALCF Eagle, reconstructs it with tomopy on Polaris, converts the TIFF stack to a multiresolution zarr, copies rec<dataset>/ and rec<dataset>.zarr/ back to NERSC scratch, then prunes ALCF and NERSC scratch.",
   keywords: ["ALS", "8.3.2", "tomography", "ALCF", "Polaris", "NERSC"],
   comment: "ALS 8.3.2 reconstruction at ALCF (flowsmith)",
-  rundir: (dir, env) => {
+  // The run directory is the experiment folder; everything else comes from schema defaults.
+  rundir: (dir) => {
     const scan = dir.files.find((f) => /^\d{8}_\d{6}_.+\.h5$/.test(f));
     if (!scan) throw new Error(`no YYYYMMDD_HHMMSS_<name>.h5 scan in ${dir.path}`);
-    return { input: { ...(env.als832_defaults as object), folder_path: dir.name, file_name: scan } } as Als832AlcfInput;
+    return { input: { folder_path: dir.name, file_name: scan } } as Als832AlcfInput;
   },
   build: ($) => {
     const i = $.input;

@@ -12,12 +12,12 @@ export default defineFlow<CosmicBl7012Input>({
   description: "Copies a new .cxi scan from the COSMIC beamline collection to NERSC and submits the ptychocam reconstruction job to Slurm on Perlmutter.",
   keywords: ["ALS", "COSMIC", "7.0.1.2", "ptychography", "NERSC", "Perlmutter"],
   comment: "COSMIC BL7012 data movement and reconstruction (flowsmith)",
+  // A run directory holds one new scan; `cosmic_source_root` is where such directories sit on the beamline collection.
   rundir: (dir, env) => {
     const cxi = dir.files.filter((f) => f.endsWith(".cxi"));
     if (cxi.length !== 1) throw new Error(`expected exactly one .cxi file in ${dir.path}, found ${cxi.length}`);
-    const defaults = (env.cosmic_defaults ?? {}) as Record<string, unknown>;
-    const source = { ...(defaults.source as object), path: `${String((defaults.source as { path?: string } | undefined)?.path ?? "").replace(/\/$/, "")}/${dir.name}/${cxi[0]}` };
-    return { input: { ...defaults, source } } as CosmicBl7012Input;
+    const root = String(env.cosmic_source_root ?? "").replace(/\/$/, "");
+    return { input: { source: { path: `${root}/${dir.name}/${cxi[0]}` } } } as CosmicBl7012Input;
   },
   build: ($) => {
     const i = $.input;

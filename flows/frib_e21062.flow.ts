@@ -22,9 +22,8 @@ export default defineFlow<FribE21062Input>({
     if (!/^run\d{4}$/.test(dir.name)) throw new Error(`${dir.path} is not a FRIBDAQ run directory (runNNNN)`);
     const segments = dir.files.filter((f) => /^run-\d{4}-\d{2}\.evt$/.test(f));
     if (segments.length === 0) throw new Error(`no run-NNNN-SS.evt segments in ${dir.path}`);
-    const d = (env.frib_defaults ?? {}) as Record<string, unknown> & { frib_run_root?: string };
-    const { frib_run_root, ...rest } = d;
-    return { input: { ...rest, run_name: dir.name, frib_run_path: `${String(frib_run_root ?? "").replace(/\/$/, "")}/${dir.name}/` } } as FribE21062Input;
+    // `frib_run_root`: where run directories sit on the FRIB collection.
+    return { input: { run_name: dir.name, frib_run_path: `${String(env.frib_run_root ?? "").replace(/\/$/, "")}/${dir.name}/` } } as FribE21062Input;
   },
   build: ($) => {
     const i = $.input;

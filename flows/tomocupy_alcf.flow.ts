@@ -12,19 +12,18 @@ export default defineFlow<TomocupyAlcfInput>({
   description: "Transfers input data with Globus Transfer, then runs tomocupy recon or recon_steps (full or try) through Globus Compute on Polaris.",
   keywords: ["APS", "tomocupy", "tomography", "ALCF", "Polaris", "GPU"],
   comment: "Transfer and run Tomocupy (flowsmith)",
+  // Environment values: tomocupy_source (collection + root of scan directories), tomocupy_destination_root, polaris_eagle_root.
   rundir: (dir, env) => {
     const scan = dir.files.find((f) => f.endsWith(".h5"));
     if (!scan) throw new Error(`no .h5 scan in ${dir.path}`);
-    const d = (env.tomocupy_defaults ?? {}) as Record<string, unknown> & { source?: { path?: string }; destination?: { path?: string }; polaris_root?: string };
-    const dest = `${String(d.destination?.path ?? "/").replace(/\/$/, "")}/${dir.name}/`;
-    const { polaris_root, ...rest } = d;
+    const src = (env.tomocupy_source ?? {}) as { id?: string; path?: string };
+    const dest = `${String(env.tomocupy_destination_root ?? "/").replace(/\/$/, "")}/${dir.name}/`;
     return {
       input: {
-        ...rest,
-        source: { ...d.source, path: `${String(d.source?.path ?? "").replace(/\/$/, "")}/${dir.name}/` },
-        destination: { ...d.destination, path: dest },
+        source: { id: src.id, path: `${String(src.path ?? "").replace(/\/$/, "")}/${dir.name}/` },
+        destination: { path: dest },
         recursive_tx: true,
-        file_name: `${String(polaris_root ?? "").replace(/\/$/, "")}${dest}${scan}`,
+        file_name: `${String(env.polaris_eagle_root ?? "").replace(/\/$/, "")}${dest}${scan}`,
       },
     } as TomocupyAlcfInput;
   },

@@ -5,6 +5,8 @@
  */
 import { Command, CommanderError } from "commander";
 import { CliError, EXIT } from "../errors.js";
+import { AuthError } from "../globus/auth/types.js";
+import { ServiceError } from "../globus/api.js";
 import { findProjectRoot } from "../project/root.js";
 import { palette, terminalOutput, type Output } from "./output.js";
 import type { CliContext } from "./context.js";
@@ -15,6 +17,10 @@ import { registerImport } from "./commands/import.js";
 import { registerTypes } from "./commands/types.js";
 import { registerDemo } from "./commands/demo.js";
 import { registerLocal } from "./commands/local.js";
+import { registerDeploy } from "./commands/deploy.js";
+import { registerRunFlow } from "./commands/run-flow.js";
+import { registerRuns } from "./commands/runs.js";
+import { registerFunctions } from "./commands/functions.js";
 
 const EXIT_HELP = `
 Exit codes:
@@ -43,6 +49,10 @@ export function buildProgram(ctx: CliContext): Command {
   registerTypes(program, ctx);
   registerDemo(program, ctx);
   registerLocal(program, ctx);
+  registerDeploy(program, ctx);
+  registerRunFlow(program, ctx);
+  registerRuns(program, ctx);
+  registerFunctions(program, ctx);
   for (const cmd of program.commands) cmd.exitOverride().showSuggestionAfterError(true);
   return program;
 }
@@ -60,6 +70,15 @@ export async function run(argv: string[], output: Output = terminalOutput()): Pr
       // Help and --version exit through here with code 0.
       if (e.exitCode === 0 || e.code === "commander.helpDisplayed" || e.code === "commander.version") return EXIT.OK;
       return EXIT.INVALID; // commander already printed the message
+    }
+    if (e instanceof AuthError) {
+      output.err(`${c.red("error")}: ${e.message}`);
+      if (e.fix) output.err(`${c.dim("fix:")} ${e.fix}`);
+      return EXIT.AUTH;
+    }
+    if (e instanceof ServiceError) {
+      output.err(`${c.red("error")}: ${e.message}`);
+      return EXIT.SERVICE;
     }
     if (e instanceof CliError) {
       output.err(`${c.red("error")}: ${e.message}`);

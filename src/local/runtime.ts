@@ -51,6 +51,8 @@ export async function startLocalRuntime(config: LocalRuntimeConfig, opts: { cloc
   const clock = opts.clock ?? systemClock;
   const log = config.log ?? (() => {});
   const store = new SqliteStore(join(dataDir, "state.sqlite"));
+  // A local collection is a directory; make sure each one exists before it is served.
+  for (const c of Object.values(config.collections)) mkdirSync(c.root, { recursive: true });
   const client = ensureLocalClient(dataDir);
 
   const transfer = new LocalTransferService(store, config.collections, { clock: { now: () => new Date(clock.now()) } });

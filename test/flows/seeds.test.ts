@@ -63,14 +63,14 @@ describe("rundir mappers", () => {
 
   it("ALS: the experiment folder and its scan", async () => {
     const src = (await loadFlow(join(REPO, "flows", "als832_alcf.flow.ts"))).source!;
-    const input = (await src.rundir!(dir("BLS-00564_dyparkinson", ["20240425_104614_sand.h5", "notes.txt"]), { als832_defaults: { python: "python3" } })) as { input: Record<string, unknown> };
-    expect(input.input).toMatchObject({ folder_path: "BLS-00564_dyparkinson", file_name: "20240425_104614_sand.h5", python: "python3" });
+    const input = (await src.rundir!(dir("BLS-00564_dyparkinson", ["20240425_104614_sand.h5", "notes.txt"]), {})) as { input: Record<string, unknown> };
+    expect(input.input).toEqual({ folder_path: "BLS-00564_dyparkinson", file_name: "20240425_104614_sand.h5" });
     await expect(async () => src.rundir!(dir("BLS-00565_x", ["readme.txt"]), {})).rejects.toThrow(/no YYYYMMDD_HHMMSS/);
   });
 
   it("FRIB: a runNNNN directory of run-NNNN-SS.evt segments", async () => {
     const src = (await loadFlow(join(REPO, "flows", "frib_e21062.flow.ts"))).source!;
-    const input = (await src.rundir!(dir("run0123", ["run-0123-00.evt", "run-0123-01.evt"]), { frib_defaults: { frib_run_root: "/mnt/rawdata/e21062" } })) as { input: Record<string, unknown> };
+    const input = (await src.rundir!(dir("run0123", ["run-0123-00.evt", "run-0123-01.evt"]), { frib_run_root: "/mnt/rawdata/e21062" })) as { input: Record<string, unknown> };
     expect(input.input).toMatchObject({ run_name: "run0123", frib_run_path: "/mnt/rawdata/e21062/run0123/" });
     await expect(async () => src.rundir!(dir("stuff", ["a.evt"]), {})).rejects.toThrow(/not a FRIBDAQ run directory/);
   });

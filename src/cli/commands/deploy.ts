@@ -1,0 +1,55 @@
+/** `flowsmith deploy-flow [flow…] [--env E] [--dry-run] [--json]` and `flowsmith publish [--env E] [--plan]`. */
+import type { Command } from "commander";
+import { buildFlows } from "../../project/build.js";
+import { deployFlows, type DeployResult } from "../../deploy/deploy.js";
+import { CliError, EXIT } from "../../errors.js";
+import { formatDiagnostic, palette } from "../output.js";
+import { withSession } from "../environment.js";
+import type { CliContext } from "../context.js";
+
+async function deploy(ctx: CliContext, names: string[], opts: { env?: string; dryRun?: boolean; json?: boolean }): Promise<void> {
+  const o = ctx.output;
+  const c = palette(o);
+  const built = await buildFlows(ctx.root, names);
+  for (const b of built) for (const r of b.results) for (const d of r.diagnostics) if (d.severity === "error") o.err(formatDiagnostic(d, r.file, o));
+  const bad = built.filter((b) => !b.ok);
+  if (bad.length) throw new CliError(`${bad.length} flow(s) do not validate; nothing was deployed`, EXIT.INVALID);
+  const result = await withSession(ctx, opts.env, (s) => deployFlows(s.config, s.env, built.map((b) => b.flow!), s.api, { dryRun: !!opts.dryRun, log: opts.json ? () => {} : (l) => o.err(c.dim(l)) }), { quiet: !!opts.json });
+  if (opts.json) {
+    o.out(JSON.stringify(result, null, 2));
+    return;
+  }
+  render(ctx, result);
+}
+
+function render(ctx: CliContext, r: DeployResult): void {
+  const o = ctx.output;
+  const c = palette(o);
+  const mark = (a: string) => (a === "unchanged" ? c.dim(a) : a === "create" || a === "register" || a === "recreate" ? c.green(a) : c.yellow(a));
+  o.out(`${r.dryRun ? c.bold("plan") : c.bold("deployed")} for environment ${c.bold(r.environment)}${r.dryRun ? c.dim(" (dry run: nothing changed)") : ""}`);
+  for (const f of r.functions) o.out(`  function ${f.name}: ${mark(f.action)}${f.id ? c.dim(` ${f.id}`) : ""}${f.reason && f.action !== "unchanged" ? c.dim(` — ${f.reason}`) : ""}`);
+  for (const f of r.flows) {
+    o.out(`  flow ${f.name}: ${mark(f.action)}${f.id ? c.dim(` ${f.id}`) : ""}${f.reason && f.action !== "unchanged" ? c.dim(` — ${f.reason}`) : ""}`);
+    if (r.dryRun && f.diff) o.out(f.diff.split("\n").map((l) => "      " + (l.startsWith("+") ? c.green(l) : l.startsWith("-") ? c.red(l) : c.dim(l))).join("\n"));
+  }
+  if (!r.dryRun) o.out(c.dim(`lock: ${r.lockFile}`));
+}
+
+export function registerDeploy(program: Command, ctx: CliContext): void {
+  program
+    .command("deploy-flow")
+    .description("register changed Compute functions and create or update changed flows; record ids in the lock file")
+    .argument("[flows...]", "flow names (default: every flow)")
+    .option("--env <name>", "environment from flowsmith.yaml")
+    .option("--dry-run", "print the plan (create / update / unchanged, with a diff) and change nothing")
+    .option("--json", "machine-readable result")
+    .action((names: string[], opts: { env?: string; dryRun?: boolean; json?: boolean }) => deploy(ctx, names, opts));
+
+  program
+    .command("publish")
+    .description("deploy every flow whose compiled content differs from the lock (for CI)")
+    .option("--env <name>", "environment from flowsmith.yaml")
+    .option("--plan", "print the plan only")
+    .option("--json", "machine-readable result")
+    .action((opts: { env?: string; plan?: boolean; json?: boolean }) => deploy(ctx, [], { ...(opts.env ? { env: opts.env } : {}), dryRun: !!opts.plan, json: !!opts.json }));
+}

@@ -1,0 +1,196 @@
+/**
+ * `flowsmith run-flow <flow> [--rundir DIR] [--input F] [--set k=v]… [--label L] [--tag T]…
+ *  [--monitor URN]… [--manager URN]… [--env E] [--dry-run] [--no-wait] [--json] [--watch DIR]`
+ */
+import type { Command } from "commander";
+import ora from "ora";
+import { loadFlow, resolveFlowArg } from "../../project/load-flow.js";
+import { buildInput } from "../../run/input.js";
+import { applyDefaults } from "../../run/defaults.js";
+import { followRun, type LogEntryDoc, type RunDoc } from "../../run/follow.js";
+import { checkInput, ensureDeployed, runScope, startRun } from "../../run/start.js";
+import { watchDirectory } from "../../run/watch.js";
+import { environmentValues } from "../../deploy/values.js";
+import { SCOPES } from "../../local/auth/scopes.js";
+import { CliError, EXIT } from "../../errors.js";
+import { formatDiagnostic, palette, type Output } from "../output.js";
+import { environmentOf, withSession } from "../environment.js";
+import type { CliContext } from "../context.js";
+
+interface RunFlowOptions {
+  rundir?: string;
+  input?: string;
+  set: string[];
+  label?: string;
+  tag: string[];
+  monitor: string[];
+  manager: string[];
+  env?: string;
+  dryRun?: boolean;
+  wait: boolean;
+  json?: boolean;
+  watch?: string;
+  settle: string;
+  poll: string;
+  once?: boolean;
+}
+
+const collect = (v: string, prev: string[]) => [...prev, v];
+
+export function entryLine(e: LogEntryDoc, o: Output): string {
+  const c = palette(o);
+  const t = e.time.slice(11, 19);
+  const d = e.details ?? {};
+  const state = typeof d.state_name === "string" ? d.state_name : "";
+  const color = /Failed|Caught|Canceled/.test(e.code) ? c.red : /Succeeded|Completed/.test(e.code) ? c.green : c.cyan;
+  let extra = "";
+  if (e.code === "ActionCompleted") {
+    const out = (d.output ?? {}) as { status?: string; details?: { files_transferred?: number; bytes_transferred?: number; result?: unknown[] } };
+    if (out.details?.files_transferred !== undefined) extra = `${out.details.files_transferred} file(s), ${out.details.bytes_transferred ?? 0} bytes`;
+    else if (Array.isArray(out.details?.result)) extra = `result: ${JSON.stringify(out.details.result).slice(0, 120)}`;
+    if (out.status && out.status !== "SUCCEEDED") extra = `${out.status} ${extra}`;
+  } else if (e.code === "ActionCaught" || e.code === "FlowFailed") extra = String(d.cause ?? d.error ?? "").split("\n")[0]!.slice(0, 160);
+  return `${c.dim(t)}  ${color(e.code.padEnd(22))} ${state}${extra ? c.dim("  " + extra) : ""}`;
+}
+
+export function failureCause(run: RunDoc): string {
+  const d = (run.details ?? {}) as { description?: string; details?: { cause?: string; error?: string }; output?: Record<string, unknown> };
+  const parts = [d.details?.error ? `${d.details.error}: ${d.details.cause ?? ""}` : (d.description ?? run.status)];
+  // A Fail state reached through a Catch: the caught error explains the failure.
+  for (const v of Object.values(d.output ?? {})) {
+    const err = v as { Error?: string; Cause?: string; details?: { details?: { result?: unknown[]; exception?: string } } };
+    if (err && typeof err === "object" && typeof err.Error === "string") {
+      const exc = err.details?.details?.exception ?? (Array.isArray(err.details?.details?.result) ? String(err.details!.details!.result!.at(-1)) : undefined);
+      parts.push(`caught ${err.Error}: ${err.Cause ?? ""}${exc ? `\n${exc}` : ""}`);
+    }
+  }
+  return parts.join("\n");
+}
+
+export async function followAndReport(ctx: CliContext, api: Parameters<typeof followRun>[0], run: RunDoc, opts: { json?: boolean; inProcess: boolean }): Promise<number> {
+  const o = ctx.output;
+  const c = palette(o);
+  const spinner = o.color && !opts.json ? ora({ text: "starting", stream: process.stderr }).start() : undefined;
+  const abort = new AbortController();
+  const onSigint = () => abort.abort();
+  process.once("SIGINT", onSigint);
+  let final: RunDoc | undefined;
+  try {
+    final = await followRun(api, run.run_id, {
+      signal: abort.signal,
+      stopWhenInactive: true,
+      onEntry: (e) => {
+        if (opts.json) return;
+        spinner?.stop();
+        o.out(entryLine(e, o));
+        const state = (e.details ?? {}).state_name;
+        if (spinner && typeof state === "string") spinner.start(`${run.run_id.slice(0, 8)} ${e.code.endsWith("Started") ? "in" : "after"} ${state}`);
+        else spinner?.start();
+      },
+    });
+  } finally {
+    spinner?.stop();
+    process.removeListener("SIGINT", onSigint);
+  }
+  if (!final) {
+    o.err(`detached from run ${run.run_id}; it keeps running${opts.inProcess ? " when the local runtime runs again (`flowsmith local start`)" : ""}.`);
+    o.err(`reattach with: flowsmith runs show ${run.run_id} --follow`);
+    return EXIT.RUN_FAILED;
+  }
+  if (opts.json) o.out(JSON.stringify(final, null, 2));
+  else if (final.status === "SUCCEEDED") {
+    o.out(`${c.green.bold("SUCCEEDED")} run ${final.run_id}`);
+    o.out(JSON.stringify((final.details as { output?: unknown } | undefined)?.output ?? {}, null, 2));
+  } else if (final.status === "INACTIVE") {
+    const d = (final.details ?? {}) as { code?: string; description?: string; required_scope?: string };
+    o.out(`${c.yellow.bold("INACTIVE")} run ${final.run_id}: ${d.code ?? ""} ${d.description ?? ""}`);
+    if (d.code === "ConsentRequired" && d.required_scope) o.out(`fix: flowsmith login --scope "${d.required_scope}" && flowsmith runs resume ${final.run_id}`);
+    else o.out(`when the cause is fixed: flowsmith runs resume ${final.run_id}`);
+  } else {
+    o.out(`${c.red.bold(final.status)} run ${final.run_id}`);
+    o.out(failureCause(final));
+  }
+  return final.status === "SUCCEEDED" ? EXIT.OK : EXIT.RUN_FAILED;
+}
+
+export function registerRunFlow(program: Command, ctx: CliContext): void {
+  program
+    .command("run-flow")
+    .description("build the input (from a run directory), validate it, start the run and follow it to its end")
+    .argument("<flow>", "flow name or file")
+    .option("--rundir <dir>", "run directory given to the flow's rundir mapper")
+    .option("--input <file>", "input document (JSON/YAML) merged over the rundir input")
+    .option("--set <key=value>", "override one input value (dotted key; JSON value or string); repeatable", collect, [])
+    .option("--label <label>", "run label")
+    .option("--tag <tag>", "run tag; repeatable", collect, [])
+    .option("--monitor <urn>", "run monitor principal; repeatable", collect, [])
+    .option("--manager <urn>", "run manager principal; repeatable", collect, [])
+    .option("--env <name>", "environment from flowsmith.yaml")
+    .option("--dry-run", "build and validate the input, then stop (asks the service's validate_run when deployed)")
+    .option("--no-wait", "start the run and return")
+    .option("--json", "machine-readable output")
+    .option("--watch <dir>", "start one run per new run directory under DIR once its files settle")
+    .option("--settle <seconds>", "with --watch: seconds a directory must stay unchanged", "30")
+    .option("--poll <seconds>", "with --watch: seconds between scans", "10")
+    .option("--once", "with --watch: scan once and exit")
+    .action(async (flowArg: string, opts: RunFlowOptions) => {
+      const o = ctx.output;
+      const c = palette(o);
+      const file = resolveFlowArg(ctx.root, flowArg);
+      if (!file) throw new CliError(`no flow named "${flowArg}" (looked for flows/${flowArg}.flow.ts)`, EXIT.INVALID);
+      const loaded = await loadFlow(file);
+      if (!loaded.compiled || !loaded.source || loaded.diagnostics.some((d) => d.severity === "error")) {
+        for (const d of loaded.diagnostics) o.err(formatDiagnostic(d, file, o));
+        throw new CliError(`flow ${flowArg} does not build`, EXIT.INVALID);
+      }
+      const flow = loaded.compiled;
+      const { config, env } = environmentOf(ctx, opts.env);
+      const values = environmentValues(config, env);
+      if (opts.watch) {
+        await withSession(ctx, opts.env, (s) => watchDirectory(ctx, s, loaded.source!, flow, { dir: opts.watch!, settleSeconds: Number(opts.settle), pollSeconds: Number(opts.poll), once: !!opts.once, values, start: { ...(opts.label ? { label: opts.label } : {}), tags: opts.tag, monitors: opts.monitor, managers: opts.manager } }));
+        return;
+      }
+      const built = await buildInput(loaded.source, { ...(opts.rundir ? { rundir: opts.rundir } : {}), ...(opts.input ? { inputFile: opts.input } : {}), set: opts.set, values });
+      const code = await withSession(
+        ctx,
+        opts.env,
+        async (s) => {
+          const log = (l: string) => (opts.json ? undefined : o.err(c.dim(l)));
+          const deployed = opts.dryRun && env.kind !== "local" ? undefined : await ensureDeployed(s, flow, log);
+          const schema = deployed?.schema ?? flow.inputSchema;
+          // Schema defaults fill what the run directory and overrides left out, as the web form does.
+          const input = applyDefaults(schema, built);
+          const problems = checkInput(schema, input);
+          if (problems.length) {
+            if (opts.json) o.out(JSON.stringify({ input, diagnostics: problems }, null, 2));
+            else {
+              for (const d of problems) o.err(formatDiagnostic(d, "run input", o));
+              o.err(c.dim(JSON.stringify(input, null, 2)));
+            }
+            throw new CliError(`the input does not match the input schema of ${flow.name} (${problems.length} problem${problems.length === 1 ? "" : "s"})`, EXIT.INVALID);
+          }
+          if (opts.dryRun) {
+            if (deployed) await s.api.call("FLOWS", `/flows/${deployed.id}/validate_run`, { scope: runScope(s, deployed.id), method: "POST", payload: { body: input } });
+            if (opts.json) o.out(JSON.stringify({ valid: true, input, service_checked: !!deployed }, null, 2));
+            else {
+              o.out(JSON.stringify(input, null, 2));
+              o.out(`${c.green("valid")}: the input matches the schema of ${flow.name}${deployed ? " (and the service's validate_run accepted it)" : ""}; nothing was started (--dry-run)`);
+            }
+            return EXIT.OK;
+          }
+          const run = await startRun(s, deployed!, input, { ...(opts.label ? { label: opts.label } : {}), tags: opts.tag, monitors: opts.monitor, managers: opts.manager });
+          if (!opts.json) o.err(`started run ${c.bold(run.run_id)} of ${flow.name} in ${env.name}`);
+          if (!opts.wait) {
+            if (opts.json) o.out(JSON.stringify(run, null, 2));
+            else o.out(run.run_id);
+            if (s.localRuntime) o.err(c.yellow("note: the local runtime was started by this command and stops with it; the run resumes when `flowsmith local start` runs"));
+            return EXIT.OK;
+          }
+          return followAndReport(ctx, s.api, run, { ...(opts.json ? { json: true } : {}), inProcess: !!s.localRuntime });
+        },
+        { quiet: !!opts.json },
+      );
+      process.exitCode = code;
+    });
+  void SCOPES;
+}

@@ -1,0 +1,108 @@
+/** `flowsmith runs list|show|log|cancel|resume|release` */
+import type { Command } from "commander";
+import { SCOPES } from "../../local/auth/scopes.js";
+import { envLock, lockPath, readLock } from "../../deploy/lock.js";
+import { EXIT } from "../../errors.js";
+import { palette } from "../output.js";
+import { environmentOf, withSession } from "../environment.js";
+import { entryLine, failureCause, followAndReport } from "./run-flow.js";
+import type { CliContext } from "../context.js";
+import type { LogEntryDoc, RunDoc } from "../../run/follow.js";
+
+export function registerRuns(program: Command, ctx: CliContext): void {
+  const runs = program.command("runs").description("list, inspect and manage runs");
+  const scope = SCOPES.flows("all");
+
+  runs
+    .command("list")
+    .description("runs you can see, newest first")
+    .option("--env <name>", "environment")
+    .option("--flow <name>", "only runs of this flow (name from flows/ or a flow id)")
+    .option("--status <s>", "ACTIVE, INACTIVE, SUCCEEDED, FAILED or ENDED (comma-separated)")
+    .option("--label <text>", "runs whose label contains text")
+    .option("--limit <n>", "page size", "20")
+    .option("--marker <m>", "continue after a previous page")
+    .option("--json", "machine-readable")
+    .action(async (opts: { env?: string; flow?: string; status?: string; label?: string; limit: string; marker?: string; json?: boolean }) => {
+      const { config, env } = environmentOf(ctx, opts.env);
+      let flowId = opts.flow;
+      if (flowId && !/^[0-9a-f-]{36}$/.test(flowId)) flowId = envLock(readLock(lockPath(config, env)), env.name).flows[flowId]?.id ?? flowId;
+      await withSession(ctx, opts.env, async (s) => {
+        const res = await s.api.call<{ runs: RunDoc[]; has_next_page: boolean; marker?: string }>("FLOWS", "/runs", {
+          scope,
+          query: { per_page: Number(opts.limit), filter_flow_id: flowId, filter_status: opts.status?.toUpperCase(), filter_label: opts.label, marker: opts.marker, orderby: "start_time DESC" },
+        });
+        if (opts.json) return ctx.output.out(JSON.stringify(res.body, null, 2));
+        const c = palette(ctx.output);
+        for (const r of res.body.runs) ctx.output.out(`${r.run_id}  ${(r.status === "SUCCEEDED" ? c.green : r.status === "FAILED" ? c.red : c.yellow)(r.status.padEnd(9))}  ${r.start_time?.slice(0, 19) ?? ""}  ${r.label ?? ""}`);
+        if (res.body.has_next_page) ctx.output.out(c.dim(`more: flowsmith runs list --marker ${res.body.marker}`));
+      }, { quiet: true });
+    });
+
+  runs
+    .command("show")
+    .argument("<run_id>")
+    .description("a run's status and output; --follow waits for its end")
+    .option("--env <name>", "environment")
+    .option("--follow", "reattach and follow the run to its end")
+    .option("--json", "machine-readable")
+    .action(async (runId: string, opts: { env?: string; follow?: boolean; json?: boolean }) => {
+      process.exitCode = await withSession(ctx, opts.env, async (s) => {
+        const run = (await s.api.call<RunDoc>("FLOWS", `/runs/${runId}`, { scope })).body;
+        if (opts.follow) return followAndReport(ctx, s.api, run, { ...(opts.json ? { json: true } : {}), inProcess: !!s.localRuntime });
+        if (opts.json) ctx.output.out(JSON.stringify(run, null, 2));
+        else {
+          ctx.output.out(`${run.run_id}  ${run.status}  ${run.label ?? ""}`);
+          if (run.status === "FAILED" || run.status === "ENDED") ctx.output.out(failureCause(run));
+          else ctx.output.out(JSON.stringify(run.details ?? {}, null, 2));
+        }
+        return EXIT.OK;
+      }, { quiet: true });
+    });
+
+  runs
+    .command("log")
+    .argument("<run_id>")
+    .description("a run's event log")
+    .option("--env <name>", "environment")
+    .option("--limit <n>", "entries per page", "100")
+    .option("--json", "machine-readable")
+    .action(async (runId: string, opts: { env?: string; limit: string; json?: boolean }) => {
+      await withSession(ctx, opts.env, async (s) => {
+        const entries: LogEntryDoc[] = [];
+        let marker: string | undefined;
+        do {
+          const page = await s.api.call<{ entries: LogEntryDoc[]; has_next_page: boolean; marker?: string }>("FLOWS", `/runs/${runId}/log`, { scope, query: { limit: Number(opts.limit), marker } });
+          entries.push(...page.body.entries);
+          marker = page.body.has_next_page ? page.body.marker : undefined;
+        } while (marker);
+        if (opts.json) ctx.output.out(JSON.stringify({ entries }, null, 2));
+        else for (const e of entries) ctx.output.out(entryLine(e, ctx.output));
+      }, { quiet: true });
+    });
+
+  for (const [name, path, desc] of [
+    ["cancel", "cancel", "cancel a run (its active action is cancelled too)"],
+    ["release", "release", "delete a finished run's record"],
+    ["resume", "resume", "resume an INACTIVE run after fixing its cause (e.g. consent)"],
+  ] as const) {
+    runs
+      .command(name)
+      .argument("<run_id>")
+      .description(desc)
+      .option("--env <name>", "environment")
+      .option("--json", "machine-readable")
+      .action(async (runId: string, opts: { env?: string; json?: boolean }) => {
+        await withSession(ctx, opts.env, async (s) => {
+          let callScope: string = scope;
+          if (name === "resume") {
+            const run = (await s.api.call<RunDoc>("FLOWS", `/runs/${runId}`, { scope })).body;
+            callScope = SCOPES.flow(run.flow_id);
+          }
+          const res = await s.api.call<RunDoc>("FLOWS", `/runs/${runId}/${path}`, { scope: callScope, method: "POST" });
+          if (opts.json) ctx.output.out(JSON.stringify(res.body, null, 2));
+          else ctx.output.out(`${name}: run ${runId} is now ${res.body.status}`);
+        }, { quiet: true });
+      });
+  }
+}

@@ -1,0 +1,242 @@
+/**
+ * deploy-flow: register Compute functions whose source changed, fill per-environment
+ * values, create or update flows whose content changed, and record it all in the lock.
+ * Idempotent across machines: every flow carries the keyword `flowsmith:<project>/<flow>`,
+ * so without a lock entry the existing flow is found and updated, never duplicated.
+ */
+import { createHash } from "node:crypto";
+import { readFileSync, existsSync } from "node:fs";
+import { join } from "node:path";
+import type { CompiledFlow } from "../compile/compile.js";
+import type { EnvironmentConfig, ProjectConfig } from "../project/config.js";
+import type { GlobusApi } from "../globus/api.js";
+import { pureSourceRegistration } from "../globus/compute.js";
+import { SCOPES } from "../local/auth/scopes.js";
+import { CliError, EXIT } from "../errors.js";
+import { fillPlaceholders, MissingValueError } from "./fill.js";
+import { envLock, lockPath, readLock, writeLock, type LockedFlow } from "./lock.js";
+import { environmentValues } from "./values.js";
+import { jsonDiff } from "./diff.js";
+
+export type Action = "create" | "update" | "unchanged" | "recreate" | "adopt" | "register";
+
+export interface FunctionPlan {
+  name: string;
+  action: "register" | "unchanged";
+  hash: string;
+  id?: string;
+  reason?: string;
+}
+
+export interface FlowPlan {
+  name: string;
+  action: Exclude<Action, "register">;
+  hash: string;
+  id?: string;
+  reason?: string;
+  diff?: string;
+  keyword: string;
+}
+
+export interface DeployResult {
+  environment: string;
+  dryRun: boolean;
+  functions: FunctionPlan[];
+  flows: FlowPlan[];
+  lockFile: string;
+}
+
+const sha = (s: string) => "sha256:" + createHash("sha256").update(s).digest("hex");
+
+/** JSON with sorted keys, so hashes do not depend on key order. */
+export function stableJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(stableJson).join(",")}]`;
+  if (v && typeof v === "object") return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${stableJson((v as Record<string, unknown>)[k])}`).join(",")}}`;
+  return JSON.stringify(v);
+}
+
+export function flowKeyword(config: ProjectConfig, flow: string): string {
+  return `flowsmith:${config.project}/${flow}`;
+}
+
+interface FlowDoc {
+  id: string;
+  globus_auth_scope?: string;
+  keywords?: string[];
+  definition?: unknown;
+  input_schema?: unknown;
+}
+
+export interface DeployOptions {
+  dryRun?: boolean;
+  log?: (line: string) => void;
+}
+
+/** The payload a flow is created/updated with in this environment. */
+export function flowPayload(config: ProjectConfig, env: EnvironmentConfig, flow: CompiledFlow, functionIds: Record<string, string>) {
+  const values = environmentValues(config, env);
+  const keyword = flowKeyword(config, flow.name);
+  let definition: unknown;
+  let input_schema: unknown;
+  try {
+    definition = fillPlaceholders(flow.definition, { functions: functionIds, values });
+    input_schema = fillPlaceholders(flow.inputSchema, { functions: functionIds, values });
+  } catch (e) {
+    if (e instanceof MissingValueError) {
+      throw new CliError(`flow ${flow.name} needs ${e.message} in environment "${env.name}"`, EXIT.INVALID, `add them under environments.${env.name}.values in flowsmith.yaml (collections.<name> and endpoints.<name> come from its collections and compute_endpoints)`);
+    }
+    throw e;
+  }
+  const payload: Record<string, unknown> = {
+    definition,
+    input_schema,
+    title: flow.title,
+    subtitle: flow.subtitle ?? "",
+    description: flow.description ?? "",
+    keywords: [...flow.keywords.filter((k) => k !== keyword), keyword],
+    ...(env.roles ?? {}),
+    ...(env.subscription_id ? { subscription_id: env.subscription_id } : {}),
+  };
+  return { payload, keyword, hash: sha(stableJson(payload)) };
+}
+
+export async function deployFlows(config: ProjectConfig, env: EnvironmentConfig, flows: CompiledFlow[], api: GlobusApi, opts: DeployOptions = {}): Promise<DeployResult> {
+  const log = opts.log ?? (() => {});
+  const file = lockPath(config, env);
+  const lock = readLock(file);
+  const el = envLock(lock, env.name);
+  const result: DeployResult = { environment: env.name, dryRun: !!opts.dryRun, functions: [], flows: [], lockFile: file };
+
+  // 0. Without lock entries (a new machine, CI), recover function ids from the flows already
+  // deployed: their definitions hold the ids where the sources hold ${function:name}.
+  const harvested: Record<string, string> = {};
+  for (const flow of flows) {
+    if (!flow.functions.some((f) => !el.functions[f]) || el.flows[flow.name]) continue;
+    const existing = await findByKeyword(api, flowKeyword(config, flow.name));
+    if (existing?.definition) Object.assign(harvested, harvestFunctionIds(flow.definition, existing.definition));
+  }
+
+  // 1. Functions: register those whose source (or name) changed, or that vanished remotely.
+  const functionIds: Record<string, string> = {};
+  const needed = [...new Set(flows.flatMap((f) => f.functions))].sort();
+  for (const name of needed) {
+    const path = join(config.root, "functions", `${name}.py`);
+    if (!existsSync(path)) throw new CliError(`functions/${name}.py does not exist (used by ${flows.filter((f) => f.functions.includes(name)).map((f) => f.name).join(", ")})`, EXIT.INVALID);
+    const source = readFileSync(path, "utf8");
+    const hash = sha(`${name}\n${source}`);
+    if (!el.functions[name] && harvested[name]) {
+      // Adopt the deployed function only if it is this source.
+      const remote = await api.call<{ function_code?: string }>("COMPUTE", `/v2/functions/${harvested[name]}`, { scope: SCOPES.compute, accept: [404, 403] });
+      const expected = (pureSourceRegistration(name, source) as { function_code: string }).function_code;
+      if (remote.status === 200 && remote.body.function_code === expected) el.functions[name] = { id: harvested[name]!, hash };
+    }
+    const locked = el.functions[name];
+    let reason: string | undefined;
+    if (locked && locked.hash === hash) {
+      const remote = await api.call("COMPUTE", `/v2/functions/${locked.id}`, { scope: SCOPES.compute, accept: [404, 403] });
+      if (remote.status === 200) {
+        functionIds[name] = locked.id;
+        result.functions.push({ name, action: "unchanged", hash, id: locked.id });
+        continue;
+      }
+      reason = `function ${locked.id} is gone from the service`;
+    } else reason = locked ? "source changed" : "not registered yet";
+    if (opts.dryRun) {
+      functionIds[name] = locked?.id ?? `\${function:${name}}`;
+      result.functions.push({ name, action: "register", hash, reason });
+      continue;
+    }
+    const res = await api.call<{ function_uuid: string }>("COMPUTE", "/v3/functions", { scope: SCOPES.compute, method: "POST", payload: pureSourceRegistration(name, source, { description: `flowsmith ${config.project}: functions/${name}.py` }) });
+    functionIds[name] = res.body.function_uuid;
+    el.functions[name] = { id: res.body.function_uuid, hash };
+    writeLock(file, lock);
+    log(`registered function ${name} -> ${res.body.function_uuid} (${reason})`);
+    result.functions.push({ name, action: "register", hash, id: res.body.function_uuid, reason });
+  }
+
+  // 2. Flows.
+  for (const flow of flows) {
+    const { payload, keyword, hash } = flowPayload(config, env, flow, functionIds);
+    const locked = el.flows[flow.name];
+    let existing: FlowDoc | undefined;
+    let reason: string | undefined;
+    if (locked) {
+      const got = await api.call<FlowDoc>("FLOWS", `/flows/${locked.id}`, { scope: SCOPES.flows("all"), accept: [404] });
+      if (got.status === 200) existing = got.body;
+      else reason = `flow ${locked.id} was deleted on the service; recreating it`;
+    }
+    let adopted = false;
+    if (!existing) {
+      existing = await findByKeyword(api, keyword);
+      if (existing) {
+        adopted = true;
+        reason = `found the existing flow ${existing.id} by its keyword ${keyword}`;
+      }
+    }
+    const plan: FlowPlan = { name: flow.name, action: "unchanged", hash, keyword };
+    if (existing && locked && !adopted && locked.hash === hash) {
+      plan.id = existing.id;
+      result.flows.push(plan);
+      continue;
+    }
+    if (existing && adopted && sameContent(existing, payload)) {
+      plan.action = "adopt";
+      plan.id = existing.id;
+      plan.reason = reason ?? "";
+    } else if (existing) {
+      plan.action = "update";
+      plan.id = existing.id;
+      plan.reason = reason ?? "content changed";
+      plan.diff = jsonDiff(existing.definition, payload.definition);
+    } else {
+      plan.action = locked ? "recreate" : "create";
+      plan.reason = reason ?? "not deployed yet";
+      plan.diff = jsonDiff(undefined, payload.definition);
+    }
+    result.flows.push(plan);
+    if (opts.dryRun) continue;
+    let doc: FlowDoc;
+    if (plan.action === "update") doc = (await api.call<FlowDoc>("FLOWS", `/flows/${existing!.id}`, { scope: SCOPES.flows("all"), method: "PUT", payload })).body;
+    else if (plan.action === "adopt") doc = existing!;
+    else {
+      doc = (
+        await api.call<FlowDoc>("FLOWS", "/flows", {
+          scope: SCOPES.flows("all"),
+          method: "POST",
+          payload,
+          // A dropped connection may hide a flow that was created: look before creating again.
+          recover: () => findByKeyword(api, keyword),
+        })
+      ).body;
+    }
+    const entry: LockedFlow = { id: doc.id, scope: doc.globus_auth_scope ?? SCOPES.flow(doc.id), hash, keyword, title: flow.title };
+    el.flows[flow.name] = entry;
+    writeLock(file, lock);
+    plan.id = doc.id;
+    log(`${plan.action} flow ${flow.name} -> ${doc.id}${plan.reason ? ` (${plan.reason})` : ""}`);
+  }
+  if (!opts.dryRun) writeLock(file, lock);
+  return result;
+}
+
+/** Where the compiled definition says ${function:name}, the deployed one has that function's id. */
+export function harvestFunctionIds(compiled: unknown, deployed: unknown, out: Record<string, string> = {}): Record<string, string> {
+  if (typeof compiled === "string") {
+    const m = /^\$\{function:([A-Za-z_][A-Za-z0-9_]*)\}$/.exec(compiled);
+    if (m && typeof deployed === "string" && /^[0-9a-f-]{36}$/i.test(deployed)) out[m[1]!] = deployed;
+  } else if (Array.isArray(compiled) && Array.isArray(deployed)) compiled.forEach((c, i) => harvestFunctionIds(c, deployed[i], out));
+  else if (compiled && typeof compiled === "object" && deployed && typeof deployed === "object") {
+    for (const [k, v] of Object.entries(compiled)) harvestFunctionIds(v, (deployed as Record<string, unknown>)[k], out);
+  }
+  return out;
+}
+
+function sameContent(existing: FlowDoc, payload: Record<string, unknown>): boolean {
+  return stableJson(existing.definition) === stableJson(payload.definition) && stableJson(existing.input_schema) === stableJson(payload.input_schema);
+}
+
+async function findByKeyword(api: GlobusApi, keyword: string): Promise<FlowDoc | undefined> {
+  const res = await api.call<{ flows: FlowDoc[] }>("FLOWS", "/flows", { scope: SCOPES.flows("all"), query: { filter_keywords: keyword, filter_roles: "flow_owner,flow_administrator", per_page: 50 } });
+  const hits = (res.body.flows ?? []).filter((f) => f.keywords?.includes(keyword));
+  return hits[0];
+}

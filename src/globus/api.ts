@@ -1,0 +1,129 @@
+/**
+ * Calls to the Globus services through @globus/sdk's `request`, pointed at Globus or at the
+ * local runtime by GLOBUS_SDK_SERVICE_URL_*. Retries 429, 5xx and dropped connections with
+ * exponential backoff and full jitter, honouring Retry-After; maps failures to typed errors
+ * (auth: exit 3, service/network: exit 4). Tokens go only into the Authorization header.
+ */
+import { request } from "@globus/sdk";
+import type { Credentials } from "./auth/types.js";
+import { AuthError } from "./auth/types.js";
+
+export type ServiceId = "FLOWS" | "TRANSFER" | "COMPUTE" | "AUTH";
+
+export class ServiceError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly code: string,
+    readonly body?: unknown,
+  ) {
+    super(message);
+    this.name = "ServiceError";
+  }
+}
+
+export interface RetryPolicy {
+  attempts: number;
+  baseMs: number;
+  maxMs: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { attempts: 8, baseMs: 200, maxMs: 10_000 };
+
+export interface CallOptions {
+  scope: string;
+  method?: "GET" | "POST" | "PUT" | "DELETE" | "PATCH";
+  payload?: unknown;
+  query?: Record<string, string | number | boolean | undefined>;
+  /** Statuses that are answers, not failures (e.g. 404 when looking something up). */
+  accept?: number[];
+  /**
+   * Called before retrying a non-idempotent request whose outcome is unknown (dropped
+   * connection): return a result to stop, e.g. the flow found by its keyword.
+   */
+  recover?: () => Promise<unknown | undefined>;
+}
+
+const RETRYABLE = new Set([429, 500, 502, 503, 504]);
+
+export interface ApiOptions {
+  retry?: RetryPolicy;
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+  /** Progress notes (a retry, a recovered call); never contains tokens. */
+  log?: (line: string) => void;
+}
+
+export class GlobusApi {
+  private readonly retry: RetryPolicy;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly random: () => number;
+
+  constructor(
+    readonly credentials: Credentials,
+    private readonly opts: ApiOptions = {},
+  ) {
+    this.retry = opts.retry ?? DEFAULT_RETRY;
+    this.sleep = opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+    this.random = opts.random ?? Math.random;
+  }
+
+  async call<T = Record<string, unknown>>(service: ServiceId, path: string, o: CallOptions): Promise<{ status: number; body: T }> {
+    const method = o.method ?? "GET";
+    let lastProblem = "";
+    for (let attempt = 1; ; attempt++) {
+      const token = await this.credentials.token(o.scope);
+      let res: Response;
+      try {
+        const query = o.query ? (Object.fromEntries(Object.entries(o.query).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)])) as Record<string, string>) : undefined;
+        res = (await request({ service, path, method } as never, { headers: { Authorization: `Bearer ${token}` }, ...(o.payload !== undefined ? { payload: o.payload } : {}), ...(query ? { query } : {}) } as never)) as Response;
+      } catch (e) {
+        lastProblem = `connection failed (${(e as { cause?: { code?: string } }).cause?.code ?? (e as Error).message})`;
+        if (method !== "GET" && o.recover) {
+          const found = await o.recover().catch(() => undefined);
+          if (found !== undefined) return { status: 200, body: found as T };
+        }
+        if (attempt >= this.retry.attempts) throw new ServiceError(`${service} ${method} ${path}: ${lastProblem} after ${attempt} attempts`, 0, "NetworkError");
+        await this.backoff(attempt, undefined, lastProblem);
+        continue;
+      }
+      const text = await res.text();
+      let body: unknown;
+      try {
+        body = text ? JSON.parse(text) : {};
+      } catch {
+        body = { raw: text.slice(0, 500) };
+      }
+      if (res.ok || o.accept?.includes(res.status)) return { status: res.status, body: body as T };
+      if (RETRYABLE.has(res.status) && attempt < this.retry.attempts) {
+        lastProblem = `HTTP ${res.status}`;
+        await this.backoff(attempt, res.headers.get("retry-after"), lastProblem);
+        continue;
+      }
+      throw this.toError(service, method, path, res.status, body, o.scope);
+    }
+  }
+
+  private async backoff(attempt: number, retryAfter: string | null | undefined, why: string): Promise<void> {
+    const cap = Math.min(this.retry.maxMs, this.retry.baseMs * 2 ** (attempt - 1));
+    let ms = Math.floor(this.random() * cap);
+    if (retryAfter) {
+      const s = Number(retryAfter);
+      const at = Number.isFinite(s) ? s * 1000 : Date.parse(retryAfter) - Date.now();
+      if (Number.isFinite(at)) ms = Math.min(Math.max(ms, at), 60_000);
+    }
+    this.opts.log?.(`${why}; retrying in ${ms} ms (attempt ${attempt + 1} of ${this.retry.attempts})`);
+    await this.sleep(ms);
+  }
+
+  private toError(service: string, method: string, path: string, status: number, body: unknown, scope: string): Error {
+    const b = (body ?? {}) as { error?: { code?: string; detail?: unknown; message?: string } | string; code?: string; message?: string; error_description?: string; reason?: string };
+    const inner = typeof b.error === "object" ? b.error : undefined;
+    const code = inner?.code ?? (typeof b.error === "string" ? b.error : undefined) ?? b.code ?? `HTTP${status}`;
+    const detail = inner?.message ?? (typeof inner?.detail === "string" ? inner.detail : undefined) ?? b.message ?? b.error_description ?? b.reason ?? JSON.stringify(inner?.detail ?? body).slice(0, 300);
+    if (status === 401 || code === "MISSING_SCOPE" || code === "ConsentRequired" || code === "AuthenticationPolicyRequired" || (status === 403 && /scope/i.test(detail))) {
+      return new AuthError(`${service} refused ${method} ${path}: ${code}: ${detail}`, `flowsmith login --scope "${scope}"`);
+    }
+    return new ServiceError(`${service} ${method} ${path} failed: HTTP ${status} ${code}: ${detail}`, status, code, body);
+  }
+}

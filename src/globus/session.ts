@@ -1,0 +1,109 @@
+/**
+ * One command's connection to an environment: which services to call (Globus, or the
+ * local runtime — started in-process when none is running), with which credentials.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { EnvironmentConfig, ProjectConfig } from "../project/config.js";
+import { ensureLocalClient, stateFileOf, type RuntimeStateFile } from "../local/config.js";
+import { runtimeConfigFor } from "../local/from-project.js";
+import type { LocalRuntime } from "../local/runtime.js";
+import { GlobusApi, type ApiOptions } from "./api.js";
+import { AuthError, type Credentials } from "./auth/types.js";
+
+export interface Session {
+  config: ProjectConfig;
+  env: EnvironmentConfig;
+  api: GlobusApi;
+  credentials: Credentials;
+  /** The local runtime this command started, if it had to (stopped by close()). */
+  localRuntime?: LocalRuntime;
+  /** Base URL of the local runtime when the environment is local. */
+  localUrl?: string;
+  close(): Promise<void>;
+}
+
+/** Client credentials against a token endpoint; tokens cached per scope until near expiry. */
+export function clientCredentialsAt(authUrl: string, clientId: string, clientSecret: string): Credentials {
+  const cache = new Map<string, { token: string; until: number }>();
+  return {
+    kind: "client",
+    async identity() {
+      return `urn:globus:auth:identity:${clientId}`;
+    },
+    async token(scope: string) {
+      const hit = cache.get(scope);
+      if (hit && hit.until > Date.now()) return hit.token;
+      let res: Response | undefined;
+      for (let attempt = 0; attempt < 8; attempt++) {
+        try {
+          res = await fetch(`${authUrl.replace(/\/$/, "")}/v2/oauth2/token`, {
+            method: "POST",
+            headers: { "content-type": "application/x-www-form-urlencoded", authorization: "Basic " + Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(clientSecret)}`).toString("base64") },
+            body: new URLSearchParams({ grant_type: "client_credentials", scope }),
+          });
+          if (![429, 500, 502, 503, 504].includes(res.status)) break;
+        } catch {
+          res = undefined;
+        }
+        await new Promise((r) => setTimeout(r, Math.random() * Math.min(5000, 100 * 2 ** attempt)));
+      }
+      if (!res) throw new AuthError(`cannot reach Globus Auth at ${authUrl}`);
+      const body = (await res.json().catch(() => ({}))) as { access_token?: string; expires_in?: number; error?: string; error_description?: string };
+      if (!res.ok || !body.access_token) throw new AuthError(`Globus Auth refused the client credentials: ${body.error ?? res.status} ${body.error_description ?? ""}`.trim(), "check GLOBUS_CLIENT_ID and GLOBUS_CLIENT_SECRET");
+      cache.set(scope, { token: body.access_token, until: Date.now() + Math.max(0, (body.expires_in ?? 3600) - 60) * 1000 });
+      return body.access_token;
+    },
+  };
+}
+
+function runningRuntime(dataDir: string): RuntimeStateFile | undefined {
+  const f = stateFileOf(dataDir);
+  if (!existsSync(f)) return undefined;
+  try {
+    const s = JSON.parse(readFileSync(f, "utf8")) as RuntimeStateFile;
+    process.kill(s.pid, 0);
+    return s;
+  } catch {
+    return undefined;
+  }
+}
+
+export type CredentialsFactory = (env: EnvironmentConfig, opts: { root: string; authUrl?: string }) => Credentials | Promise<Credentials>;
+
+/** Open a session; for a local environment, use the running runtime or start one in-process. */
+export async function openSession(config: ProjectConfig, env: EnvironmentConfig, opts: { api?: ApiOptions; credentials?: CredentialsFactory; log?: (l: string) => void } = {}): Promise<Session> {
+  let localRuntime: LocalRuntime | undefined;
+  let localUrl: string | undefined;
+  let credentials: Credentials;
+  if (env.kind === "local") {
+    const dataDir = env.data_dir ?? join(config.root, ".flowsmith", "local");
+    const running = runningRuntime(dataDir);
+    if (running) localUrl = running.url;
+    else {
+      const { startLocalRuntime } = await import("../local/runtime.js");
+      localRuntime = await startLocalRuntime({ ...runtimeConfigFor(env, config.root, { dataDir }), port: 0 });
+      localUrl = localRuntime.url;
+      opts.log?.(`started the local runtime in-process at ${localUrl}`);
+    }
+    for (const s of ["AUTH", "FLOWS", "TRANSFER", "COMPUTE"]) process.env[`GLOBUS_SDK_SERVICE_URL_${s}`] = localUrl;
+    const client = ensureLocalClient(dataDir);
+    credentials = clientCredentialsAt(localUrl, client.client_id, client.client_secret);
+  } else {
+    if (env.globus_environment && !process.env.GLOBUS_SDK_ENVIRONMENT) process.env.GLOBUS_SDK_ENVIRONMENT = env.globus_environment;
+    if (!opts.credentials) throw new AuthError(`no credentials for environment "${env.name}"`, "set GLOBUS_CLIENT_ID and GLOBUS_CLIENT_SECRET, or run `flowsmith login`");
+    credentials = await opts.credentials(env, { root: config.root });
+  }
+  const api = new GlobusApi(credentials, { ...opts.api, ...(opts.log ? { log: opts.log } : {}) });
+  return {
+    config,
+    env,
+    api,
+    credentials,
+    ...(localRuntime ? { localRuntime } : {}),
+    ...(localUrl ? { localUrl } : {}),
+    async close() {
+      await localRuntime?.stop();
+    },
+  };
+}

@@ -1,0 +1,79 @@
+/**
+ * The input document of a run: the flow's rundir mapper applied to a run directory, then
+ * --input F merged over it, then --set key=value overrides, in that order.
+ */
+import { readdirSync, statSync, existsSync } from "node:fs";
+import { basename, join, relative, resolve } from "node:path";
+import type { AnyFlowSource, RunDirectory } from "../dsl/flow.js";
+import { readDocumentFile } from "../source/document.js";
+import { CliError, EXIT } from "../errors.js";
+
+export function scanRunDirectory(dir: string): RunDirectory {
+  const abs = resolve(dir);
+  if (!existsSync(abs) || !statSync(abs).isDirectory()) throw new CliError(`--rundir ${dir} is not a directory`, EXIT.INVALID);
+  const files: string[] = [];
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.isFile()) files.push(relative(abs, p));
+    }
+  };
+  walk(abs);
+  return { path: abs, name: basename(abs), files: files.sort() };
+}
+
+/** Deep merge: objects merge key by key, anything else replaces. */
+export function merge(base: unknown, over: unknown): unknown {
+  if (over && typeof over === "object" && !Array.isArray(over) && base && typeof base === "object" && !Array.isArray(base)) {
+    const out: Record<string, unknown> = { ...(base as Record<string, unknown>) };
+    for (const [k, v] of Object.entries(over)) out[k] = merge(out[k], v);
+    return out;
+  }
+  return over;
+}
+
+/** `a.b.c=value`: the value is JSON when it parses, a string otherwise. */
+export function applySet(input: unknown, assignment: string): unknown {
+  const eq = assignment.indexOf("=");
+  if (eq <= 0) throw new CliError(`--set ${assignment}: expected key=value (e.g. --set input.prune.alcf_after_days=0)`, EXIT.INVALID);
+  const keys = assignment.slice(0, eq).split(".");
+  if (keys.some((k) => k === "")) throw new CliError(`--set ${assignment}: empty key segment`, EXIT.INVALID);
+  const raw = assignment.slice(eq + 1);
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    value = raw;
+  }
+  const patch = keys.reduceRight<unknown>((acc, k) => ({ [k]: acc }), value);
+  return merge(input, patch);
+}
+
+export interface InputSources {
+  rundir?: string;
+  inputFile?: string;
+  set?: string[];
+  /** Environment values handed to the rundir mapper. */
+  values: Record<string, unknown>;
+}
+
+export async function buildInput(flow: AnyFlowSource, src: InputSources): Promise<unknown> {
+  let input: unknown = {};
+  if (src.rundir) {
+    if (!flow.rundir) throw new CliError(`flow ${flow.name} has no rundir mapper, so --rundir cannot be used`, EXIT.INVALID, "pass --input FILE, or add `rundir: (dir, env) => ({...})` to its defineFlow");
+    const dir = scanRunDirectory(src.rundir);
+    try {
+      input = await flow.rundir(dir, src.values);
+    } catch (e) {
+      throw new CliError(`the rundir mapper of ${flow.name} rejected ${dir.path}: ${(e as Error).message}`, EXIT.INVALID);
+    }
+  }
+  if (src.inputFile) {
+    const doc = readDocumentFile(resolve(src.inputFile));
+    if (!doc.ok) throw new CliError(doc.diagnostics[0]!.message, EXIT.INVALID);
+    input = merge(input, doc.value);
+  }
+  for (const s of src.set ?? []) input = applySet(input, s);
+  return input;
+}

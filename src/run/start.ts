@@ -1,0 +1,80 @@
+/**
+ * Starting a run: make sure the flow is deployed in this environment (the local one deploys
+ * on demand), validate the input against the deployed schema offline, then start it with
+ * the flow's own scope. A start whose answer was lost is found again by its start tag.
+ */
+import { randomUUID } from "node:crypto";
+import type { CompiledFlow } from "../compile/compile.js";
+import { deployFlows, flowPayload } from "../deploy/deploy.js";
+import { envLock, lockPath, readLock } from "../deploy/lock.js";
+import type { Diagnostic } from "../definition/diagnostics.js";
+import type { Session } from "../globus/session.js";
+import { SCOPES } from "../local/auth/scopes.js";
+import { validateRunInput } from "../validate/index.js";
+import { CliError, EXIT } from "../errors.js";
+import type { RunDoc } from "./follow.js";
+
+export interface DeployedFlow {
+  id: string;
+  scope: string;
+  schema: unknown;
+}
+
+export async function ensureDeployed(s: Session, flow: CompiledFlow, log: (l: string) => void): Promise<DeployedFlow> {
+  const lock = readLock(lockPath(s.config, s.env));
+  const entry = envLock(lock, s.env.name).flows[flow.name];
+  const fnIds = Object.fromEntries(Object.entries(envLock(lock, s.env.name).functions).map(([k, v]) => [k, v.id]));
+  const current = entry && flow.functions.every((f) => fnIds[f]) ? flowPayload(s.config, s.env, flow, fnIds) : undefined;
+  if (entry && current && current.hash === entry.hash) return { id: entry.id, scope: entry.scope, schema: current.payload.input_schema };
+  if (s.env.kind !== "local") {
+    if (!entry) throw new CliError(`flow ${flow.name} is not deployed in environment "${s.env.name}"`, EXIT.INVALID, `run: flowsmith deploy-flow ${flow.name} --env ${s.env.name}`);
+    log(`note: flows/${flow.name}.flow.ts differs from what is deployed in "${s.env.name}"; running the deployed version (deploy with: flowsmith deploy-flow ${flow.name} --env ${s.env.name})`);
+    const fresh = flowPayload(s.config, s.env, flow, fnIds);
+    return { id: entry.id, scope: entry.scope, schema: fresh.payload.input_schema };
+  }
+  log(`deploying ${flow.name} to the local runtime first`);
+  const r = await deployFlows(s.config, s.env, [flow], s.api, { log });
+  const id = r.flows[0]!.id!;
+  const after = envLock(readLock(lockPath(s.config, s.env)), s.env.name);
+  return { id, scope: after.flows[flow.name]!.scope, schema: flowPayload(s.config, s.env, flow, Object.fromEntries(Object.entries(after.functions).map(([k, v]) => [k, v.id]))).payload.input_schema };
+}
+
+export function checkInput(schema: unknown, input: unknown): Diagnostic[] {
+  return validateRunInput(schema, input);
+}
+
+/** The flow scope, with Transfer's dependent data_access scopes for real collections. */
+export function runScope(s: Session, flowId: string): string {
+  if (s.env.kind === "local") return SCOPES.flow(flowId);
+  const collections = Object.values(s.env.collections).map((c) => `*${SCOPES.collectionDataAccess(c.id)}`);
+  return `${SCOPES.flow(flowId)}[${SCOPES.transfer}${collections.length ? `[${collections.join(" ")}]` : ""}]`;
+}
+
+export interface StartOptions {
+  label?: string;
+  tags?: string[];
+  monitors?: string[];
+  managers?: string[];
+}
+
+export async function startRun(s: Session, flow: DeployedFlow, input: unknown, o: StartOptions): Promise<RunDoc> {
+  const startTag = `flowsmith-start:${randomUUID()}`;
+  const payload = {
+    body: input,
+    ...(o.label ? { label: o.label.slice(0, 64) } : {}),
+    tags: [...(o.tags ?? []), startTag],
+    ...(o.monitors?.length ? { run_monitors: o.monitors } : {}),
+    ...(o.managers?.length ? { run_managers: o.managers } : {}),
+  };
+  const res = await s.api.call<RunDoc>("FLOWS", `/flows/${flow.id}/run`, {
+    scope: runScope(s, flow.id),
+    method: "POST",
+    payload,
+    // If the answer to a start was lost, the run may exist: find it by its tag rather than start a second one.
+    recover: async () => {
+      const list = await s.api.call<{ runs: (RunDoc & { tags?: string[] })[] }>("FLOWS", "/runs", { scope: SCOPES.flows("all"), query: { filter_flow_id: flow.id, orderby: "start_time DESC", per_page: 50 } });
+      return list.body.runs.find((r) => r.tags?.includes(startTag));
+    },
+  });
+  return res.body;
+}

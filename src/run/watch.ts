@@ -1,0 +1,87 @@
+/**
+ * `run-flow --watch DIR`: start one run per new run directory once its files have settled.
+ * Polling (not inotify) so it works on network filesystems; what was started is remembered
+ * in a state file (written atomically) so a restart never starts a directory twice; a
+ * directory whose run could not start is retried on the next scan, a failed run is not.
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import type { CompiledFlow } from "../compile/compile.js";
+import type { AnyFlowSource } from "../dsl/flow.js";
+import type { Session } from "../globus/session.js";
+import type { CliContext } from "../cli/context.js";
+import { palette } from "../cli/output.js";
+import { buildInput } from "./input.js";
+import { applyDefaults } from "./defaults.js";
+import { checkInput, ensureDeployed, startRun, type StartOptions } from "./start.js";
+
+export interface WatchOptions {
+  dir: string;
+  settleSeconds: number;
+  pollSeconds: number;
+  once: boolean;
+  values: Record<string, unknown>;
+  start: StartOptions;
+}
+
+interface WatchState {
+  started: Record<string, { run_id: string; at: string }>;
+}
+
+function newestMtime(dir: string): number {
+  let newest = statSync(dir).mtimeMs;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    newest = Math.max(newest, e.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+export async function watchDirectory(ctx: CliContext, s: Session, source: AnyFlowSource, flow: CompiledFlow, o: WatchOptions): Promise<void> {
+  const out = ctx.output;
+  const c = palette(out);
+  const root = resolve(o.dir);
+  if (!existsSync(root)) throw new Error(`--watch ${o.dir} does not exist`);
+  const stateFile = join(s.config.root, ".flowsmith", "watch", `${flow.name}-${s.env.name}.json`);
+  mkdirSync(join(s.config.root, ".flowsmith", "watch"), { recursive: true });
+  const state: WatchState = existsSync(stateFile) ? (JSON.parse(readFileSync(stateFile, "utf8")) as WatchState) : { started: {} };
+  const save = () => {
+    writeFileSync(`${stateFile}.tmp`, JSON.stringify(state, null, 2));
+    renameSync(`${stateFile}.tmp`, stateFile);
+  };
+  const deployed = await ensureDeployed(s, flow, (l) => out.err(c.dim(l)));
+  let stop = false;
+  const onSigint = () => (stop = true);
+  process.once("SIGINT", onSigint);
+  out.err(`watching ${root} for new run directories (settle ${o.settleSeconds} s, scan every ${o.pollSeconds} s); state in ${stateFile}`);
+  try {
+    while (!stop) {
+      for (const e of readdirSync(root, { withFileTypes: true })) {
+        if (!e.isDirectory() || e.name.startsWith(".") || state.started[e.name]) continue;
+        const dir = join(root, e.name);
+        const age = (Date.now() - newestMtime(dir)) / 1000;
+        if (age < o.settleSeconds) continue;
+        try {
+          const input = applyDefaults(deployed.schema, await buildInput(source, { rundir: dir, values: o.values }));
+          const problems = checkInput(deployed.schema, input);
+          if (problems.length) {
+            out.err(`${c.red("skip")} ${e.name}: ${problems.map((p) => `${p.pointer} ${p.message}`).join("; ")}`);
+            state.started[e.name] = { run_id: "", at: new Date().toISOString() };
+            save();
+            continue;
+          }
+          const run = await startRun(s, deployed, input, { ...o.start, label: o.start.label ?? `${flow.name} ${e.name}`.slice(0, 64) });
+          state.started[e.name] = { run_id: run.run_id, at: new Date().toISOString() };
+          save();
+          out.out(`${c.green("started")} ${e.name} -> run ${run.run_id}`);
+        } catch (err) {
+          out.err(`${c.red("could not start")} ${e.name}: ${(err as Error).message} (will retry)`);
+        }
+      }
+      if (o.once) break;
+      for (let t = 0; t < o.pollSeconds * 10 && !stop; t++) await new Promise((r) => setTimeout(r, 100));
+    }
+  } finally {
+    process.removeListener("SIGINT", onSigint);
+  }
+}
