@@ -1,49 +1,114 @@
 /**
- * `flowsmith demo`: the README's main job. Until the local runtime lands it builds and
- * validates every flow in flows/ and prints a summary.
+ * `flowsmith demo` (the README's main job): build and validate every flow, then run the
+ * ALS 8.3.2 flow end to end on the local runtime — deploy it with its Compute functions,
+ * create a sample run directory, run-flow --rundir on it — and show the files moved, the
+ * function results and the final status. tomopy and the zarr converter are stand-ins
+ * (demo/standins); the flow, the transfers and the function code are the production ones.
  */
 import type { Command } from "commander";
+import { mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { join, relative } from "node:path";
 import { buildFlows } from "../../project/build.js";
-import { EXIT } from "../../errors.js";
+import { loadFlow } from "../../project/load-flow.js";
+import { requireProjectConfig, selectEnvironment } from "../../project/config.js";
+import { environmentValues } from "../../deploy/values.js";
+import { buildInput, applySet } from "../../run/input.js";
+import { applyDefaults } from "../../run/defaults.js";
+import { checkInput, ensureDeployed, startRun } from "../../run/start.js";
+import { openSession } from "../../globus/session.js";
+import { SCOPES } from "../../local/auth/scopes.js";
+import { CliError, EXIT } from "../../errors.js";
 import { displayPath, formatDiagnostic, palette } from "../output.js";
+import { followAndReport } from "./run-flow.js";
 import type { CliContext } from "../context.js";
+
+function tree(root: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else out.push(`${relative(root, p)} (${statSync(p).size} B)`);
+    }
+  };
+  walk(root);
+  return out;
+}
 
 export function registerDemo(program: Command, ctx: CliContext): void {
   program
     .command("demo")
-    .description("build and validate every flow in flows/ and summarise them")
-    .action(async () => {
+    .description("build and validate every flow, then run the ALS 8.3.2 flow end to end on the local runtime")
+    .option("--build-only", "stop after building and validating the flows")
+    .action(async (opts: { buildOnly?: boolean }) => {
       const o = ctx.output;
       const c = palette(o);
+      o.out(c.bold("1. build and validate every flow"));
       const built = await buildFlows(ctx.root, []);
-      const rows: string[][] = [["flow", "states", "actions", "functions", "result"]];
       for (const b of built) {
-        const diags = b.results.flatMap((r) => r.diagnostics.map((d) => ({ d, file: r.file })));
-        for (const { d, file } of diags) if (d.severity !== "info") o.out(formatDiagnostic(d, file, o));
-        const def = b.flow?.definition;
-        const states = def ? Object.values(def.States) : [];
-        const errors = diags.filter((x) => x.d.severity === "error").length;
-        const warnings = diags.filter((x) => x.d.severity === "warning").length;
-        rows.push([
-          b.flow?.name ?? displayPath(b.file),
-          String(states.length),
-          String(states.filter((s) => s.Type === "Action").length),
-          b.flow?.functions.join(", ") || "-",
-          errors ? c.red(`${errors} error(s)`) : warnings ? c.yellow(`ok, ${warnings} warning(s)`) : c.green("ok"),
-        ]);
+        for (const r of b.results) for (const d of r.diagnostics) if (d.severity !== "info") o.out(formatDiagnostic(d, r.file, o));
+        const states = b.flow ? Object.values(b.flow.definition.States) : [];
+        o.out(`   ${b.ok ? c.green("ok  ") : c.red("FAIL")} ${(b.flow?.name ?? displayPath(b.file)).padEnd(16)} ${String(states.length).padStart(2)} states, functions: ${b.flow?.functions.join(", ") || "-"}`);
       }
-      const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => stripAnsi(r[i]!).length)));
-      for (const [i, r] of rows.entries()) {
-        const line = r.map((cell, j) => cell + " ".repeat(widths[j]! - stripAnsi(cell).length)).join("  ");
-        o.out(i === 0 ? c.bold(line) : line);
+      if (built.some((b) => !b.ok)) throw new CliError("some flows do not build", EXIT.INVALID);
+      if (opts.buildOnly) return;
+
+      const config = requireProjectConfig(ctx.root);
+      const env = selectEnvironment(config, "local");
+      const flow = built.find((b) => b.flow?.name === "als832_alcf")?.flow;
+      if (!flow) throw new CliError("the demo runs flows/als832_alcf.flow.ts, which is missing", EXIT.INVALID);
+      const nersc = env.collections.nersc_cfs?.root;
+      if (!nersc) throw new CliError("the local environment needs a nersc_cfs collection with a root", EXIT.INVALID);
+      const values = environmentValues(config, env);
+
+      o.out(c.bold("\n2. start the local runtime and deploy als832_alcf with its functions"));
+      const session = await openSession(config, env, { log: (l) => o.out(c.dim(`   ${l}`)) });
+      try {
+        const deployed = await ensureDeployed(session, flow, (l) => o.out(c.dim(`   ${l}`)));
+        o.out(`   flow ${deployed.id} on ${session.localUrl}`);
+
+        o.out(c.bold("\n3. create a sample run directory at the beamline's NERSC raw area"));
+        const stamp = new Date().toISOString().replace(/[-:]/g, "").replace("T", "_").slice(0, 15);
+        const folder = "BLS-00564_demo";
+        const rundir = join(nersc, String(values.nersc_raw_path ?? "/8.3.2/raw").replace(/^\//, ""), folder);
+        mkdirSync(rundir, { recursive: true });
+        const scan = `${stamp}_sand-30-100_27keV.h5`;
+        // A stand-in scan: the real one is an HDF5 file of projections (the stand-in tomopy only reads it).
+        writeFileSync(join(rundir, scan), Buffer.alloc(64 * 1024, 7));
+        o.out(`   ${displayPath(join(rundir, scan))}`);
+
+        o.out(c.bold("\n4. run-flow als832_alcf --rundir " + displayPath(rundir) + " --set input.prune.alcf_after_days=0 --set input.prune.nersc_after_days=0"));
+        const source = (await loadFlow(join(ctx.root, "flows", "als832_alcf.flow.ts"))).source!;
+        let input = await buildInput(source, { rundir, values });
+        input = applySet(applySet(input, "input.prune.alcf_after_days=0"), "input.prune.nersc_after_days=0");
+        input = applyDefaults(deployed.schema, input);
+        const problems = checkInput(deployed.schema, input);
+        if (problems.length) throw new CliError(`demo input is invalid: ${problems.map((p) => `${p.pointer} ${p.message}`).join("; ")}`, EXIT.INVALID);
+        const run = await startRun(session, deployed, input, { label: `demo ${scan}`.slice(0, 64), tags: ["flowsmith-demo"] });
+        const code = await followAndReportQuiet(ctx, session, run);
+
+        o.out(c.bold("\n5. what happened"));
+        const back = join(nersc, String(values.nersc_scratch_path ?? "/8.3.2/scratch").replace(/^\//, ""), folder);
+        o.out(`   files now at NERSC scratch (${displayPath(back)}):`);
+        for (const f of tree(back).slice(0, 24)) o.out(`     ${f}`);
+        o.out(c.dim("   (tomopy and tiff_to_zarr ran as stand-ins from demo/standins; the flow, transfers and function code are the production ones)"));
+        if (code !== EXIT.OK) process.exitCode = code;
+      } finally {
+        await session.close();
       }
-      const bad = built.filter((b) => !b.ok).length;
-      o.out(bad ? c.red(`${bad} of ${built.length} flows failed to build`) : c.green(`${built.length} flows built and validated`));
-      if (bad) process.exitCode = EXIT.INVALID;
     });
 }
 
-function stripAnsi(s: string): string {
-  // eslint-disable-next-line no-control-regex
-  return s.replace(/\u001b\[[0-9;]*m/g, "");
+async function followAndReportQuiet(ctx: CliContext, session: Awaited<ReturnType<typeof openSession>>, run: Parameters<typeof followAndReport>[2]): Promise<number> {
+  const o = ctx.output;
+  const c = palette(o);
+  // Follow with the normal event log, then summarise the function results instead of the whole output.
+  const code = await followAndReport({ ...ctx, output: { ...o, out: (t: string) => (t.startsWith("{") || t.startsWith("  ") || t === "}" ? undefined : o.out("   " + t)) } }, session.api, run, { inProcess: !!session.localRuntime });
+  const final = (await session.api.call<{ status: string; details?: { output?: Record<string, { details?: { result?: unknown[] } }> } }>("FLOWS", `/runs/${run.run_id}`, { scope: SCOPES.flows("all") })).body;
+  for (const state of ["Reconstruct", "ConvertToZarr"]) {
+    const r = final.details?.output?.[state]?.details?.result?.[0] as Record<string, unknown> | undefined;
+    if (r) o.out(`   ${c.bold(state)} result: ${JSON.stringify(Object.fromEntries(Object.entries(r).filter(([k]) => !/tail|command|cwd|env/.test(k))))}`);
+  }
+  o.out(`   final status: ${final.status === "SUCCEEDED" ? c.green.bold(final.status) : c.red.bold(final.status)}`);
+  return code;
 }
