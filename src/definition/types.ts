@@ -235,3 +235,14 @@ export const TRANSITIONING_TYPES: ReadonlySet<string> = new Set([
 
 /** A flow's JSON input schema (any JSON Schema document). */
 export type InputSchema = JsonObject;
+
+/** `$._context` (globus-flows.md §1.5): read-only facts about the run, readable from every state. */
+export interface RunContext {
+  flow_id: string;
+  run_id: string;
+  username: string;
+  email: string;
+  user_id: string;
+  identities: string[];
+  token_info: { exp: number; iat: number; nbf: number };
+}

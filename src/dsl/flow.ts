@@ -1,20 +1,11 @@
 /** `defineFlow`: a flow source file's single export. */
-import type { InputSchema } from "../definition/types.js";
+import type { InputSchema, RunContext } from "../definition/types.js";
 import type { SourceLocation } from "../definition/diagnostics.js";
 import { callSite } from "./callsite.js";
 import type { BaseState, Chainable } from "./state.js";
 import type { PathTo } from "./values.js";
 
-/** `$._context` (globus-flows.md §1.5), readable in every flow. */
-export interface RunContext {
-  flow_id: string;
-  run_id: string;
-  username: string;
-  email: string;
-  user_id: string;
-  identities: string[];
-  token_info: { exp: number; iat: number; nbf: number };
-}
+export type { RunContext };
 
 /** A run directory handed to a flow's `rundir` mapper. */
 export interface RunDirectory {

@@ -1,5 +1,5 @@
 /** The persisted shape of a run as the engine sees it, and its log entries (globus-flows.md §2.4-2.5). */
-import type { FlowDefinition } from "../definition/types.js";
+import type { FlowDefinition, RunContext } from "../definition/types.js";
 import type { ActionStatus } from "../providers/types.js";
 
 export type RunStatus = "ACTIVE" | "INACTIVE" | "SUCCEEDED" | "FAILED" | "ENDED";
@@ -11,16 +11,8 @@ export interface LogEntry {
   details: Record<string, unknown>;
 }
 
-/** `$._context` (globus-flows.md §1.5). */
-export interface RunContextValue {
-  flow_id: string;
-  run_id: string;
-  username: string;
-  email: string;
-  user_id: string;
-  identities: string[];
-  token_info: { exp: number; iat: number; nbf: number };
-}
+/** `$._context`, as the engine holds it. */
+export type RunContextValue = RunContext;
 
 export interface ActionProgress {
   url: string;

@@ -10,17 +10,8 @@ export interface LocalCollectionConfig {
   display_name?: string;
 }
 
-export interface LocalEndpointConfig {
-  /** Persistent python3 workers in the pool. */
-  workers?: number;
-  python?: string;
-  env?: Record<string, string>;
-  /** Directories put first on PATH for the workers (e.g. stand-in programs). */
-  pathPrefix?: string[];
-  cwd?: string;
-  taskTimeoutSeconds?: number;
-  display_name?: string;
-}
+export type { LocalEndpointConfig } from "./compute/types.js";
+import type { LocalEndpointConfig } from "./compute/types.js";
 
 export interface LocalRuntimeConfig {
   dataDir: string;
