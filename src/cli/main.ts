@@ -21,6 +21,8 @@ import { registerDeploy } from "./commands/deploy.js";
 import { registerRunFlow } from "./commands/run-flow.js";
 import { registerRuns } from "./commands/runs.js";
 import { registerFunctions } from "./commands/functions.js";
+import { registerEndpointConfig } from "./commands/endpoint-config.js";
+import { registerInit } from "./commands/init.js";
 
 const EXIT_HELP = `
 Exit codes:
@@ -53,6 +55,8 @@ export function buildProgram(ctx: CliContext): Command {
   registerRunFlow(program, ctx);
   registerRuns(program, ctx);
   registerFunctions(program, ctx);
+  registerInit(program, ctx);
+  registerEndpointConfig(program, ctx);
   for (const cmd of program.commands) cmd.exitOverride().showSuggestionAfterError(true);
   return program;
 }

@@ -174,7 +174,7 @@ export function renderEndpointConfig(kind: string, options: EndpointConfigOption
   // Queue (Polaris) or QOS and constraint (Perlmutter).
   let queue: string | undefined;
   let qos: string | undefined;
-  let constraint: (typeof PERLMUTTER_CONSTRAINTS)[number] = "cpu";
+  let constraint = "cpu" as (typeof PERLMUTTER_CONSTRAINTS)[number];
   let filesystems = "home:eagle";
   if (polaris) {
     notHere("--qos", o.qos, "perlmutter", "Polaris has PBS queues: use --queue");
@@ -259,7 +259,7 @@ export function renderEndpointConfig(kind: string, options: EndpointConfigOption
     if (/[\u0000-\u0008\u000b-\u001f\u007f]/.test(w)) problems.push({ flag: "--worker-init", message: "contains control characters", hint: "pass plain shell commands, separated by ; or newlines" });
     else if (w.trim() !== "") workerInit = w;
     if (/\{\{|\{%|\{#/.test(w)) {
-      warnings.push({ flag: "--worker-init", message: "contains {{, {% or {#, which Jinja interprets if this file becomes a user_config_template.yaml.j2", hint: "keep the file as config.yaml, or write e.g. ${#x} as $(( ... )) in the template" });
+      warnings.push({ flag: "--worker-init", message: "contains {{, {% or {#, which Jinja interprets if this file becomes a user_config_template.yaml.j2", hint: "use it as config.yaml, or escape those characters for Jinja (e.g. {{ '{#' }}) in the template" });
     }
   }
   if (workerInit === undefined && !problems.some((p) => p.flag === "--worker-init")) {
@@ -315,19 +315,18 @@ export function renderEndpointConfig(kind: string, options: EndpointConfigOption
   const doc = renderYamlTemplate(readTemplate("endpoints", `${system}.yaml`), values, file);
   const config = doc.toJS() as Record<string, unknown>;
   const text = format === "json" ? JSON.stringify(config, null, 2) + "\n" : yamlText(doc);
-  return { system, name, format, text, config, warnings };
+  return { system, name, format: format as "yaml" | "json", text, config, warnings };
 }
 
 /** What to do with the file on the machine (printed on stderr, so stdout stays the file). */
 export function endpointNextSteps(r: Pick<RenderedEndpointConfig, "system" | "name">, file?: string): string[] {
   const host = r.system === "polaris" ? "polaris.alcf.anl.gov" : "perlmutter.nersc.gov";
   const n = r.name;
-  const src = file ?? "the file";
   return [
     `next steps, on a ${r.system === "polaris" ? "Polaris" : "Perlmutter"} login node (ssh ${host}) with globus-compute-endpoint >= 2.18 installed:`,
     `  1. globus-compute-endpoint configure ${n}`,
-    `  2. copy ${src} to ~/.globus_compute/${n}/config.yaml`,
-    `     (multi-user endpoints, globus-compute-endpoint 4.x: to ~/.globus_compute/${n}/user_config_template.yaml.j2 instead)`,
+    file ? `  2. copy ${file} to ~/.globus_compute/${n}/config.yaml` : `  2. save the config printed above as ~/.globus_compute/${n}/config.yaml`,
+    `     (if \`configure\` made a user_config_template.yaml.j2 there, globus-compute-endpoint 4.x, the config goes in that file instead)`,
     `  3. globus-compute-endpoint start ${n}`,
     `  4. put the endpoint id from \`globus-compute-endpoint list\` under compute_endpoints in flowsmith.yaml`,
   ];

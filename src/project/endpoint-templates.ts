@@ -26,6 +26,9 @@ export type TemplateValue = string | number | boolean | null | undefined | Templ
 
 export const PLACEHOLDER_RE = /\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
 
+/** No folding, and double-quoted strings on one line with JSON escapes ("a\\nb"), as the Globus docs write them. */
+const TO_STRING = { lineWidth: 0, doubleQuotedAsJSON: true } as const;
+
 const sentinel = (name: string) => `__flowsmith_placeholder_${name}__`;
 const SENTINEL_RE = /__flowsmith_placeholder_([A-Za-z_][A-Za-z0-9_]*?)__/g;
 
@@ -77,14 +80,14 @@ export function renderYamlTemplate(template: string, values: Record<string, Temp
       });
     },
   });
-  const text = doc.toString({ lineWidth: 0 });
+  const text = doc.toString(TO_STRING);
   if (text.includes("__flowsmith_placeholder_")) throw new Error(`${file}: a placeholder is used where no value can go (a key or a comment)`);
   return doc;
 }
 
 /** Serialise a filled template, checking that the text reads back as the same data. */
 export function yamlText(doc: Document): string {
-  const text = doc.toString({ lineWidth: 0 });
+  const text = doc.toString(TO_STRING);
   const back = JSON.stringify(parse(text));
   if (back !== JSON.stringify(doc.toJS())) throw new Error("internal error: the rendered YAML does not read back as the values it was given");
   return text;
