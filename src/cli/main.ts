@@ -23,6 +23,9 @@ import { registerRuns } from "./commands/runs.js";
 import { registerFunctions } from "./commands/functions.js";
 import { registerEndpointConfig } from "./commands/endpoint-config.js";
 import { registerInit } from "./commands/init.js";
+import { registerLogin } from "./commands/login.js";
+import { registerLogout } from "./commands/logout.js";
+import { registerWhoami } from "./commands/whoami.js";
 
 const EXIT_HELP = `
 Exit codes:
@@ -57,6 +60,9 @@ export function buildProgram(ctx: CliContext): Command {
   registerFunctions(program, ctx);
   registerInit(program, ctx);
   registerEndpointConfig(program, ctx);
+  registerLogin(program, ctx);
+  registerLogout(program, ctx);
+  registerWhoami(program, ctx);
   for (const cmd of program.commands) cmd.exitOverride().showSuggestionAfterError(true);
   return program;
 }

@@ -10,6 +10,7 @@ import { runtimeConfigFor } from "../local/from-project.js";
 import type { LocalRuntime } from "../local/runtime.js";
 import { GlobusApi, type ApiOptions } from "./api.js";
 import { AuthError, type Credentials } from "./auth/types.js";
+import { clientCredentials } from "./auth/client-credentials.js";
 
 export interface Session {
   config: ProjectConfig;
@@ -21,40 +22,6 @@ export interface Session {
   /** Base URL of the local runtime when the environment is local. */
   localUrl?: string;
   close(): Promise<void>;
-}
-
-/** Client credentials against a token endpoint; tokens cached per scope until near expiry. */
-export function clientCredentialsAt(authUrl: string, clientId: string, clientSecret: string): Credentials {
-  const cache = new Map<string, { token: string; until: number }>();
-  return {
-    kind: "client",
-    async identity() {
-      return `urn:globus:auth:identity:${clientId}`;
-    },
-    async token(scope: string) {
-      const hit = cache.get(scope);
-      if (hit && hit.until > Date.now()) return hit.token;
-      let res: Response | undefined;
-      for (let attempt = 0; attempt < 8; attempt++) {
-        try {
-          res = await fetch(`${authUrl.replace(/\/$/, "")}/v2/oauth2/token`, {
-            method: "POST",
-            headers: { "content-type": "application/x-www-form-urlencoded", authorization: "Basic " + Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(clientSecret)}`).toString("base64") },
-            body: new URLSearchParams({ grant_type: "client_credentials", scope }),
-          });
-          if (![429, 500, 502, 503, 504].includes(res.status)) break;
-        } catch {
-          res = undefined;
-        }
-        await new Promise((r) => setTimeout(r, Math.random() * Math.min(5000, 100 * 2 ** attempt)));
-      }
-      if (!res) throw new AuthError(`cannot reach Globus Auth at ${authUrl}`);
-      const body = (await res.json().catch(() => ({}))) as { access_token?: string; expires_in?: number; error?: string; error_description?: string };
-      if (!res.ok || !body.access_token) throw new AuthError(`Globus Auth refused the client credentials: ${body.error ?? res.status} ${body.error_description ?? ""}`.trim(), "check GLOBUS_CLIENT_ID and GLOBUS_CLIENT_SECRET");
-      cache.set(scope, { token: body.access_token, until: Date.now() + Math.max(0, (body.expires_in ?? 3600) - 60) * 1000 });
-      return body.access_token;
-    },
-  };
 }
 
 function runningRuntime(dataDir: string): RuntimeStateFile | undefined {
@@ -88,7 +55,7 @@ export async function openSession(config: ProjectConfig, env: EnvironmentConfig,
     }
     for (const s of ["AUTH", "FLOWS", "TRANSFER", "COMPUTE"]) process.env[`GLOBUS_SDK_SERVICE_URL_${s}`] = localUrl;
     const client = ensureLocalClient(dataDir);
-    credentials = clientCredentialsAt(localUrl, client.client_id, client.client_secret);
+    credentials = clientCredentials({ clientId: client.client_id, clientSecret: client.client_secret, authUrl: localUrl, kind: "local" });
   } else {
     if (env.globus_environment && !process.env.GLOBUS_SDK_ENVIRONMENT) process.env.GLOBUS_SDK_ENVIRONMENT = env.globus_environment;
     if (!opts.credentials) throw new AuthError(`no credentials for environment "${env.name}"`, "set GLOBUS_CLIENT_ID and GLOBUS_CLIENT_SECRET, or run `flowsmith login`");

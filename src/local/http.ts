@@ -148,7 +148,8 @@ export function createHttpServer(router: Router, opts: ServeOptions = {}): Serve
     const method = (req.method ?? "GET").toUpperCase();
     let service = serviceOf(url.pathname);
     const send = (r: Response) => {
-      const body = r.body === undefined ? "" : JSON.stringify(r.body);
+      const raw = typeof r.body === "string" && /^text\//.test(r.headers?.["content-type"] ?? "");
+      const body = r.body === undefined ? "" : raw ? (r.body as string) : JSON.stringify(r.body);
       res.writeHead(r.status, { "content-type": "application/json", ...(r.headers ?? {}) });
       res.end(body);
     };

@@ -4,16 +4,18 @@
  * a secret or a token.
  */
 import { CliError, EXIT } from "../../errors.js";
+import { ServiceError } from "../api.js";
 import { AuthError, type Credentials } from "./types.js";
 import { baseScope } from "./scopes.js";
 
 /** Globus Auth (or the local runtime) could not be reached or failed: a service error (exit 4), not an auth one. */
-export class AuthServiceError extends Error {
+export class AuthServiceError extends ServiceError {
   constructor(
     message: string,
     readonly hint?: string,
+    status = 0,
   ) {
-    super(message);
+    super(message, status, "AUTH_SERVICE_UNAVAILABLE");
     this.name = "AuthServiceError";
   }
 }
@@ -142,7 +144,7 @@ export function tokenEndpointError(status: number, body: unknown, ctx: AuthError
   const error = str(o.error) ?? (status >= 500 ? "server_error" : `HTTP ${status}`);
   const desc = str(o.error_description);
   const where = whose(ctx);
-  if (status >= 500 || status === 429) return new AuthServiceError(`Globus Auth at ${ctx.authUrl} failed (${status} ${error})`, "try again later");
+  if (status >= 500 || status === 429) return new AuthServiceError(`Globus Auth at ${ctx.authUrl} failed (${status} ${error})`, "try again later", status);
   if (error === "invalid_client") {
     if (ctx.kind === "local") return new AuthError(`the local runtime rejected its own client ${ctx.clientId ?? ""} (invalid_client): client.json and the runtime's state disagree`.replace("  ", " "), "flowsmith local stop && flowsmith local start");
     if (ctx.kind === "user") return new AuthError(`Globus Auth does not accept the native app client id ${ctx.clientId ?? ""}${where} (invalid_client)`, "unset FLOWSMITH_NATIVE_CLIENT_ID");

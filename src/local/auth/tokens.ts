@@ -212,7 +212,8 @@ export class LocalAuth {
         if (!clientId) throw new HttpError(401, "invalid_client", "native app clients must send client_id with a refresh");
       } else this.checkClient(clientId, secret);
       if (clientId !== rec.client_id) throw new HttpError(400, "invalid_grant", "the refresh token was issued to another client");
-      return this.issue(rec.client_id, rec.scopes, true, { identity: rec.identity, username: rec.username }, rec.resource_server).response;
+      // Like Globus Auth, refresh tokens are not rotated: the same refresh token keeps working.
+      return this.issue(rec.client_id, rec.scopes, false, { identity: rec.identity, username: rec.username }, rec.resource_server).response;
     }
     throw new HttpError(400, "unsupported_grant_type", `grant_type ${JSON.stringify(grant)} is not supported by the local Auth`);
   }

@@ -1,0 +1,196 @@
+/**
+ * Credentials for a flowsmith.yaml environment: the local runtime's own client for local
+ * environments (or the local user's login with `credentials: login`); for Globus ones a
+ * confidential client from GLOBUS_CLIENT_ID/GLOBUS_CLIENT_SECRET (`client`), the user's
+ * login (`login`), or the client when set and the login otherwise (`auto`).
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { EnvironmentConfig } from "../../project/config.js";
+import { ensureLocalClient, stateFileOf, type RuntimeStateFile } from "../../local/config.js";
+import { AuthError, type Credentials } from "./types.js";
+import { AuthServiceError, loginCommand } from "./errors.js";
+import { clientCredentials, clientFromEnv, type ClientCredentials } from "./client-credentials.js";
+import { userCredentials } from "./user-credentials.js";
+import { TokenStore, type StoredLogin } from "./token-store.js";
+import { authBaseUrl } from "./urls.js";
+import { DEFAULT_NATIVE_CLIENT_ID, nativeClientId } from "./login.js";
+import type { AuthHttpOptions } from "./http.js";
+
+export interface EnvironmentCredentialsOptions {
+  /** Project root (token files live in <root>/.flowsmith/tokens/). */
+  root: string;
+  /** Auth base URL; for local environments the runtime's URL (default: from <data dir>/runtime.json). */
+  authUrl?: string;
+  /** Environment variables to read (default process.env). */
+  processEnv?: NodeJS.ProcessEnv;
+  http?: AuthHttpOptions;
+}
+
+export type CredentialSource = "local-client" | "env-client" | "login";
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** The state of a local runtime running for `dataDir` (its runtime.json, if its process is alive). */
+export function runningLocalRuntime(dataDir: string): RuntimeStateFile | undefined {
+  const f = stateFileOf(dataDir);
+  if (!existsSync(f)) return undefined;
+  try {
+    const s = JSON.parse(readFileSync(f, "utf8")) as RuntimeStateFile;
+    return typeof s.url === "string" && alive(s.pid) ? s : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function localDataDir(env: EnvironmentConfig, root: string): string {
+  return env.data_dir ?? join(root, ".flowsmith", "local");
+}
+
+/** Which credentials an environment uses (throws when `client` is configured but GLOBUS_CLIENT_* are not set, or only one is). */
+export function credentialSource(env: EnvironmentConfig, processEnv: NodeJS.ProcessEnv = process.env): CredentialSource {
+  if (env.kind === "local") return env.credentials === "login" ? "login" : "local-client";
+  const client = clientFromEnv(processEnv);
+  if (env.credentials === "client") {
+    if (!client) throw new AuthError(`environment "${env.name}" uses client credentials (credentials: client) but GLOBUS_CLIENT_ID and GLOBUS_CLIENT_SECRET are not set`, "export GLOBUS_CLIENT_ID=<client id> GLOBUS_CLIENT_SECRET=<client secret>");
+    return "env-client";
+  }
+  if (env.credentials === "login") return "login";
+  return client ? "env-client" : "login";
+}
+
+/** The Auth base URL of a Globus environment: opts.authUrl, GLOBUS_SDK_SERVICE_URL_AUTH, or by GLOBUS_SDK_ENVIRONMENT / globus_environment. */
+export function authUrlForEnvironment(env: EnvironmentConfig, opts: { authUrl?: string; processEnv?: NodeJS.ProcessEnv } = {}): string {
+  return authBaseUrl({ ...(opts.authUrl ? { authUrl: opts.authUrl } : {}), ...(env.globus_environment ? { globusEnvironment: env.globus_environment } : {}), env: opts.processEnv ?? process.env });
+}
+
+/** The native client id to log in with: the built-in one for local environments. */
+export function loginClientId(env: EnvironmentConfig, processEnv: NodeJS.ProcessEnv = process.env): string {
+  return env.kind === "local" ? DEFAULT_NATIVE_CLIENT_ID : nativeClientId(processEnv);
+}
+
+export function credentialsForEnvironment(env: EnvironmentConfig, opts: EnvironmentCredentialsOptions): Credentials {
+  const penv = opts.processEnv ?? process.env;
+  const http = opts.http ? { http: opts.http } : {};
+  const source = credentialSource(env, penv);
+  const store = TokenStore.forEnvironment(opts.root, env.name);
+
+  if (env.kind === "local") {
+    const dataDir = localDataDir(env, opts.root);
+    const url = (): string => {
+      const u = opts.authUrl ?? runningLocalRuntime(dataDir)?.url;
+      if (!u) throw new AuthServiceError(`no local runtime is running for ${dataDir} (start one with \`flowsmith local start --env ${env.name}\`)`, `flowsmith local start --env ${env.name}`);
+      return u;
+    };
+    if (source === "login") return userCredentials(store, { environment: env.name, authUrl: url, clientId: DEFAULT_NATIVE_CLIENT_ID, ...http });
+    let inner: ClientCredentials | undefined;
+    const client = () => (inner ??= (() => {
+      const c = ensureLocalClient(dataDir);
+      return clientCredentials({ clientId: c.client_id, clientSecret: c.client_secret, authUrl: url(), kind: "local", environment: env.name, ...http });
+    })());
+    return {
+      kind: "local",
+      identity: async () => client().identity(),
+      token: async (scope) => client().token(scope),
+    };
+  }
+
+  if (source === "env-client") {
+    const c = clientFromEnv(penv)!;
+    return clientCredentials({ clientId: c.clientId, clientSecret: c.clientSecret, authUrl: authUrlForEnvironment(env, { ...(opts.authUrl ? { authUrl: opts.authUrl } : {}), processEnv: penv }), environment: env.name, ...http });
+  }
+  const explicit = opts.authUrl ?? penv.GLOBUS_SDK_SERVICE_URL_AUTH;
+  return userCredentials(store, { environment: env.name, ...(explicit ? { authUrl: explicit } : {}), ...http });
+}
+
+export interface TokenInfo {
+  resource_server: string;
+  scopes: string[];
+  expires_at: string;
+  expired: boolean;
+  refreshable: boolean;
+}
+
+/** What `whoami` shows: never a secret or a token. */
+export interface CredentialsInfo {
+  environment: string;
+  kind: "local" | "globus";
+  source: CredentialSource;
+  credentials: Credentials["kind"];
+  auth_url?: string;
+  client_id?: string;
+  /** Where the client came from (client.json, or the GLOBUS_CLIENT_* variables). */
+  client_from?: string;
+  identity?: string;
+  username?: string;
+  name?: string;
+  email?: string;
+  token_file?: string;
+  logged_in?: boolean;
+  tokens?: TokenInfo[];
+}
+
+export function loginInfo(env: EnvironmentConfig, store: TokenStore, login: StoredLogin | undefined, now = Date.now()): CredentialsInfo {
+  return {
+    environment: env.name,
+    kind: env.kind,
+    source: "login",
+    credentials: "user",
+    token_file: store.file,
+    logged_in: !!login,
+    ...(login
+      ? {
+          auth_url: login.auth_url,
+          client_id: login.client_id,
+          ...(login.identity ? { identity: `urn:globus:auth:identity:${login.identity.id}`, username: login.identity.username, ...(login.identity.name ? { name: login.identity.name } : {}), ...(login.identity.email ? { email: login.identity.email } : {}) } : {}),
+          tokens: Object.values(login.tokens).map((t) => ({ resource_server: t.resource_server, scopes: t.scopes, expires_at: new Date(t.expires_at).toISOString(), expired: t.expires_at <= now, refreshable: !!t.refresh_token })),
+        }
+      : {}),
+  };
+}
+
+/** Describe the credentials an environment uses, without contacting Auth. */
+export function describeCredentials(env: EnvironmentConfig, opts: { root: string; authUrl?: string; processEnv?: NodeJS.ProcessEnv }): CredentialsInfo {
+  const penv = opts.processEnv ?? process.env;
+  const source = credentialSource(env, penv);
+  const store = TokenStore.forEnvironment(opts.root, env.name);
+  if (source === "login") {
+    const info = loginInfo(env, store, store.read());
+    if (!info.logged_in) throw new AuthError(`not logged in to environment "${env.name}"`, loginCommand(env.name));
+    return info;
+  }
+  if (source === "local-client") {
+    const dataDir = localDataDir(env, opts.root);
+    const file = join(dataDir, "client.json");
+    const c = existsSync(file) ? ensureLocalClient(dataDir) : undefined;
+    const url = opts.authUrl ?? runningLocalRuntime(dataDir)?.url;
+    return {
+      environment: env.name,
+      kind: env.kind,
+      source,
+      credentials: "local",
+      ...(url ? { auth_url: url } : {}),
+      client_from: file,
+      ...(c ? { client_id: c.client_id, identity: `urn:globus:auth:identity:${c.client_id}`, username: `${c.client_id}@clients.auth.globus.org` } : {}),
+    };
+  }
+  const c = clientFromEnv(penv)!;
+  return {
+    environment: env.name,
+    kind: env.kind,
+    source,
+    credentials: "client",
+    auth_url: authUrlForEnvironment(env, { ...(opts.authUrl ? { authUrl: opts.authUrl } : {}), processEnv: penv }),
+    client_id: c.clientId,
+    client_from: "GLOBUS_CLIENT_ID / GLOBUS_CLIENT_SECRET",
+    identity: `urn:globus:auth:identity:${c.clientId}`,
+    username: `${c.clientId}@clients.auth.globus.org`,
+  };
+}
