@@ -52,6 +52,8 @@ export interface ApiOptions {
   random?: () => number;
   /** Progress notes (a retry, a recovered call); never contains tokens. */
   log?: (line: string) => void;
+  /** The environment's name, for the exact fix command in auth errors. */
+  envName?: string;
 }
 
 export class GlobusApi {
@@ -122,7 +124,7 @@ export class GlobusApi {
     const code = inner?.code ?? (typeof b.error === "string" ? b.error : undefined) ?? b.code ?? `HTTP${status}`;
     const detail = inner?.message ?? (typeof inner?.detail === "string" ? inner.detail : undefined) ?? b.message ?? b.error_description ?? b.reason ?? JSON.stringify(inner?.detail ?? body).slice(0, 300);
     if (status === 401 || code === "MISSING_SCOPE" || code === "ConsentRequired" || code === "AuthenticationPolicyRequired" || (status === 403 && /scope/i.test(detail))) {
-      return new AuthError(`${service} refused ${method} ${path}: ${code}: ${detail}`, `flowsmith login --scope "${scope}"`);
+      return new AuthError(`${service} refused ${method} ${path}: ${code}: ${detail}`, `flowsmith login${this.opts.envName ? ` --env ${this.opts.envName}` : ""} --scope "${scope}"`);
     }
     return new ServiceError(`${service} ${method} ${path} failed: HTTP ${status} ${code}: ${detail}`, status, code, body);
   }

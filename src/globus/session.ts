@@ -61,7 +61,7 @@ export async function openSession(config: ProjectConfig, env: EnvironmentConfig,
     if (!opts.credentials) throw new AuthError(`no credentials for environment "${env.name}"`, "set GLOBUS_CLIENT_ID and GLOBUS_CLIENT_SECRET, or run `flowsmith login`");
     credentials = await opts.credentials(env, { root: config.root });
   }
-  const api = new GlobusApi(credentials, { ...opts.api, ...(opts.log ? { log: opts.log } : {}) });
+  const api = new GlobusApi(credentials, { ...opts.api, envName: env.name, ...(opts.log ? { log: opts.log } : {}) });
   return {
     config,
     env,
