@@ -8,7 +8,7 @@ import { isAbsolute, join, resolve } from "node:path";
 import type { ErrorObject } from "ajv";
 import { diag, type Diagnostic } from "../definition/diagnostics.js";
 import { readDocumentFile } from "../source/document.js";
-import { ajvFor } from "../validate/ajv.js";
+import { Ajv, type ValidateFunction } from "ajv";
 import { closest } from "../validate/context.js";
 import { CliError, EXIT } from "../errors.js";
 
@@ -144,15 +144,17 @@ function message(e: ErrorObject): { text: string; pointer: string } {
   return { text: `${e.instancePath || "flowsmith.yaml"} ${e.message ?? "is invalid"}`, pointer: e.instancePath };
 }
 
-let validate: ReturnType<ReturnType<typeof ajvFor>["compile"]> | undefined;
+// verbose: errors carry their schema, so an unknown key can be answered with the allowed ones.
+let validate: ValidateFunction | undefined;
 
-export function loadProjectConfig(root: string): LoadedConfig {
+export function loadProjectConfig(rootIn: string): LoadedConfig {
+  const root = resolve(rootIn);
   const file = join(root, "flowsmith.yaml");
   if (!existsSync(file)) return { config: defaultConfig(root), diagnostics: [] };
   const doc = readDocumentFile(file);
   if (!doc.ok) return { diagnostics: doc.diagnostics };
   const value = (doc.value ?? {}) as Record<string, unknown>;
-  validate ??= ajvFor({}).compile(SCHEMA);
+  validate ??= new Ajv({ allErrors: true, verbose: true, strict: false }).compile(SCHEMA);
   const diagnostics: Diagnostic[] = [...doc.diagnostics];
   if (!validate(value)) {
     for (const e of validate.errors ?? []) {
