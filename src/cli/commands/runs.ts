@@ -6,6 +6,7 @@ import { EXIT } from "../../errors.js";
 import { palette } from "../output.js";
 import { environmentOf, withSession } from "../environment.js";
 import { entryLine, failureCause, followAndReport } from "./run-flow.js";
+import { runScope } from "../../run/start.js";
 import type { CliContext } from "../context.js";
 import type { LogEntryDoc, RunDoc } from "../../run/follow.js";
 
@@ -97,7 +98,8 @@ export function registerRuns(program: Command, ctx: CliContext): void {
           let callScope: string = scope;
           if (name === "resume") {
             const run = (await s.api.call<RunDoc>("FLOWS", `/runs/${runId}`, { scope })).body;
-            callScope = SCOPES.flow(run.flow_id);
+            // Resuming re-consents: the flow scope with its transfer dependencies, as for a start.
+            callScope = runScope(s, run.flow_id);
           }
           const res = await s.api.call<RunDoc>("FLOWS", `/runs/${runId}/${path}`, { scope: callScope, method: "POST" });
           if (opts.json) ctx.output.out(JSON.stringify(res.body, null, 2));
