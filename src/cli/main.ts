@@ -95,6 +95,19 @@ export async function run(argv: string[], output: Output = terminalOutput()): Pr
       if (e.hint) output.err(`${c.dim("hint:")} ${e.hint}`);
       return e.exitCode;
     }
+    const sys = e as NodeJS.ErrnoException;
+    if (typeof sys?.code === "string" && /^E[A-Z]+$/.test(sys.code) && (sys.syscall || sys.path)) {
+      // A file or network problem on this machine: say which, not "unexpected".
+      const what = sys.code === "EADDRINUSE" ? `the port is already in use (${sys.message})` : sys.message;
+      output.err(`${c.red("error")}: ${what}`);
+      if (sys.code === "EADDRINUSE") output.err(`${c.dim("hint:")} pick another with --port, or stop what uses it`);
+      return sys.code === "EADDRINUSE" || sys.code === "ECONNREFUSED" ? EXIT.SERVICE : EXIT.INVALID;
+    }
+    if (e instanceof Error && e.name === "RuntimeBusyError") {
+      output.err(`${c.red("error")}: ${e.message}`);
+      output.err(`${c.dim("hint:")} use it (commands find it by itself), or stop it with \`flowsmith local stop\``);
+      return EXIT.INVALID;
+    }
     const err = e instanceof Error ? e : new Error(String(e));
     output.err(`${c.red("error")}: unexpected failure: ${err.message}`);
     if (process.env.FLOWSMITH_DEBUG) output.err(err.stack ?? "");

@@ -48,10 +48,20 @@ export async function openSession(config: ProjectConfig, env: EnvironmentConfig,
     const running = runningRuntime(dataDir);
     if (running) localUrl = running.url;
     else {
-      const { startLocalRuntime } = await import("../local/runtime.js");
-      localRuntime = await startLocalRuntime({ ...runtimeConfigFor(env, config.root, { dataDir }), port: 0 });
-      localUrl = localRuntime.url;
-      opts.log?.(`started the local runtime in-process at ${localUrl}`);
+      const { startLocalRuntime, RuntimeBusyError } = await import("../local/runtime.js");
+      try {
+        localRuntime = await startLocalRuntime({ ...runtimeConfigFor(env, config.root, { dataDir }), port: 0 });
+        localUrl = localRuntime.url;
+        opts.log?.(`started the local runtime in-process at ${localUrl}`);
+      } catch (e) {
+        if (!(e instanceof RuntimeBusyError)) throw e;
+        // Another command is starting one right now: use it once it has said where it listens.
+        for (let i = 0; i < 100 && !localUrl; i++) {
+          localUrl = runningRuntime(dataDir)?.url;
+          if (!localUrl) await new Promise((r) => setTimeout(r, 50));
+        }
+        if (!localUrl) throw e;
+      }
     }
     for (const s of ["AUTH", "FLOWS", "TRANSFER", "COMPUTE"]) process.env[`GLOBUS_SDK_SERVICE_URL_${s}`] = localUrl;
     const client = ensureLocalClient(dataDir);

@@ -125,15 +125,33 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
+const MAX_DEPTH = 512;
+
+/** Depth of a JSON value, iteratively: the handlers recurse, so depth is bounded at the door. */
+function depthOf(v: unknown): number {
+  let max = 0;
+  const stack: [unknown, number][] = [[v, 1]];
+  while (stack.length) {
+    const [x, d] = stack.pop()!;
+    if (d > max) max = d;
+    if (max > MAX_DEPTH) return max;
+    if (x && typeof x === "object") for (const c of Object.values(x)) if (c && typeof c === "object") stack.push([c, d + 1]);
+  }
+  return max;
+}
+
 function parseBody(buf: Buffer, type: string | undefined): unknown {
   if (buf.length === 0) return undefined;
   const text = buf.toString("utf8");
   if (type?.includes("application/x-www-form-urlencoded")) return Object.fromEntries(new URLSearchParams(text));
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch (e) {
     throw new HttpError(400, "BadRequest", `the request body is not valid JSON: ${(e as Error).message}`);
   }
+  if (depthOf(value) > MAX_DEPTH) throw new HttpError(400, "BadRequest", `the request body is nested more than ${MAX_DEPTH} levels deep`);
+  return value;
 }
 
 export interface ServeOptions {
@@ -169,7 +187,8 @@ export function createHttpServer(router: Router, opts: ServeOptions = {}): Serve
         opts.log?.(`${method} ${url.pathname} ${e.httpStatus}`);
         return;
       }
-      const err = e instanceof HttpError ? e : new HttpError(500, "InternalError", `internal error: ${(e as Error).message}`);
+      if ((e as NodeJS.ErrnoException)?.code === "ECONNRESET" || (e as Error)?.message === "aborted") return; // the client went away
+      const err = e instanceof HttpError ? e : e instanceof RangeError ? new HttpError(400, "BadRequest", `the request is too complex to process: ${e.message}`) : new HttpError(500, "InternalError", `internal error: ${(e as Error).message}`);
       if (!(e instanceof HttpError)) opts.log?.(`internal error on ${method} ${url.pathname}: ${(e as Error).stack ?? e}`);
       send({ status: err.status, body: renderError(service, err, url.pathname) });
       opts.log?.(`${method} ${url.pathname} ${err.status}`);

@@ -6,7 +6,7 @@
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join, resolve } from "node:path";
-import { mkdirSync, writeFileSync, rmSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from "node:fs";
 import { systemClock, type Clock } from "../engine/clock.js";
 import { createProviderResolver } from "../providers/registry.js";
 import { createExpressionEvalProvider, createHelloWorldProvider } from "../providers/builtin.js";
@@ -45,9 +45,52 @@ export interface LocalRuntime {
   stop(): Promise<void>;
 }
 
-export async function startLocalRuntime(config: LocalRuntimeConfig, opts: { clock?: Clock; writeStateFile?: boolean } = {}): Promise<LocalRuntime> {
+/** Another process already runs a runtime on this data directory. */
+export class RuntimeBusyError extends Error {
+  constructor(
+    readonly dataDir: string,
+    readonly pid: number,
+  ) {
+    super(`a local runtime (pid ${pid}) already serves ${dataDir}`);
+    this.name = "RuntimeBusyError";
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
+ * Exactly one runtime drives a data directory: two would both pick up the same ACTIVE runs.
+ * The lock holds the owner's pid; a lock whose owner died (SIGKILL) is taken over.
+ */
+function acquireLock(dataDir: string): () => void {
+  const lock = join(dataDir, "runtime.lock");
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(lock, "wx");
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
+      return () => rmSync(lock, { force: true });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+      const owner = Number(readFileSync(lock, "utf8").trim());
+      if (owner && alive(owner)) throw new RuntimeBusyError(dataDir, owner);
+      rmSync(lock, { force: true });
+    }
+  }
+  throw new RuntimeBusyError(dataDir, 0);
+}
+
+export async function startLocalRuntime(config: LocalRuntimeConfig, opts: { clock?: Clock } = {}): Promise<LocalRuntime> {
   const dataDir = resolve(config.dataDir);
   mkdirSync(dataDir, { recursive: true });
+  const releaseLock = acquireLock(dataDir);
   const clock = opts.clock ?? systemClock;
   const log = config.log ?? (() => {});
   const store = new SqliteStore(join(dataDir, "state.sqlite"));
@@ -71,10 +114,17 @@ export async function startLocalRuntime(config: LocalRuntimeConfig, opts: { cloc
 
   const router = new Router();
   const server: Server = createHttpServer(router, { log, ...(config.chaos ? { intercept: chaosInterceptor(config.chaos) } : {}) });
-  await new Promise<void>((ok, fail) => {
-    server.once("error", fail);
-    server.listen(config.port ?? 0, config.host ?? "127.0.0.1", () => ok());
-  });
+  try {
+    await new Promise<void>((ok, fail) => {
+      server.once("error", fail);
+      server.listen(config.port ?? 0, config.host ?? "127.0.0.1", () => ok());
+    });
+  } catch (e) {
+    releaseLock();
+    store.close();
+    await compute.shutdown().catch(() => undefined);
+    throw e;
+  }
   const port = (server.address() as AddressInfo).port;
   const url = `http://${config.host ?? "127.0.0.1"}:${port}`;
 
@@ -93,8 +143,9 @@ export async function startLocalRuntime(config: LocalRuntimeConfig, opts: { cloc
   const runs = driver.recover();
   if (runs || transferTasks) log(`recovered ${runs} active run(s) and ${transferTasks} transfer task(s)`);
 
+  // Other commands find this runtime through runtime.json and talk to it instead of starting a second one.
   const stateFile = stateFileOf(dataDir);
-  if (opts.writeStateFile) {
+  {
     const state: RuntimeStateFile = { pid: process.pid, url, port, started_at: new Date().toISOString(), data_dir: dataDir };
     writeFileSync(stateFile, JSON.stringify(state, null, 2) + "\n");
   }
@@ -127,7 +178,8 @@ export async function startLocalRuntime(config: LocalRuntimeConfig, opts: { cloc
       await transfer.stop();
       await compute.shutdown();
       store.close();
-      if (opts.writeStateFile) rmSync(stateFile, { force: true });
+      rmSync(stateFile, { force: true });
+      releaseLock();
     },
   };
 }

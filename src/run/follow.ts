@@ -33,29 +33,30 @@ export interface FollowOptions {
   pollMs?: number;
 }
 
+/** Print log entries past the first `seen`; returns the new count. */
+async function drainLog(api: GlobusApi, runId: string, seen: number, onEntry?: (e: LogEntryDoc) => void): Promise<number> {
+  // Log markers only lead forward within one listing, so each read starts at the top and
+  // skips what was printed already (run logs are short).
+  let index = 0;
+  let marker: string | undefined;
+  for (;;) {
+    const page = await api.call<{ entries: LogEntryDoc[]; has_next_page: boolean; marker?: string }>("FLOWS", `/runs/${runId}/log`, { scope: SCOPES.flows("all"), query: { limit: 100, ...(marker ? { marker } : {}) } });
+    for (const e of page.body.entries) if (index++ >= seen) onEntry?.(e);
+    if (!page.body.has_next_page || !page.body.marker) return Math.max(seen, index);
+    marker = page.body.marker;
+  }
+}
+
 export async function followRun(api: GlobusApi, runId: string, o: FollowOptions = {}): Promise<RunDoc | undefined> {
-  // Log markers only lead forward within one listing, so each poll reads the log from the
-  // start and prints what it has not printed yet (run logs are short).
   let seen = 0;
   let interval = o.pollMs ?? 250;
-  const scope = SCOPES.flows("all");
   for (;;) {
-    let index = 0;
-    let marker: string | undefined;
-    for (;;) {
-      const page = await api.call<{ entries: LogEntryDoc[]; has_next_page: boolean; marker?: string }>("FLOWS", `/runs/${runId}/log`, { scope, query: { limit: 100, ...(marker ? { marker } : {}) } });
-      for (const e of page.body.entries) {
-        if (index++ >= seen) {
-          o.onEntry?.(e);
-          seen = index;
-        }
-      }
-      if (!page.body.has_next_page || !page.body.marker) break;
-      marker = page.body.marker;
-    }
-    const run = (await api.call<RunDoc>("FLOWS", `/runs/${runId}`, { scope })).body;
+    seen = await drainLog(api, runId, seen, o.onEntry);
+    const run = (await api.call<RunDoc>("FLOWS", `/runs/${runId}`, { scope: SCOPES.flows("all") })).body;
     o.onStatus?.(run);
     if (FINAL.has(run.status) || (run.status === "INACTIVE" && o.stopWhenInactive)) {
+      // Entries written between the log read above and this status read: print them too.
+      await drainLog(api, runId, seen, o.onEntry);
       return run;
     }
     if (o.signal?.aborted) return undefined;

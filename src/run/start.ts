@@ -6,9 +6,12 @@
 import { randomUUID } from "node:crypto";
 import type { CompiledFlow } from "../compile/compile.js";
 import { deployFlows, flowPayload } from "../deploy/deploy.js";
+import { fillPlaceholders, MissingValueError } from "../deploy/fill.js";
+import { environmentValues } from "../deploy/values.js";
 import { envLock, lockPath, readLock } from "../deploy/lock.js";
 import type { Diagnostic } from "../definition/diagnostics.js";
 import type { Session } from "../globus/session.js";
+import type { EnvironmentConfig, ProjectConfig } from "../project/config.js";
 import { SCOPES } from "../local/auth/scopes.js";
 import { validateRunInput } from "../validate/index.js";
 import { CliError, EXIT } from "../errors.js";
@@ -37,6 +40,22 @@ export async function ensureDeployed(s: Session, flow: CompiledFlow, log: (l: st
   const id = r.flows[0]!.id!;
   const after = envLock(readLock(lockPath(s.config, s.env)), s.env.name);
   return { id, scope: after.flows[flow.name]!.scope, schema: flowPayload(s.config, s.env, flow, Object.fromEntries(Object.entries(after.functions).map(([k, v]) => [k, v.id]))).payload.input_schema };
+}
+
+/** The flow's input schema with this environment's values filled in (no deploy needed). */
+export function environmentSchema(config: ProjectConfig, env: EnvironmentConfig, flow: CompiledFlow): unknown {
+  try {
+    return fillPlaceholders(flow.inputSchema, { functions: {}, values: environmentValues(config, env) });
+  } catch (e) {
+    if (e instanceof MissingValueError) throw new CliError(`the input schema of ${flow.name} needs ${e.message} in environment "${env.name}"`, EXIT.INVALID, `add them under environments.${env.name}.values in flowsmith.yaml`);
+    throw e;
+  }
+}
+
+/** The deployed flow from the lock, without deploying anything (for --dry-run). */
+export function lockedFlow(config: ProjectConfig, env: EnvironmentConfig, flow: CompiledFlow): DeployedFlow | undefined {
+  const entry = envLock(readLock(lockPath(config, env)), env.name).flows[flow.name];
+  return entry ? { id: entry.id, scope: entry.scope, schema: environmentSchema(config, env, flow) } : undefined;
 }
 
 export function checkInput(schema: unknown, input: unknown): Diagnostic[] {

@@ -7,6 +7,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { CompiledFlow } from "../compile/compile.js";
+import { CliError, EXIT } from "../errors.js";
 import type { AnyFlowSource } from "../dsl/flow.js";
 import type { Session } from "../globus/session.js";
 import type { CliContext } from "../cli/context.js";
@@ -41,7 +42,10 @@ export async function watchDirectory(ctx: CliContext, s: Session, source: AnyFlo
   const out = ctx.output;
   const c = palette(out);
   const root = resolve(o.dir);
-  if (!existsSync(root)) throw new Error(`--watch ${o.dir} does not exist`);
+  if (!existsSync(root) || !statSync(root).isDirectory()) throw new CliError(`--watch ${o.dir} is not a directory`, EXIT.INVALID);
+  if (!Number.isFinite(o.settleSeconds) || o.settleSeconds < 0 || !Number.isFinite(o.pollSeconds) || o.pollSeconds <= 0) {
+    throw new CliError("--settle must be a number of seconds >= 0 and --poll a number of seconds > 0", EXIT.INVALID);
+  }
   const stateFile = join(s.config.root, ".flowsmith", "watch", `${flow.name}-${s.env.name}.json`);
   mkdirSync(join(s.config.root, ".flowsmith", "watch"), { recursive: true });
   const state: WatchState = existsSync(stateFile) ? (JSON.parse(readFileSync(stateFile, "utf8")) as WatchState) : { started: {} };
@@ -65,7 +69,7 @@ export async function watchDirectory(ctx: CliContext, s: Session, source: AnyFlo
           const input = applyDefaults(deployed.schema, await buildInput(source, { rundir: dir, values: o.values }));
           const problems = checkInput(deployed.schema, input);
           if (problems.length) {
-            out.err(`${c.red("skip")} ${e.name}: ${problems.map((p) => `${p.pointer} ${p.message}`).join("; ")}`);
+            out.err(`${c.red("skip")} ${e.name}: ${problems.map((p) => p.message).join("; ")}`);
             state.started[e.name] = { run_id: "", at: new Date().toISOString() };
             save();
             continue;

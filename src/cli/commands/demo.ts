@@ -6,7 +6,7 @@
  * (demo/standins); the flow, the transfers and the function code are the production ones.
  */
 import type { Command } from "commander";
-import { mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { buildFlows } from "../../project/build.js";
 import { loadFlow } from "../../project/load-flow.js";
@@ -71,6 +71,8 @@ export function registerDemo(program: Command, ctx: CliContext): void {
         const stamp = new Date().toISOString().replace(/[-:]/g, "").replace("T", "_").slice(0, 15);
         const folder = "BLS-00564_demo";
         const rundir = join(nersc, String(values.nersc_raw_path ?? "/8.3.2/raw").replace(/^\//, ""), folder);
+        // The demo's own sample folder: one scan per demo run, so the run processes this one.
+        rmSync(rundir, { recursive: true, force: true });
         mkdirSync(rundir, { recursive: true });
         const scan = `${stamp}_sand-30-100_27keV.h5`;
         // A stand-in scan: the real one is an HDF5 file of projections (the stand-in tomopy only reads it).

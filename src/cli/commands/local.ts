@@ -56,7 +56,7 @@ export function registerLocal(program: Command, ctx: CliContext): void {
       const running = readState(dataDir);
       if (running) throw new CliError(`a local runtime is already running for ${dataDir} at ${running.url} (pid ${running.pid})`, EXIT.INVALID, "stop it with `flowsmith local stop`");
       const c = palette(ctx.output);
-      const rt = await startLocalRuntime({ ...runtimeConfigFor(env, ctx.root, { ...(opts.port !== undefined ? { port: opts.port } : {}), dataDir }), log: (l) => ctx.output.err(c.dim(`${new Date().toISOString()} ${l}`)) }, { writeStateFile: true });
+      const rt = await startLocalRuntime({ ...runtimeConfigFor(env, ctx.root, { ...(opts.port !== undefined ? { port: opts.port } : {}), dataDir }), log: (l) => ctx.output.err(c.dim(`${new Date().toISOString()} ${l}`)) });
       ctx.output.out(`${c.green("flowsmith local runtime")} listening on ${c.bold(rt.url)} (pid ${process.pid})`);
       ctx.output.out(`  data: ${dataDir}`);
       ctx.output.out(`  collections: ${Object.keys(env.collections).join(", ") || "none"}; compute endpoints: ${Object.keys(env.compute_endpoints).join(", ") || "none"}`);

@@ -8,10 +8,12 @@ import { loadFlow, resolveFlowArg } from "../../project/load-flow.js";
 import { buildInput } from "../../run/input.js";
 import { applyDefaults } from "../../run/defaults.js";
 import { followRun, type LogEntryDoc, type RunDoc } from "../../run/follow.js";
-import { checkInput, ensureDeployed, runScope, startRun } from "../../run/start.js";
+import { checkInput, ensureDeployed, environmentSchema, lockedFlow, runScope, startRun } from "../../run/start.js";
+import type { CompiledFlow } from "../../compile/compile.js";
+import type { Diagnostic } from "../../definition/diagnostics.js";
+import { AuthError } from "../../globus/auth/types.js";
 import { watchDirectory } from "../../run/watch.js";
 import { environmentValues } from "../../deploy/values.js";
-import { SCOPES } from "../../local/auth/scopes.js";
 import { CliError, EXIT } from "../../errors.js";
 import { formatDiagnostic, palette, type Output } from "../output.js";
 import { environmentOf, withSession } from "../environment.js";
@@ -113,6 +115,49 @@ export async function followAndReport(ctx: CliContext, api: Parameters<typeof fo
   return final.status === "SUCCEEDED" ? EXIT.OK : EXIT.RUN_FAILED;
 }
 
+function reportProblems(ctx: CliContext, problems: Diagnostic[], input: unknown, flow: string, json: boolean): void {
+  if (!problems.length) return;
+  const o = ctx.output;
+  if (json) o.out(JSON.stringify({ input, diagnostics: problems }, null, 2));
+  else {
+    for (const d of problems) o.err(formatDiagnostic(d, "run input", o));
+    o.err(palette(o).dim(JSON.stringify(input, null, 2)));
+  }
+  throw new CliError(`the input does not match the input schema of ${flow} (${problems.length} problem${problems.length === 1 ? "" : "s"})`, EXIT.INVALID);
+}
+
+/**
+ * --dry-run: validate offline against the schema as this environment fills it, and ask the
+ * service's validate_run when the flow is deployed and credentials exist. Changes nothing.
+ */
+async function dryRun(ctx: CliContext, flow: CompiledFlow, built: unknown, opts: { env?: string; json: boolean }): Promise<number> {
+  const o = ctx.output;
+  const c = palette(o);
+  const { config, env } = environmentOf(ctx, opts.env);
+  const deployed = lockedFlow(config, env, flow);
+  const schema = deployed?.schema ?? environmentSchema(config, env, flow);
+  const input = applyDefaults(schema, built);
+  reportProblems(ctx, checkInput(schema, input), input, flow.name, opts.json);
+  let serviceChecked = false;
+  let serviceNote = deployed ? "" : `${flow.name} is not deployed in "${env.name}", so the service was not asked`;
+  if (deployed) {
+    try {
+      await withSession(ctx, opts.env, (s) => s.api.call("FLOWS", `/flows/${deployed.id}/validate_run`, { scope: runScope(s, deployed.id), method: "POST", payload: { body: input } }), { quiet: true });
+      serviceChecked = true;
+    } catch (e) {
+      if (!(e instanceof AuthError)) throw e;
+      serviceNote = `no credentials for "${env.name}", so the service was not asked (${e.message})`;
+    }
+  }
+  if (opts.json) o.out(JSON.stringify({ valid: true, input, service_checked: serviceChecked, ...(serviceNote ? { note: serviceNote } : {}) }, null, 2));
+  else {
+    o.out(JSON.stringify(input, null, 2));
+    o.out(`${c.green("valid")}: the input matches the schema of ${flow.name}${serviceChecked ? " and the service's validate_run accepted it" : ""}; nothing was started (--dry-run)`);
+    if (serviceNote) o.err(c.dim(`note: ${serviceNote}`));
+  }
+  return EXIT.OK;
+}
+
 export function registerRunFlow(program: Command, ctx: CliContext): void {
   program
     .command("run-flow")
@@ -151,34 +196,20 @@ export function registerRunFlow(program: Command, ctx: CliContext): void {
         return;
       }
       const built = await buildInput(loaded.source, { ...(opts.rundir ? { rundir: opts.rundir } : {}), ...(opts.input ? { inputFile: opts.input } : {}), set: opts.set, values });
+      if (opts.dryRun) {
+        process.exitCode = await dryRun(ctx, flow, built, { ...(opts.env ? { env: opts.env } : {}), json: !!opts.json });
+        return;
+      }
       const code = await withSession(
         ctx,
         opts.env,
         async (s) => {
           const log = (l: string) => (opts.json ? undefined : o.err(c.dim(l)));
-          const deployed = opts.dryRun && env.kind !== "local" ? undefined : await ensureDeployed(s, flow, log);
-          const schema = deployed?.schema ?? flow.inputSchema;
+          const deployed = await ensureDeployed(s, flow, log);
           // Schema defaults fill what the run directory and overrides left out, as the web form does.
-          const input = applyDefaults(schema, built);
-          const problems = checkInput(schema, input);
-          if (problems.length) {
-            if (opts.json) o.out(JSON.stringify({ input, diagnostics: problems }, null, 2));
-            else {
-              for (const d of problems) o.err(formatDiagnostic(d, "run input", o));
-              o.err(c.dim(JSON.stringify(input, null, 2)));
-            }
-            throw new CliError(`the input does not match the input schema of ${flow.name} (${problems.length} problem${problems.length === 1 ? "" : "s"})`, EXIT.INVALID);
-          }
-          if (opts.dryRun) {
-            if (deployed) await s.api.call("FLOWS", `/flows/${deployed.id}/validate_run`, { scope: runScope(s, deployed.id), method: "POST", payload: { body: input } });
-            if (opts.json) o.out(JSON.stringify({ valid: true, input, service_checked: !!deployed }, null, 2));
-            else {
-              o.out(JSON.stringify(input, null, 2));
-              o.out(`${c.green("valid")}: the input matches the schema of ${flow.name}${deployed ? " (and the service's validate_run accepted it)" : ""}; nothing was started (--dry-run)`);
-            }
-            return EXIT.OK;
-          }
-          const run = await startRun(s, deployed!, input, { ...(opts.label ? { label: opts.label } : {}), tags: opts.tag, monitors: opts.monitor, managers: opts.manager });
+          const input = applyDefaults(deployed.schema, built);
+          reportProblems(ctx, checkInput(deployed.schema, input), input, flow.name, !!opts.json);
+          const run = await startRun(s, deployed, input, { ...(opts.label ? { label: opts.label } : {}), tags: opts.tag, monitors: opts.monitor, managers: opts.manager });
           if (!opts.json) o.err(`started run ${c.bold(run.run_id)} of ${flow.name} in ${env.name}`);
           if (!opts.wait) {
             if (opts.json) o.out(JSON.stringify(run, null, 2));
@@ -192,5 +223,4 @@ export function registerRunFlow(program: Command, ctx: CliContext): void {
       );
       process.exitCode = code;
     });
-  void SCOPES;
 }

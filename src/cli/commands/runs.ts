@@ -103,7 +103,8 @@ export function registerRuns(program: Command, ctx: CliContext): void {
           }
           const res = await s.api.call<RunDoc>("FLOWS", `/runs/${runId}/${path}`, { scope: callScope, method: "POST" });
           if (opts.json) ctx.output.out(JSON.stringify(res.body, null, 2));
-          else ctx.output.out(`${name}: run ${runId} is now ${res.body.status}`);
+          else if (name === "cancel") ctx.output.out(["SUCCEEDED", "FAILED", "ENDED"].includes(res.body.status) && !(res.body.details as { code?: string } | undefined)?.code?.includes("Cancel") ? `run ${runId} had already finished (${res.body.status}); nothing to cancel` : `cancel requested for run ${runId}; its active action is being cancelled`);
+          else ctx.output.out(`${name}: run ${runId} is ${res.body.status}`);
         }, { quiet: true });
       });
   }
