@@ -83,7 +83,7 @@ environments:
 `,
   );
   const config = loadProjectConfig(dir).config!;
-  rt = await startLocalRuntime(runtimeConfigFor(config.environments.local!, dir), { writeStateFile: true });
+  rt = await startLocalRuntime(runtimeConfigFor(config.environments.local!, dir));
   secrets.add(rt.client.client_secret);
 }, 120_000);
 
