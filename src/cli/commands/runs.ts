@@ -2,7 +2,7 @@
 import type { Command } from "commander";
 import { SCOPES } from "../../local/auth/scopes.js";
 import { envLock, lockPath, readLock } from "../../deploy/lock.js";
-import { EXIT } from "../../errors.js";
+import { CliError, EXIT } from "../../errors.js";
 import { palette } from "../output.js";
 import { environmentOf, withSession } from "../environment.js";
 import { entryLine, failureCause, followAndReport } from "./run-flow.js";
@@ -25,6 +25,11 @@ export function registerRuns(program: Command, ctx: CliContext): void {
     .option("--marker <m>", "continue after a previous page")
     .option("--json", "machine-readable")
     .action(async (opts: { env?: string; flow?: string; status?: string; label?: string; limit: string; marker?: string; json?: boolean }) => {
+      const statuses = opts.status?.toUpperCase().split(",") ?? [];
+      const bad = statuses.filter((x) => !["ACTIVE", "INACTIVE", "SUCCEEDED", "FAILED", "ENDED"].includes(x));
+      if (bad.length) throw new CliError(`--status ${bad.join(",")}: use ACTIVE, INACTIVE, SUCCEEDED, FAILED or ENDED`, EXIT.INVALID);
+      const limit = Number(opts.limit);
+      if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw new CliError(`--limit must be an integer from 1 to 100, got ${opts.limit}`, EXIT.INVALID);
       const { config, env } = environmentOf(ctx, opts.env);
       let flowId = opts.flow;
       if (flowId && !/^[0-9a-f-]{36}$/.test(flowId)) flowId = envLock(readLock(lockPath(config, env)), env.name).flows[flowId]?.id ?? flowId;

@@ -1,7 +1,8 @@
 /** `flowsmith validate <flow | file.json | file.yaml>… [--schema F] [--input F] [--json]` */
 import type { Command } from "commander";
 import { existsSync } from "node:fs";
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
+import { loadProjectConfig } from "../../project/config.js";
 import { checkDefinitionFile, checkFlowFile, type FileResult } from "../../project/check.js";
 import { isFlowFile, listFlowFiles, resolveFlowArg } from "../../project/load-flow.js";
 import { CliError, EXIT } from "../../errors.js";
@@ -12,6 +13,10 @@ export async function checkTargets(ctx: CliContext, targets: string[], opts: { s
   const list = targets.length ? targets : listFlowFiles(ctx.root);
   if (list.length === 0) throw new CliError("nothing to validate: no flows/*.flow.ts here and no files given", EXIT.INVALID, "pass a flow name or a definition file");
   const results: FileResult[] = [];
+  // The project's flowsmith.yaml is checked with its flows.
+  if (targets.length === 0 && existsSync(join(ctx.root, "flowsmith.yaml"))) {
+    results.push({ file: join(ctx.root, "flowsmith.yaml"), diagnostics: loadProjectConfig(ctx.root).diagnostics });
+  }
   const checkOpts = { ...(opts.schema ? { schemaFile: resolve(opts.schema) } : {}), ...(opts.input ? { inputFile: resolve(opts.input) } : {}) };
   for (const t of list) {
     const flowFile = isFlowFile(t) ? (existsSync(t) ? resolve(t) : undefined) : /\.(json|ya?ml)$/i.test(t) ? undefined : resolveFlowArg(ctx.root, t);
