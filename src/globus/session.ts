@@ -2,10 +2,9 @@
  * One command's connection to an environment: which services to call (Globus, or the
  * local runtime — started in-process when none is running), with which credentials.
  */
-import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { EnvironmentConfig, ProjectConfig } from "../project/config.js";
-import { ensureLocalClient, stateFileOf, type RuntimeStateFile } from "../local/config.js";
+import { ensureLocalClient, runningRuntime } from "../local/config.js";
 import { runtimeConfigFor } from "../local/from-project.js";
 import type { LocalRuntime } from "../local/runtime.js";
 import { GlobusApi, type ApiOptions } from "./api.js";
@@ -24,17 +23,6 @@ export interface Session {
   close(): Promise<void>;
 }
 
-function runningRuntime(dataDir: string): RuntimeStateFile | undefined {
-  const f = stateFileOf(dataDir);
-  if (!existsSync(f)) return undefined;
-  try {
-    const s = JSON.parse(readFileSync(f, "utf8")) as RuntimeStateFile;
-    process.kill(s.pid, 0);
-    return s;
-  } catch {
-    return undefined;
-  }
-}
 
 export type CredentialsFactory = (env: EnvironmentConfig, opts: { root: string; authUrl?: string }) => Credentials | Promise<Credentials>;
 
@@ -65,7 +53,7 @@ export async function openSession(config: ProjectConfig, env: EnvironmentConfig,
     }
     for (const s of ["AUTH", "FLOWS", "TRANSFER", "COMPUTE"]) process.env[`GLOBUS_SDK_SERVICE_URL_${s}`] = localUrl;
     const client = ensureLocalClient(dataDir);
-    credentials = clientCredentials({ clientId: client.client_id, clientSecret: client.client_secret, authUrl: localUrl, kind: "local" });
+    credentials = clientCredentials({ clientId: client.client_id, clientSecret: client.client_secret, authUrl: localUrl!, kind: "local" });
   } else {
     if (env.globus_environment && !process.env.GLOBUS_SDK_ENVIRONMENT) process.env.GLOBUS_SDK_ENVIRONMENT = env.globus_environment;
     if (!opts.credentials) throw new AuthError(`no credentials for environment "${env.name}"`, "set GLOBUS_CLIENT_ID and GLOBUS_CLIENT_SECRET, or run `flowsmith login`");

@@ -54,3 +54,25 @@ export interface RuntimeStateFile {
 }
 
 export const stateFileOf = (dataDir: string) => join(dataDir, "runtime.json");
+
+/** Whether a process exists (EPERM: it exists but belongs to someone else). */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** The runtime serving `dataDir`, from its runtime.json, if that process is alive. */
+export function runningRuntime(dataDir: string): RuntimeStateFile | undefined {
+  const f = stateFileOf(dataDir);
+  if (!existsSync(f)) return undefined;
+  try {
+    const s = JSON.parse(readFileSync(f, "utf8")) as RuntimeStateFile;
+    return typeof s.url === "string" && processAlive(s.pid) ? s : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -24,7 +24,7 @@ import { transferRoutes } from "./routes/transfer.js";
 import { computeRoutes } from "./routes/compute.js";
 import { actionRoutes } from "./routes/actions.js";
 import { chaosInterceptor } from "./chaos.js";
-import { ensureLocalClient, stateFileOf, type ClientCredentials, type LocalRuntimeConfig, type RuntimeStateFile } from "./config.js";
+import { ensureLocalClient, processAlive, stateFileOf, type ClientCredentials, type LocalRuntimeConfig, type RuntimeStateFile } from "./config.js";
 
 export interface LocalRuntime {
   /** Base URL of every service, e.g. http://127.0.0.1:8765 */
@@ -56,14 +56,6 @@ export class RuntimeBusyError extends Error {
   }
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
 
 /**
  * Exactly one runtime drives a data directory: two would both pick up the same ACTIVE runs.
@@ -80,7 +72,7 @@ function acquireLock(dataDir: string): () => void {
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
       const owner = Number(readFileSync(lock, "utf8").trim());
-      if (owner && alive(owner)) throw new RuntimeBusyError(dataDir, owner);
+      if (owner && processAlive(owner)) throw new RuntimeBusyError(dataDir, owner);
       rmSync(lock, { force: true });
     }
   }

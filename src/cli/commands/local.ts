@@ -1,11 +1,11 @@
 /** `flowsmith local start|status|stop`: the local Globus-compatible runtime. */
 import { InvalidArgumentError, type Command } from "commander";
-import { existsSync, readFileSync, rmSync } from "node:fs";
+import { rmSync } from "node:fs";
 import { resolve } from "node:path";
 import { requireProjectConfig, selectEnvironment } from "../../project/config.js";
 import { runtimeConfigFor } from "../../local/from-project.js";
 import { startLocalRuntime } from "../../local/runtime.js";
-import { stateFileOf, type RuntimeStateFile } from "../../local/config.js";
+import { processAlive, runningRuntime, stateFileOf } from "../../local/config.js";
 import { CliError, EXIT } from "../../errors.js";
 import { palette } from "../output.js";
 import type { CliContext } from "../context.js";
@@ -14,26 +14,6 @@ function port(v: string): number {
   const n = Number(v);
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError("must be a port number 0-65535");
   return n;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function readState(dataDir: string): RuntimeStateFile | undefined {
-  const f = stateFileOf(dataDir);
-  if (!existsSync(f)) return undefined;
-  try {
-    const s = JSON.parse(readFileSync(f, "utf8")) as RuntimeStateFile;
-    return alive(s.pid) ? s : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 export function registerLocal(program: Command, ctx: CliContext): void {
@@ -53,7 +33,7 @@ export function registerLocal(program: Command, ctx: CliContext): void {
     .option("--env <name>", "local environment of flowsmith.yaml to serve", "local")
     .action(async (opts: { port?: number; dataDir?: string; env?: string }) => {
       const { env, dataDir } = dataDirOf(opts);
-      const running = readState(dataDir);
+      const running = runningRuntime(dataDir);
       if (running) throw new CliError(`a local runtime is already running for ${dataDir} at ${running.url} (pid ${running.pid})`, EXIT.INVALID, "stop it with `flowsmith local stop`");
       const c = palette(ctx.output);
       const rt = await startLocalRuntime({ ...runtimeConfigFor(env, ctx.root, { ...(opts.port !== undefined ? { port: opts.port } : {}), dataDir }), log: (l) => ctx.output.err(c.dim(`${new Date().toISOString()} ${l}`)) });
@@ -80,7 +60,7 @@ export function registerLocal(program: Command, ctx: CliContext): void {
     .option("--json", "machine-readable")
     .action(async (opts: { dataDir?: string; json?: boolean }) => {
       const { dataDir } = dataDirOf(opts);
-      const s = readState(dataDir);
+      const s = runningRuntime(dataDir);
       let healthy = false;
       if (s) {
         try {
@@ -100,15 +80,15 @@ export function registerLocal(program: Command, ctx: CliContext): void {
     .option("--data-dir <dir>", "state directory")
     .action(async (opts: { dataDir?: string }) => {
       const { dataDir } = dataDirOf(opts);
-      const s = readState(dataDir);
+      const s = runningRuntime(dataDir);
       if (!s) {
         rmSync(stateFileOf(dataDir), { force: true });
         ctx.output.out("no local runtime is running");
         return;
       }
       process.kill(s.pid, "SIGTERM");
-      for (let i = 0; i < 100 && alive(s.pid); i++) await new Promise((r) => setTimeout(r, 100));
-      if (alive(s.pid)) throw new CliError(`the runtime (pid ${s.pid}) did not stop within 10 s`, EXIT.SERVICE, `kill it with: kill ${s.pid}`);
+      for (let i = 0; i < 100 && processAlive(s.pid); i++) await new Promise((r) => setTimeout(r, 100));
+      if (processAlive(s.pid)) throw new CliError(`the runtime (pid ${s.pid}) did not stop within 10 s`, EXIT.SERVICE, `kill it with: kill ${s.pid}`);
       ctx.output.out(`stopped the local runtime at ${s.url}`);
     });
 }

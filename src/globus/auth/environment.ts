@@ -4,10 +4,10 @@
  * confidential client from GLOBUS_CLIENT_ID/GLOBUS_CLIENT_SECRET (`client`), the user's
  * login (`login`), or the client when set and the login otherwise (`auto`).
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { EnvironmentConfig } from "../../project/config.js";
-import { ensureLocalClient, stateFileOf, type RuntimeStateFile } from "../../local/config.js";
+import { ensureLocalClient, runningRuntime, type RuntimeStateFile } from "../../local/config.js";
 import { AuthError, type Credentials } from "./types.js";
 import { AuthServiceError, loginCommand } from "./errors.js";
 import { clientCredentials, clientFromEnv, type ClientCredentials } from "./client-credentials.js";
@@ -29,25 +29,10 @@ export interface EnvironmentCredentialsOptions {
 
 export type CredentialSource = "local-client" | "env-client" | "login";
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
 
 /** The state of a local runtime running for `dataDir` (its runtime.json, if its process is alive). */
 export function runningLocalRuntime(dataDir: string): RuntimeStateFile | undefined {
-  const f = stateFileOf(dataDir);
-  if (!existsSync(f)) return undefined;
-  try {
-    const s = JSON.parse(readFileSync(f, "utf8")) as RuntimeStateFile;
-    return typeof s.url === "string" && alive(s.pid) ? s : undefined;
-  } catch {
-    return undefined;
-  }
+  return runningRuntime(dataDir);
 }
 
 export function localDataDir(env: EnvironmentConfig, root: string): string {
