@@ -146,6 +146,17 @@ describe("Flows API", () => {
     expect(deleted.DELETED).toBe(true);
   });
 
+  it("rejects wrongly typed run and flow fields with 422", async () => {
+    const flow = await (await flows.flows.create({ payload: { definition: { StartAt: "P", States: { P: { Type: "Pass", End: true } } }, input_schema: {}, title: "types" } as never, headers: bearer("flows.globus.org") })).json();
+    const bad = await flows.flows.update(flow.id, { payload: { subscription_id: { a: 1 } } as never, headers: bearer("flows.globus.org") });
+    expect(bad.status).toBe(422);
+    const ft = (await tokenFor(rt, [SCOPES.flow(flow.id)]))[flow.id]!;
+    for (const extra of [{ tags: [1] }, { run_monitors: ["not-a-urn"] }, { label: "x".repeat(65) }]) {
+      const r = await flows.flows.run(flow.id, { payload: { body: {}, ...extra } as never, headers: { Authorization: `Bearer ${ft}` } });
+      expect(r.status, JSON.stringify(extra)).toBe(422);
+    }
+  });
+
   it("rejects an invalid definition with the service's 422 shape", async () => {
     const res = await flows.flows.create({ payload: { definition: { StartAt: "A", States: { A: { Type: "Pass" } } }, input_schema: {}, title: "x" } as never, headers: bearer("flows.globus.org") });
     expect(res.status).toBe(422);

@@ -74,7 +74,10 @@ export class FlowsService {
       if ((body.keywords as string[]).join("").length > 1024) throw new HttpError(422, "UNPROCESSABLE_ENTITY", "keywords may total at most 1024 characters");
       out.keywords = body.keywords as string[];
     }
-    if (body.subscription_id !== undefined) out.subscription_id = body.subscription_id === "DEFAULT" ? null : (body.subscription_id as string | null);
+    if (body.subscription_id !== undefined) {
+      if (body.subscription_id !== null && typeof body.subscription_id !== "string") throw new HttpError(422, "UNPROCESSABLE_ENTITY", "subscription_id must be a subscription UUID, \"DEFAULT\" or null");
+      out.subscription_id = body.subscription_id === "DEFAULT" ? null : body.subscription_id;
+    }
     return out;
   }
 
@@ -184,7 +187,12 @@ export class FlowsService {
         detail: diags.map((d) => ({ loc: [`$${d.pointer.replace(/\//g, ".")}`], type: "InvalidActionInput", msg: d.message })),
       });
     }
-    for (const k of ["label", "tags", "run_managers", "run_monitors"]) if (b[k] !== undefined && (k === "label" ? typeof b[k] !== "string" : !Array.isArray(b[k]))) throw new HttpError(422, "UNPROCESSABLE_ENTITY", `${k} has the wrong type`);
+    if (b.label !== undefined && (typeof b.label !== "string" || b.label.length > 64)) throw new HttpError(422, "UNPROCESSABLE_ENTITY", "label must be a string of at most 64 characters");
+    for (const k of ["tags", "run_managers", "run_monitors"]) {
+      const v = b[k];
+      if (v !== undefined && (!Array.isArray(v) || v.some((x) => typeof x !== "string"))) throw new HttpError(422, "UNPROCESSABLE_ENTITY", `${k} must be a list of strings`);
+      if (k !== "tags" && Array.isArray(v) && v.some((x) => !PRINCIPAL.test(String(x)))) throw new HttpError(422, "UNPROCESSABLE_ENTITY", `${k} must list principal URNs (urn:globus:auth:identity:… or urn:globus:groups:id:…)`);
+    }
     return b;
   }
 
