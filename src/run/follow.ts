@@ -10,6 +10,7 @@ export interface RunDoc {
   flow_id: string;
   status: string;
   label?: string | null;
+  flow_title?: string;
   details?: Record<string, unknown>;
   start_time?: string;
   completion_time?: string | null;

@@ -44,8 +44,9 @@ export function registerFunctions(program: Command, ctx: CliContext): void {
     .argument("[names...]", "functions to register (default: every changed one)")
     .option("--env <name>", "environment")
     .option("--force", "register even when unchanged")
+    .option("--json", "machine-readable")
     .description("register functions whose source changed (pure-source serialization) and record their ids")
-    .action(async (names: string[], opts: { env?: string; force?: boolean }) => {
+    .action(async (names: string[], opts: { env?: string; force?: boolean; json?: boolean }) => {
       const all = localFunctions(ctx.root);
       const unknown = names.filter((n) => !all.some((f) => f.name === n));
       if (unknown.length) throw new CliError(`no functions/${unknown[0]}.py`, EXIT.INVALID);
@@ -53,16 +54,19 @@ export function registerFunctions(program: Command, ctx: CliContext): void {
         const file = lockPath(s.config, s.env);
         const lock = readLock(file);
         const el = envLock(lock, s.env.name);
+        const report: { name: string; id: string; action: "unchanged" | "registered" }[] = [];
         for (const f of all.filter((x) => names.length === 0 || names.includes(x.name))) {
           if (!opts.force && el.functions[f.name]?.hash === f.hash) {
-            ctx.output.out(`${f.name}: unchanged (${el.functions[f.name]!.id})`);
+            report.push({ name: f.name, id: el.functions[f.name]!.id, action: "unchanged" });
             continue;
           }
           const res = await s.api.call<{ function_uuid: string }>("COMPUTE", "/v3/functions", { scope: SCOPES.compute, method: "POST", payload: pureSourceRegistration(f.name, f.source) });
           el.functions[f.name] = { id: res.body.function_uuid, hash: f.hash };
           writeLock(file, lock);
-          ctx.output.out(`${f.name}: registered ${res.body.function_uuid}`);
+          report.push({ name: f.name, id: res.body.function_uuid, action: "registered" });
         }
-      });
+        if (opts.json) ctx.output.out(JSON.stringify({ environment: s.env.name, functions: report }, null, 2));
+        else for (const r of report) ctx.output.out(`${r.name}: ${r.action} ${r.id}`);
+      }, { quiet: !!opts.json });
     });
 }

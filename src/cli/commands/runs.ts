@@ -40,7 +40,7 @@ export function registerRuns(program: Command, ctx: CliContext): void {
         });
         if (opts.json) return ctx.output.out(JSON.stringify(res.body, null, 2));
         const c = palette(ctx.output);
-        for (const r of res.body.runs) ctx.output.out(`${r.run_id}  ${(r.status === "SUCCEEDED" ? c.green : r.status === "FAILED" ? c.red : c.yellow)(r.status.padEnd(9))}  ${r.start_time?.slice(0, 19) ?? ""}  ${r.label ?? ""}`);
+        for (const r of res.body.runs) ctx.output.out(`${r.run_id}  ${(r.status === "SUCCEEDED" ? c.green : r.status === "FAILED" ? c.red : c.yellow)(r.status.padEnd(9))}  ${r.start_time?.slice(0, 19) ?? ""}  ${(r.flow_title ?? "").slice(0, 40).padEnd(40)}  ${r.label ?? ""}`);
         const again = [opts.env ? `--env ${opts.env}` : "", opts.flow ? `--flow ${opts.flow}` : "", opts.status ? `--status ${opts.status}` : "", opts.label ? `--label ${JSON.stringify(opts.label)}` : "", `--limit ${opts.limit}`].filter(Boolean).join(" ");
         if (res.body.has_next_page) ctx.output.out(c.dim(`more: flowsmith runs list ${again} --marker ${res.body.marker}`));
       }, { quiet: true });
