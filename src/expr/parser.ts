@@ -224,12 +224,7 @@ class Parser {
     const first = this.parseStarNamed();
     let e = first;
     if (this.isOp(",")) {
-      const elements = [first];
-      while (this.isOp(",")) {
-        this.advance();
-        if (this.atEnd()) break;
-        elements.push(this.parseStarNamed());
-      }
+      const elements = this.commaSeparated(first, () => this.atEnd());
       e = freeze({ type: "List", elements: freeze(elements), start: first.start, end: this.prevEnd });
     } else if (first.type === "Starred") {
       this.fail(`cannot use starred expression here (at ${first.start})`, first.start);
@@ -716,12 +711,7 @@ class Parser {
     }
     if (this.isOp(",")) {
       // JSON has no tuples: a parenthesised tuple evaluates to a list.
-      const elements = [first];
-      while (this.isOp(",")) {
-        this.advance();
-        if (this.isOp(")")) break;
-        elements.push(this.parseStarNamed());
-      }
+      const elements = this.commaSeparated(first, () => this.isOp(")"));
       this.expectClose(open, ",");
       return freeze({ type: "List", elements: freeze(elements), start: open.start, end: this.prevEnd });
     }
@@ -741,12 +731,7 @@ class Parser {
         this.expectClose(open);
         return freeze({ type: "ListComp", element: first, clauses, start: open.start, end: this.prevEnd });
       }
-      elements.push(first);
-      while (this.isOp(",")) {
-        this.advance();
-        if (this.isOp("]")) break;
-        elements.push(this.parseStarNamed());
-      }
+      elements.push(...this.commaSeparated(first, () => this.isOp("]")));
     }
     this.expectClose(open, elements.length > 0 ? "," : undefined);
     return freeze({ type: "List", elements: freeze(elements), start: open.start, end: this.prevEnd });
@@ -792,14 +777,20 @@ class Parser {
       this.expectClose(open);
       return freeze({ type: "SetComp", element: first, clauses, start: open.start, end: this.prevEnd });
     }
+    const elements = this.commaSeparated(first, () => this.isOp("}"));
+    this.expectClose(open, ",");
+    return freeze({ type: "Set", elements: freeze(elements), start: open.start, end: this.prevEnd });
+  }
+
+  /** `first, x, y,` — elements after a comma, up to `atClose` (a trailing comma is allowed). */
+  private commaSeparated(first: Expr, atClose: () => boolean): Expr[] {
     const elements = [first];
     while (this.isOp(",")) {
       this.advance();
-      if (this.isOp("}")) break;
+      if (atClose()) break;
       elements.push(this.parseStarNamed());
     }
-    this.expectClose(open, ",");
-    return freeze({ type: "Set", elements: freeze(elements), start: open.start, end: this.prevEnd });
+    return elements;
   }
 
   /** Dict entries (`key: value` or `**mapping`) up to the closing '}'. */
