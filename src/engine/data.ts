@@ -2,7 +2,7 @@
  * Reading and writing the run state: `.$` references, `.=` expressions, Parameters,
  * ResultPath. Reads see `$._context` without it ever being part of the stored state.
  */
-import { compileJsonPath, readPath, writePath, deletePath, PathError } from "../expr/jsonpath.js";
+import { compileJsonPath, readPath, writePath, deletePath, PathError, type JsonPath, type ReadResult } from "../expr/jsonpath.js";
 import { compileExpression, evaluateExpression, ExpressionError } from "../expr/index.js";
 import { PRIVATE_PARAMETERS, splitKey } from "../definition/parameters.js";
 import { runtimeError } from "./errors.js";
@@ -13,12 +13,16 @@ function withContext(state: unknown, context: RunContextValue): unknown {
   return state && typeof state === "object" && !Array.isArray(state) ? { ...(state as object), _context: context } : { _context: context };
 }
 
+/** Read a path from the run state; `$._context…` reads the run context. */
+function lookup(state: unknown, path: JsonPath, context: RunContextValue): ReadResult {
+  const first = path.segments[0];
+  return readPath(first?.kind === "key" && first.name === "_context" ? withContext(state, context) : state, path);
+}
+
 export function readRef(state: unknown, path: string, context: RunContextValue): unknown {
   const p = compileJsonPath(path);
   if (!p.ok) throw runtimeError(`invalid JSONPath ${path}: ${p.error.message}`);
-  const segs = p.value.segments;
-  const doc = segs[0]?.kind === "key" && segs[0].name === "_context" ? withContext(state, context) : state;
-  const r = readPath(doc, p.value);
+  const r = lookup(state, p.value, context);
   if (!r.found) throw runtimeError(`${path} is not in the run state (missing at ${r.missingAt})`);
   return r.value;
 }
@@ -26,9 +30,7 @@ export function readRef(state: unknown, path: string, context: RunContextValue):
 export function tryReadRef(state: unknown, path: string, context: RunContextValue): { found: boolean; value?: unknown } {
   const p = compileJsonPath(path);
   if (!p.ok) return { found: false };
-  const segs = p.value.segments;
-  const doc = segs[0]?.kind === "key" && segs[0].name === "_context" ? withContext(state, context) : state;
-  const r = readPath(doc, p.value);
+  const r = lookup(state, p.value, context);
   return r.found ? { found: true, value: r.value } : { found: false };
 }
 

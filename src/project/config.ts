@@ -57,6 +57,15 @@ const UUID = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a
 const NAME = "^[A-Za-z_][A-Za-z0-9_.-]*$";
 const PRINCIPAL = "^(urn:globus:(auth:identity|groups:id):[0-9a-fA-F-]{36}|public|all_authenticated_users)$";
 
+/** A map of logical names to entries that each carry a UUID `id`. */
+function namedEntries(properties: Record<string, unknown>) {
+  return {
+    type: "object",
+    propertyNames: { pattern: NAME },
+    additionalProperties: { type: "object", additionalProperties: false, required: ["id"], properties: { id: { type: "string", pattern: UUID }, ...properties } },
+  };
+}
+
 const SCHEMA = {
   type: "object",
   additionalProperties: false,
@@ -77,33 +86,14 @@ const SCHEMA = {
           port: { type: "integer", minimum: 0, maximum: 65535 },
           credentials: { enum: ["client", "login", "auto"] },
           subscription_id: { type: "string", pattern: UUID },
-          collections: {
-            type: "object",
-            propertyNames: { pattern: NAME },
-            additionalProperties: {
-              type: "object",
-              additionalProperties: false,
-              required: ["id"],
-              properties: { id: { type: "string", pattern: UUID }, root: { type: "string", minLength: 1 }, display_name: { type: "string" } },
-            },
-          },
-          compute_endpoints: {
-            type: "object",
-            propertyNames: { pattern: NAME },
-            additionalProperties: {
-              type: "object",
-              additionalProperties: false,
-              required: ["id"],
-              properties: {
-                id: { type: "string", pattern: UUID },
-                workers: { type: "integer", minimum: 1, maximum: 64 },
-                python: { type: "string" },
-                path_prefix: { type: "array", items: { type: "string" } },
-                env: { type: "object", additionalProperties: { type: "string" } },
-                task_timeout: { type: "number", exclusiveMinimum: 0 },
-              },
-            },
-          },
+          collections: namedEntries({ root: { type: "string", minLength: 1 }, display_name: { type: "string" } }),
+          compute_endpoints: namedEntries({
+            workers: { type: "integer", minimum: 1, maximum: 64 },
+            python: { type: "string" },
+            path_prefix: { type: "array", items: { type: "string" } },
+            env: { type: "object", additionalProperties: { type: "string" } },
+            task_timeout: { type: "number", exclusiveMinimum: 0 },
+          }),
           values: { type: "object" },
           roles: {
             type: "object",
