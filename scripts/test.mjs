@@ -19,7 +19,7 @@ const fail = (what) => {
   process.exit(1);
 };
 
-if (run("npx", ["tsc", "-p", "tsconfig.json"]).status !== 0) fail("build failed");
+if (run("npm", ["run", "--silent", "build"]).status !== 0) fail("build failed");
 if (run("npx", ["tsc", "--noEmit", "-p", "tsconfig.flows.json"]).status !== 0) fail("type-check of flows/ and test/ failed");
 if (run(process.execPath, ["bin/flowsmith.js", "types", "--check"]).status !== 0) fail("flows/types/ is out of date: run `npx flowsmith types`");
 
