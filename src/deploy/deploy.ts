@@ -49,6 +49,11 @@ export interface DeployResult {
 const sha = (s: string) => "sha256:" + createHash("sha256").update(s).digest("hex");
 
 /** JSON with sorted keys, so hashes do not depend on key order. */
+/** The lock's content hash of a Compute function's source. */
+export function functionHash(name: string, source: string): string {
+  return sha(`${name}\n${source}`);
+}
+
 export function stableJson(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(stableJson).join(",")}]`;
   if (v && typeof v === "object") return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${stableJson((v as Record<string, unknown>)[k])}`).join(",")}}`;
@@ -123,7 +128,7 @@ export async function deployFlows(config: ProjectConfig, env: EnvironmentConfig,
     const path = join(config.root, "functions", `${name}.py`);
     if (!existsSync(path)) throw new CliError(`functions/${name}.py does not exist (used by ${flows.filter((f) => f.functions.includes(name)).map((f) => f.name).join(", ")})`, EXIT.INVALID);
     const source = readFileSync(path, "utf8");
-    const hash = sha(`${name}\n${source}`);
+    const hash = functionHash(name, source);
     if (!el.functions[name] && harvested[name]) {
       // Adopt the deployed function only if it is this source.
       const remote = await api.call<{ function_code?: string }>("COMPUTE", `/v2/functions/${harvested[name]}`, { scope: SCOPES.compute, accept: [404, 403] });

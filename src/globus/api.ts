@@ -8,7 +8,7 @@ import { request } from "@globus/sdk";
 import type { Credentials } from "./auth/types.js";
 import { AuthError } from "./auth/types.js";
 
-export type ServiceId = "FLOWS" | "TRANSFER" | "COMPUTE" | "AUTH";
+export type ServiceId = "FLOWS" | "TRANSFER" | "COMPUTE" | "AUTH" | "TIMERS";
 
 export class ServiceError extends Error {
   constructor(

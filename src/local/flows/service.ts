@@ -284,6 +284,16 @@ export class FlowsService {
     const statuses = (q.get("filter_status") ?? "").split(",").filter(Boolean);
     const label = q.get("filter_label");
     const roleFilter = (q.get("filter_roles") ?? q.get("filter_role") ?? "").split(",").filter(Boolean).map((r) => r.replace(/s$/, "").replace(/^flow_/, ""));
+    // filter_start_time / filter_completion_time: "DT1,DT2", either end open (globus-flows.md, List runs).
+    const range = (name: string) => {
+      const [from = "", to = ""] = (q.get(name) ?? "").split(",");
+      const a = from ? Date.parse(from) : -Infinity;
+      const b = to ? Date.parse(to) : Infinity;
+      if (Number.isNaN(a) || Number.isNaN(b)) throw new HttpError(400, "BAD_REQUEST", `${name} must be "DATETIME,DATETIME" (ISO 8601, either end may be empty)`);
+      return (t: string | null | undefined) => (a === -Infinity && b === Infinity) || (!!t && Date.parse(t) >= a && Date.parse(t) <= b);
+    };
+    const started = range("filter_start_time");
+    const completed = range("filter_completion_time");
     const docs = [];
     for (const meta of metas) {
       if (meta.released) continue;
@@ -295,7 +305,9 @@ export class FlowsService {
       const run = this.driver.load(meta.run_id);
       if (!run) continue;
       if (statuses.length && !statuses.includes(run.status)) continue;
-      docs.push(runDoc(run, meta, flow, caller.identity, this.lastEntry(meta.run_id)));
+      const doc = runDoc(run, meta, flow, caller.identity, this.lastEntry(meta.run_id));
+      if (!started(doc.start_time as string | undefined) || !completed(doc.completion_time as string | null | undefined)) continue;
+      docs.push(doc);
     }
     const orderby = q.get("orderby") ?? "start_time DESC";
     const [field, dir] = orderby.split(/\s+/);
