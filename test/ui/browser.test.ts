@@ -9,7 +9,7 @@
  * a foreign Host. Screenshots go to a temporary folder (printed).
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -17,9 +17,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BrowserContext, Page } from "playwright-core";
 import { REPO } from "../support/paths.js";
 import { scratchProject } from "../support/project.js";
+import { CHROMIUM, haveChromium, launchChromium } from "./chromium.js";
 
-const CHROMIUM = process.env.FLOWSMITH_CHROMIUM ?? "/usr/bin/chromium";
-const haveChromium = existsSync(CHROMIUM);
 if (!haveChromium) console.warn(`test/ui/browser.test.ts: skipped, no Chromium at ${CHROMIUM} (apt-get install chromium; .ci/run installs it)`);
 
 let dir: string;
@@ -65,14 +64,7 @@ describe.skipIf(!haveChromium)("flowsmith ui in headless Chromium", () => {
       setTimeout(() => fail(new Error(`flowsmith ui printed no URL: ${out} ${err}`)), 30_000);
     });
     origin = new URL(url).origin;
-    const { chromium } = await import("playwright-core");
-    // A fresh profile (--user-data-dir) per run: playwright takes it as launchPersistentContext's directory.
-    browser = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), "flowsmith-chromium-")), {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: { width: 1280, height: 900 },
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    });
+    browser = await launchChromium();
     page = await browser.newPage();
     page.setDefaultTimeout(15_000);
     page.on("console", (m) => m.type() === "error" && consoleErrors.push(m.text()));
@@ -156,9 +148,10 @@ describe.skipIf(!haveChromium)("flowsmith ui in headless Chromium", () => {
     await page.goto(`${origin}/#/runs?flow=tomocupy_alcf&status=SUCCEEDED`);
     await page.waitForSelector("#runs-table tr[data-run]");
     expect(await page.textContent("#runs-table")).toContain("from the ui");
+    expect(await page.textContent("#runs-table")).toContain("SUCCEEDED");
+    await shot("5-runs");
     await page.goto(`${origin}/#/runs?flow=cosmic_bl7012`);
     await page.waitForFunction(() => document.querySelector("#runs-table tbody")?.textContent?.includes("no runs"));
-    await shot("5-runs");
     expect(consoleErrors).toEqual([]);
   }, 20_000);
 

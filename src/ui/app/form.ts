@@ -172,7 +172,8 @@ export function generateForm(schema: Schema, value: unknown, hooks: FormHooks): 
       while (!slots.has(ptr) && ptr) ptr = ptr.slice(0, ptr.lastIndexOf("/"));
       const s = slots.get(ptr) ?? slots.get("");
       if (!s) continue;
-      s.append(h("div", { class: "problem" }, h("code", {}, p.pointer || "/"), " ", p.message));
+      const message = p.pointer && p.message.startsWith(`${p.pointer} `) ? p.message.slice(p.pointer.length + 1) : p.message;
+      s.append(h("div", { class: "problem" }, h("code", {}, p.pointer || "/"), " ", message));
       el.querySelector(`[data-field="${CSS.escape(ptr)}"]`)?.classList.add("invalid");
     }
   };

@@ -7,6 +7,7 @@ import { api, ApiError, takeSecret } from "./api.js";
 import { h, fill, json, fmtTime, fmtDuration, statusBadge, type Child } from "./dom.js";
 import { drawGraph } from "./graph.js";
 import { generateForm, type Collection } from "./form.js";
+import { stepsOf, type Entry, type Step } from "./steps.js";
 
 interface Info {
   project: string;
@@ -63,12 +64,6 @@ interface Run {
   tags?: string[];
   details?: Record<string, unknown>;
   display_status?: string;
-}
-interface Entry {
-  time: string;
-  code: string;
-  description?: string;
-  details?: Record<string, unknown>;
 }
 type Maybe<T> = { available: true; body: T } | { available: false; reason: string };
 
@@ -251,7 +246,7 @@ async function startPage(name: string): Promise<void> {
   const body = () => ({ input: form.value(), ...(label.value ? { label: label.value } : {}), tags: tags.value.split(",").map((t) => t.trim()).filter(Boolean) });
   const report = (problems: { pointer: string; message: string }[], prefix: string) => {
     form.showProblems(problems);
-    status.replaceChildren(h("div", { class: "problems" }, `${prefix}: ${problems.length} problem${problems.length === 1 ? "" : "s"}`, h("ul", {}, ...problems.map((p) => h("li", {}, h("code", {}, p.pointer || "/"), " ", p.message)))));
+    status.replaceChildren(h("div", { class: "problems" }, `${prefix}: ${problems.length} problem${problems.length === 1 ? "" : "s"}`, h("ul", {}, ...problems.map((p) => h("li", {}, h("code", {}, p.pointer || "/"), " ", withoutPointer(p))))));
     status.className = "form-status bad";
   };
   const check = async () => {
@@ -308,6 +303,11 @@ async function startPage(name: string): Promise<void> {
   );
 }
 
+/** The check's messages start with their pointer; the page shows the pointer apart. */
+export function withoutPointer(p: { pointer: string; message: string }): string {
+  return p.pointer && p.message.startsWith(`${p.pointer} `) ? p.message.slice(p.pointer.length + 1) : p.message;
+}
+
 function runRow(r: Run): HTMLElement {
   const end = r.completion_time ? Date.parse(r.completion_time) : Date.now();
   return h("tr", { "data-run": r.run_id }, h("td", {}, h("a", { href: `#/runs/${r.run_id}` }, h("code", {}, r.run_id.slice(0, 8)))), h("td", {}, r.flow_title ?? ""), h("td", {}, r.label ?? ""), h("td", {}, statusBadge(r.status)), h("td", {}, fmtTime(r.start_time)), h("td", {}, r.start_time ? fmtDuration(end - Date.parse(r.start_time)) : ""));
@@ -349,41 +349,6 @@ async function runsPage(params: URLSearchParams): Promise<void> {
   poll(load, 2000);
 }
 
-interface Step {
-  state: string;
-  type: string;
-  start: string;
-  end?: string;
-  input?: unknown;
-  output?: unknown;
-  codes: string[];
-}
-
-/** Log entries as steps: a state's Started entry opens one, the next entry of that state closes it. */
-export function stepsOf(entries: Entry[]): Step[] {
-  const steps: Step[] = [];
-  const open = new Map<string, Step>();
-  for (const e of entries) {
-    const d = e.details ?? {};
-    const state = typeof d.state_name === "string" ? d.state_name : undefined;
-    if (!state) continue;
-    if (e.code.endsWith("Started")) {
-      const s: Step = { state, type: String(d.state_type ?? e.code.replace(/Started$/, "")), start: e.time, input: d.input, codes: [e.code] };
-      steps.push(s);
-      open.set(state, s);
-    } else {
-      const s = open.get(state);
-      if (!s) continue;
-      s.codes.push(e.code);
-      if (d.output !== undefined) s.output = d.output;
-      if (d.cause !== undefined || d.error !== undefined) s.output = { ...(s.output as object), ...(d.error !== undefined ? { error: d.error } : {}), ...(d.cause !== undefined ? { cause: d.cause } : {}) };
-      s.end = e.time;
-      if (/Completed|Failed|Caught|Succeeded|Canceled/.test(e.code)) open.delete(state);
-    }
-  }
-  return steps;
-}
-
 /** The failure and any Compute traceback the run carries (a caught error, a task's exception). */
 function failureOf(run: Run, entries: Entry[]): HTMLElement | null {
   if (run.status === "SUCCEEDED" || run.status === "ACTIVE") return null;
@@ -419,10 +384,15 @@ function barChart(steps: Step[]): HTMLElement {
   }));
 }
 
-async function webInputPanel(runId: string): Promise<HTMLElement | null> {
-  if (!features.webInputs) return null;
-  const list = await api<Maybe<{ web_input_summaries: { id: string; title?: string; status: string }[] }>>(`/web-inputs?run=${encodeURIComponent(runId)}&state=open`);
-  if (!list.available || !list.body.web_input_summaries.length) return null;
+type WebInputList = Maybe<{ web_input_summaries: { id: string; title?: string; status: string }[] }>;
+
+async function openWebInputs(runId: string): Promise<WebInputList | undefined> {
+  if (!features.webInputs) return undefined;
+  return api<WebInputList>(`/web-inputs?run=${encodeURIComponent(runId)}&state=open`);
+}
+
+async function webInputPanel(list: WebInputList | undefined): Promise<HTMLElement | null> {
+  if (!list?.available || !list.body.web_input_summaries.length) return null;
   const panel = h("div", { class: "web-inputs", id: "web-inputs" }, h("h3", {}, "Waiting for your input"));
   for (const s of list.body.web_input_summaries) {
     const one = await api<Maybe<{ id: string; context?: { title?: string; text?: string }; options?: { option_id: string; label: string; description?: string }[]; input_schema?: unknown }>>(`/web-inputs/${encodeURIComponent(s.id)}`);
@@ -456,6 +426,7 @@ async function runPage(id: string): Promise<void> {
   const failure = h("div", {});
   const actions = h("div", { class: "actions" });
   const detail = h("div", { class: "step-detail", id: "step-detail" });
+  let shownInputs = "";
   const act = (what: "cancel" | "resume" | "release") => async () => {
     if (what === "release" && !confirm("Delete this run's record?")) return;
     try {
@@ -483,8 +454,13 @@ async function runPage(id: string): Promise<void> {
     chart.replaceChildren(barChart(steps));
     failure.replaceChildren(failureOf(run, log.entries) ?? "");
     if (run.status === "SUCCEEDED" && !detail.childNodes.length) detail.replaceChildren(h("h3", {}, "Output"), json((run.details as { output?: unknown } | undefined)?.output ?? {}));
-    const wp = run.status === "ACTIVE" ? await webInputPanel(id).catch(() => null) : null;
-    webPanel.replaceChildren(wp ?? "");
+    // Rebuilt only when the set of open inputs changes, so a click is never lost to a refresh.
+    const open = run.status === "ACTIVE" ? await openWebInputs(id).catch(() => undefined) : undefined;
+    const key = open?.available ? open.body.web_input_summaries.map((w) => w.id).join(",") : "";
+    if (key !== shownInputs) {
+      shownInputs = key;
+      fill(webPanel, key ? await webInputPanel(open).catch((e) => errorBox(e)) : null);
+    }
     return !FINAL.has(run.status);
   };
   page(`Run ${id.slice(0, 8)}`, head, actions, webPanel, failure, h("div", { class: "run-body" }, h("div", {}, h("h3", {}, "Timeline"), h("p", { class: "muted" }, "click an event for its step's input and output"), timeline), h("div", {}, detail, chart)));
