@@ -1,3 +1,4 @@
+// @ts-nocheck -- browser integration test: page callbacks run in Chromium (DOM types), response bodies are untyped JSON checked at run time.
 /**
  * `flowsmith ui` in a real browser: the built CLI serves a scratch copy of this repository's
  * seed project (`flowsmith ui --port 0 --no-open`), headless Chromium (Debian's package,

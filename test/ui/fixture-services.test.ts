@@ -1,3 +1,4 @@
+// @ts-nocheck -- browser integration test: page callbacks run in Chromium (DOM types), response bodies are untyped JSON checked at run time.
 /**
  * The panels that wait for other work (web inputs: issue 10; timers: issue 11), wired against
  * the recorded service shapes: a stand-in Flows/Timers service answers with the fixtures of

@@ -2,7 +2,8 @@
  * The flow's graph, drawn from the Mermaid text `flowsmith graph` prints (render-graph.ts)
  * as SVG: a parser for the flowchart subset that module writes, a layered layout (rank =
  * longest path from the start, back edges ignored) and clickable state boxes. A full
- * Mermaid bundle is about 2–3 MB minified; this is a few kilobytes and needs nothing else.
+ * Mermaid bundle weighs megabytes (its own parsers and layout engines); this is a few
+ * kilobytes and needs nothing else.
  */
 import { svg } from "./dom.js";
 
