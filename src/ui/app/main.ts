@@ -319,12 +319,14 @@ async function runsPage(params: URLSearchParams): Promise<void> {
   const st = h("select", { id: "filter-status" }, h("option", { value: "" }, "any status"), ...["ACTIVE", "INACTIVE", "SUCCEEDED", "FAILED", "ENDED"].map((s) => h("option", { value: s, selected: params.get("status") === s }, s))) as HTMLSelectElement;
   const label = h("input", { type: "text", id: "filter-label", placeholder: "label contains", value: params.get("label") ?? "" }) as HTMLInputElement;
   const since = h("input", { type: "datetime-local", id: "filter-since", value: params.get("since") ?? "" }) as HTMLInputElement;
+  const until = h("input", { type: "datetime-local", id: "filter-until", value: params.get("until") ?? "" }) as HTMLInputElement;
   const apply = () => {
     const q = new URLSearchParams();
     if (flow.value) q.set("flow", flow.value);
     if (st.value) q.set("status", st.value);
     if (label.value) q.set("label", label.value);
     if (since.value) q.set("since", since.value);
+    if (until.value) q.set("until", until.value);
     location.hash = `#/runs?${q}`;
   };
   const tbody = h("tbody", {});
@@ -334,7 +336,8 @@ async function runsPage(params: URLSearchParams): Promise<void> {
   const load = async (): Promise<boolean> => {
     const q = new URLSearchParams(params);
     q.delete("marker");
-    if (q.get("since")) q.set("since", new Date(q.get("since")!).toISOString());
+    // datetime-local is the browser's local time; the service wants an instant.
+    for (const k of ["since", "until"]) if (q.get(k)) q.set(k, new Date(q.get(k)!).toISOString());
     if (marker) q.set("marker", marker);
     q.set("per_page", "20");
     const r = await api<{ runs: Run[]; has_next_page: boolean; marker?: string }>(`/runs?${q}`);
@@ -345,7 +348,7 @@ async function runsPage(params: URLSearchParams): Promise<void> {
     );
     return r.runs.some((x) => !FINAL.has(x.status));
   };
-  page("Runs", h("div", { class: "filters" }, flow, st, label, h("label", {}, "since ", since), h("button", { onclick: apply }, "Filter")), h("table", { class: "runs", id: "runs-table" }, h("thead", {}, h("tr", {}, ...["Run", "Flow", "Label", "Status", "Started", "Duration"].map((t) => h("th", {}, t)))), tbody), pager);
+  page("Runs", h("div", { class: "filters" }, flow, st, label, h("label", {}, "started from ", since), h("label", {}, "to ", until), h("button", { onclick: apply }, "Filter")), h("table", { class: "runs", id: "runs-table" }, h("thead", {}, h("tr", {}, ...["Run", "Flow", "Label", "Status", "Started", "Duration"].map((t) => h("th", {}, t)))), tbody), pager);
   poll(load, 2000);
 }
 
@@ -366,6 +369,13 @@ function failureOf(run: Run, entries: Entry[]): HTMLElement | null {
   for (const e of entries) if (/Failed|Caught/.test(e.code)) scan(e.details);
   for (const t of [...new Set(traces)]) lines.push(h("pre", { class: "traceback" }, t));
   return h("div", { class: "failure", id: "failure" }, h("h3", {}, "Failure"), ...lines);
+}
+
+/** Compute steps' results (the action's details.result), as `run-flow` prints them. */
+function functionResults(steps: Step[]): HTMLElement | null {
+  const withResults = steps.filter((s) => Array.isArray((s.output as { details?: { result?: unknown } } | undefined)?.details?.result));
+  if (!withResults.length) return null;
+  return h("div", { class: "function-results", id: "function-results" }, h("h3", {}, "Function results"), ...withResults.map((s) => h("div", {}, h("h4", {}, s.state), json((s.output as { details: { result: unknown } }).details.result))));
 }
 
 function bar(ms: number, max: number): HTMLElement {
@@ -451,7 +461,7 @@ async function runPage(id: string): Promise<void> {
         return h("tr", { class: `code-${e.code}`, "data-code": e.code, onclick: () => detail.replaceChildren(h("h3", {}, `${e.code}${d.state_name ? ` · ${String(d.state_name)}` : ""}`), step ? h("div", { class: "io" }, h("div", {}, h("h4", {}, "Input"), json(step.input ?? null)), h("div", {}, h("h4", {}, "Output"), json(step.output ?? null))) : json(d)) }, h("td", {}, fmtTime(e.time).slice(11)), h("td", {}, h("code", {}, e.code)), h("td", {}, String(d.state_name ?? "")), h("td", {}, String(d.state_type ?? "")), h("td", {}, dur));
       })),
     );
-    chart.replaceChildren(barChart(steps));
+    fill(chart, functionResults(steps), barChart(steps));
     failure.replaceChildren(failureOf(run, log.entries) ?? "");
     if (run.status === "SUCCEEDED" && !detail.childNodes.length) detail.replaceChildren(h("h3", {}, "Output"), json((run.details as { output?: unknown } | undefined)?.output ?? {}));
     // Rebuilt only when the set of open inputs changes, so a click is never lost to a refresh.
