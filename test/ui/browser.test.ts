@@ -121,6 +121,18 @@ describe.skipIf(!haveChromium)("flowsmith ui in headless Chromium", () => {
     await shot("3-start-form-invalid");
   }, 20_000);
 
+  it("browses a collection's paths with Transfer ls for the path beside it", async () => {
+    await page.selectOption("fieldset[data-field='/input/source'] select.collection-pick", "5a1b0000-0000-4000-8000-0000000000a3");
+    expect(await page.inputValue("input[data-pointer='/input/source/id']")).toBe("5a1b0000-0000-4000-8000-0000000000a3");
+    await page.click("div[data-field='/input/source/path'] button.browse");
+    for (const d of ["aps", "scans", "scan9"]) await page.click(`#browser a[data-name="${d}"]`);
+    await page.waitForFunction(() => document.querySelector("#browser .crumb")?.textContent === "/aps/scans/scan9/");
+    expect(await page.textContent("#browser")).toContain("test_data.h5");
+    await shot("3b-path-browser");
+    await page.click("#browser-choose");
+    expect(await page.inputValue("input[data-pointer='/input/source/path']")).toBe("/aps/scans/scan9/");
+  }, 20_000);
+
   it("starts a run from the form (run directory picked) and its timeline reaches SUCCEEDED", async () => {
     await page.click("#rundir-browse");
     for (const d of [".flowsmith", "collections", "cosmic_beamline", "aps", "scans", "scan9"]) await page.click(`#browser a[data-name="${d}"]`);
@@ -153,6 +165,10 @@ describe.skipIf(!haveChromium)("flowsmith ui in headless Chromium", () => {
     await shot("5-runs");
     await page.goto(`${origin}/#/runs?flow=cosmic_bl7012`);
     await page.waitForFunction(() => document.querySelector("#runs-table tbody")?.textContent?.includes("no runs"));
+    await page.goto(`${origin}/#/runs?flow=tomocupy_alcf&since=2099-01-01T00:00`);
+    await page.waitForFunction(() => document.querySelector("#runs-table tbody")?.textContent?.includes("no runs"));
+    await page.goto(`${origin}/#/runs?flow=tomocupy_alcf&since=2000-01-01T00:00&until=2099-01-01T00:00`);
+    await page.waitForSelector("#runs-table tr[data-run]");
     expect(consoleErrors).toEqual([]);
   }, 20_000);
 

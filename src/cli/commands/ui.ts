@@ -37,6 +37,7 @@ export function registerUi(program: Command, ctx: CliContext): void {
         const server = await startUiServer({ session, port: opts.port, log: (l) => o.err(c.dim(l)) });
         o.out(server.url);
         o.err(c.dim(`flowsmith ui for ${session.config.project} (environment ${session.env.name}); the URL carries this process's secret — do not share it. Ctrl-C stops.`));
+        if (session.localRuntime) o.err(c.yellow("note: the local runtime runs inside this process; its runs pause when it stops and resume with the next command or `flowsmith local start`"));
         if (opts.open && process.stdout.isTTY && process.stdin.isTTY) openBrowser(server.url);
         await new Promise<void>((done) => {
           const stop = () => done();

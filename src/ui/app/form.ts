@@ -178,5 +178,16 @@ export function generateForm(schema: Schema, value: unknown, hooks: FormHooks): 
     }
   };
 
+  // Editing a field clears its message: it is stale until the next check.
+  const clear = (e: Event) => {
+    const ptr = (e.target as HTMLElement).getAttribute("data-pointer");
+    if (ptr === null) return;
+    const sl = slots.get(ptr);
+    if (sl) sl.textContent = "";
+    el.querySelector(`[data-field="${CSS.escape(ptr)}"]`)?.classList.remove("invalid");
+  };
+  el.addEventListener("input", clear);
+  el.addEventListener("change", clear);
+
   return { el, value: value_, showProblems };
 }

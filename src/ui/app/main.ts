@@ -213,7 +213,10 @@ async function browseDialog(title: string, list: (path: string) => Promise<{ pat
 
 const collectionBrowse = (collectionId: string, start: string) =>
   browseDialog(
-    `Collection ${collectionId.slice(0, 8)}…`,
+    (() => {
+      const c = info.collections.find((x) => x.id === collectionId);
+      return c ? `${c.display_name ?? c.name} (${collectionId})` : `Collection ${collectionId}`;
+    })(),
     async (path) => {
       const r = await api<{ path: string; entries: { name: string; type: string }[] }>(`/collections/${collectionId}/ls?path=${encodeURIComponent(path)}`);
       return { path: r.path, entries: r.entries };
