@@ -152,6 +152,8 @@ describe.skipIf(!haveChromium)("flowsmith ui in headless Chromium", () => {
     expect(codes.at(-1)).toBe("FlowSucceeded");
     expect(await page.textContent("#run-head")).toContain("from the ui");
     expect(await page.$$eval("#bars .bar-row .bar-label", (b) => b.map((x) => x.textContent))).toEqual(["TransferFiles", "Tomocupy"]);
+    // The flow's graph on the run page marks the states the run went through.
+    expect(await page.$$eval("#run-graph g.node.visited", (g) => g.map((x) => x.getAttribute("data-state")).sort())).toEqual(["Tomocupy", "TransferFiles"]);
     await page.click('#timeline tr[data-code="ActionCompleted"] >> nth=1');
     expect(await page.textContent("#step-detail")).toContain("tomocupy");
     await shot("4-run-succeeded");

@@ -14,7 +14,8 @@ const H = 44;
 const GAPX = 36;
 const GAPY = 58;
 
-export function drawGraph(text: string, onClick: (stateName: string) => void, highlight: Set<string> = new Set()): SVGElement {
+/** `visited`: states a run has entered (drawn filled); `current`: the ones it is in now. */
+export function drawGraph(text: string, onClick: (stateName: string) => void, visited: Set<string> = new Set(), current: Set<string> = new Set()): SVGElement {
   const { nodes, edges } = parseMermaid(text);
   const out = new Map<string, GEdge[]>();
   for (const e of edges) (out.get(e.from) ?? out.set(e.from, []).get(e.from)!).push(e);
@@ -69,7 +70,7 @@ export function drawGraph(text: string, onClick: (stateName: string) => void, hi
   }
   for (const n of nodes) {
     const p = pos.get(n.id)!;
-    const g = svg("g", { class: `node shape-${n.shape}${highlight.has(n.name) ? " visited" : ""}`, transform: `translate(${p.x},${p.y})`, "data-state": n.name });
+    const g = svg("g", { class: `node shape-${n.shape}${visited.has(n.name) ? " visited" : ""}${current.has(n.name) ? " current" : ""}`, transform: `translate(${p.x},${p.y})`, "data-state": n.name });
     if (n.shape === "terminal") g.append(svg("rect", { x: W / 2 - 36, y: 6, width: 72, height: H - 12, rx: 16 }));
     else g.append(svg("rect", { width: W, height: H, rx: n.shape === "choice" ? 18 : 4 }));
     g.append(svg("text", { x: W / 2, y: n.detail ? 18 : H / 2 + 4, class: "node-name" }, n.name));

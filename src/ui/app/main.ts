@@ -440,6 +440,9 @@ async function runPage(id: string): Promise<void> {
   const actions = h("div", { class: "actions" });
   const detail = h("div", { class: "step-detail", id: "step-detail" });
   let shownInputs = "";
+  // The flow's graph with the states this run went through, when the flow is one of this project's.
+  let graphSource: string | null | undefined;
+  const graphBox = h("div", {});
   const act = (what: "cancel" | "resume" | "release") => async () => {
     if (what === "release" && !confirm("Delete this run's record?")) return;
     try {
@@ -465,6 +468,19 @@ async function runPage(id: string): Promise<void> {
       })),
     );
     fill(chart, functionResults(steps), barChart(steps));
+    if (graphSource === undefined) {
+      graphSource = null;
+      const { flows } = await api<{ flows: FlowSummary[] }>("/flows").catch(() => ({ flows: [] as FlowSummary[] }));
+      const f = flows.find((x) => x.environments.some((e) => e.environment === info.environment && e.id === run.flow_id));
+      if (f) graphSource = (await api<FlowDetail>(`/flows/${encodeURIComponent(f.name)}`).catch(() => ({}) as FlowDetail)).mermaid ?? null;
+    }
+    if (graphSource) {
+      const showStep = (state: string) => {
+        const s = [...steps].reverse().find((x) => x.state === state);
+        detail.replaceChildren(h("h3", {}, state), s ? h("div", { class: "io" }, h("div", {}, h("h4", {}, "Input"), json(s.input ?? null)), h("div", {}, h("h4", {}, "Output"), json(s.output ?? null))) : h("p", { class: "muted" }, "not reached by this run"));
+      };
+      fill(graphBox, h("h3", {}, "Graph"), h("div", { class: "graph-box run-graph", id: "run-graph" }, drawGraph(graphSource, showStep, new Set(steps.map((s) => s.state)), new Set(FINAL.has(run.status) ? [] : steps.filter((s) => !s.end).map((s) => s.state)))));
+    }
     failure.replaceChildren(failureOf(run, log.entries) ?? "");
     if (run.status === "SUCCEEDED" && !detail.childNodes.length) detail.replaceChildren(h("h3", {}, "Output"), json((run.details as { output?: unknown } | undefined)?.output ?? {}));
     // Rebuilt only when the set of open inputs changes, so a click is never lost to a refresh.
@@ -476,7 +492,7 @@ async function runPage(id: string): Promise<void> {
     }
     return !FINAL.has(run.status);
   };
-  page(`Run ${id.slice(0, 8)}`, head, actions, webPanel, failure, h("div", { class: "run-body" }, h("div", {}, h("h3", {}, "Timeline"), h("p", { class: "muted" }, "click an event for its step's input and output"), timeline), h("div", {}, detail, chart)));
+  page(`Run ${id.slice(0, 8)}`, head, actions, webPanel, failure, h("div", { class: "run-body" }, h("div", {}, h("h3", {}, "Timeline"), h("p", { class: "muted" }, "click an event for its step's input and output"), timeline), h("div", {}, detail, chart, graphBox)));
   poll(refresh, 1000);
 }
 
