@@ -443,6 +443,7 @@ async function runPage(id: string): Promise<void> {
   // The flow's graph with the states this run went through, when the flow is one of this project's.
   let graphSource: string | null | undefined;
   const graphBox = h("div", {});
+  let drawRunGraph = () => {};
   const act = (what: "cancel" | "resume" | "release") => async () => {
     if (what === "release" && !confirm("Delete this run's record?")) return;
     try {
@@ -468,19 +469,24 @@ async function runPage(id: string): Promise<void> {
       })),
     );
     fill(chart, functionResults(steps), barChart(steps));
-    if (graphSource === undefined) {
-      graphSource = null;
-      const { flows } = await api<{ flows: FlowSummary[] }>("/flows").catch(() => ({ flows: [] as FlowSummary[] }));
-      const f = flows.find((x) => x.environments.some((e) => e.environment === info.environment && e.id === run.flow_id));
-      if (f) graphSource = (await api<FlowDetail>(`/flows/${encodeURIComponent(f.name)}`).catch(() => ({}) as FlowDetail)).mermaid ?? null;
-    }
-    if (graphSource) {
+    drawRunGraph = () => {
+      if (!graphSource) return;
       const showStep = (state: string) => {
-        const s = [...steps].reverse().find((x) => x.state === state);
-        detail.replaceChildren(h("h3", {}, state), s ? h("div", { class: "io" }, h("div", {}, h("h4", {}, "Input"), json(s.input ?? null)), h("div", {}, h("h4", {}, "Output"), json(s.output ?? null))) : h("p", { class: "muted" }, "not reached by this run"));
+        const st = [...steps].reverse().find((x) => x.state === state);
+        detail.replaceChildren(h("h3", {}, state), st ? h("div", { class: "io" }, h("div", {}, h("h4", {}, "Input"), json(st.input ?? null)), h("div", {}, h("h4", {}, "Output"), json(st.output ?? null))) : h("p", { class: "muted" }, "not reached by this run"));
       };
-      fill(graphBox, h("h3", {}, "Graph"), h("div", { class: "graph-box run-graph", id: "run-graph" }, drawGraph(graphSource, showStep, new Set(steps.map((s) => s.state)), new Set(FINAL.has(run.status) ? [] : steps.filter((s) => !s.end).map((s) => s.state)))));
-    }
+      fill(graphBox, h("h3", {}, "Graph"), h("div", { class: "graph-box run-graph", id: "run-graph" }, drawGraph(graphSource, showStep, new Set(steps.map((x) => x.state)), new Set(FINAL.has(run.status) ? [] : steps.filter((x) => !x.end).map((x) => x.state)))));
+    };
+    if (graphSource === undefined) {
+      // Looked up once and off the refresh path: building the project's flows can take a moment.
+      graphSource = null;
+      void (async () => {
+        const { flows } = await api<{ flows: FlowSummary[] }>("/flows").catch(() => ({ flows: [] as FlowSummary[] }));
+        const f = flows.find((x) => x.environments.some((e) => e.environment === info.environment && e.id === run.flow_id));
+        if (f) graphSource = (await api<FlowDetail>(`/flows/${encodeURIComponent(f.name)}`).catch(() => ({}) as FlowDetail)).mermaid ?? null;
+        drawRunGraph();
+      })();
+    } else drawRunGraph();
     failure.replaceChildren(failureOf(run, log.entries) ?? "");
     if (run.status === "SUCCEEDED" && !detail.childNodes.length) detail.replaceChildren(h("h3", {}, "Output"), json((run.details as { output?: unknown } | undefined)?.output ?? {}));
     // Rebuilt only when the set of open inputs changes, so a click is never lost to a refresh.
