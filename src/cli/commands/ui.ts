@@ -28,7 +28,7 @@ export function registerUi(program: Command, ctx: CliContext): void {
     .command("ui")
     .description("serve a browser console on 127.0.0.1: flows, start form, runs, timers (Ctrl-C stops it)")
     .option("--env <name>", "environment from flowsmith.yaml")
-    .option("--port <n>", "port on 127.0.0.1 (default: a free one)", portArg, 0)
+    .option("--port <n>", "port on 127.0.0.1 (0 picks a free one)", portArg, 0)
     .option("--no-open", "do not open a browser (it opens only when the terminal is interactive)")
     .action(async (opts: { env?: string; port: number; open: boolean }) => {
       const o = ctx.output;
