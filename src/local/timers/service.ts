@@ -222,7 +222,6 @@ export class LocalTimersService {
   private async run(): Promise<void> {
     while (!this.stopped) {
       const now = this.clock.now();
-      let next = Infinity;
       for (const t of this.store.list<TimerRecord>(KIND)) {
         if (this.stopped) return;
         if (this.isDue(t, now)) {
@@ -231,19 +230,22 @@ export class LocalTimersService {
           } catch (e) {
             this.opts.log?.(`timer ${t.job_id}: could not fire: ${(e as Error).stack ?? e}`);
           }
-        } else if ((t.status === "new" || t.status === "loaded") && t.next_run !== null) next = Math.min(next, t.next_run);
+        }
         if (t.status === "new") {
           const cur = this.store.get<TimerRecord>(KIND, t.job_id);
           if (cur?.status === "new") this.store.put(KIND, cur.job_id, { ...cur, status: "loaded" });
         }
       }
       if (this.stopped) return;
-      // Something may have come due while firing: look again before sleeping.
-      if (this.store.list<TimerRecord>(KIND).some((t) => this.isDue(t, this.clock.now()))) continue;
+      // The next fire, read after firing (a fire moves its timer's next_run).
+      let next = Infinity;
+      for (const t of this.store.list<TimerRecord>(KIND)) if ((t.status === "new" || t.status === "loaded") && t.next_run !== null) next = Math.min(next, t.next_run);
       // A fresh signal per sleep (poke aborts it); capped at a day, which setTimeout can still hold.
       this.wake = new AbortController();
       if (this.stopped) return;
-      await this.clock.sleep(Math.max(0, Math.min(next - this.clock.now(), 86_400_000)), this.wake.signal);
+      const ms = next - this.clock.now();
+      if (ms <= 0) continue;
+      await this.clock.sleep(Math.min(ms, 86_400_000), this.wake.signal);
     }
   }
 
@@ -290,8 +292,9 @@ export class LocalTimersService {
         const run = r.body as unknown as { run_id: string };
         this.record(t, now, { ran_at: at, start_timestamp: at, status: r.status, data: r.body as unknown as Record<string, unknown>, errors: null, resource_id: run.run_id }, false);
         this.opts.log?.(`timer ${t.job_id} (${t.name}) started run ${run.run_id}`);
-      } catch (e) {
-        if (!(e instanceof HttpError)) throw e;
+      } catch (err) {
+        // Anything else (a bug) is recorded as a 500 so a timer can never spin on one slot.
+        const e = err instanceof HttpError ? err : new HttpError(500, "InternalError", (err as Error).message);
         // The owner lost the right to run the flow: Timers stops and asks for the requirement to be met.
         const inactive = e.status === 403 ? { cause: "globus_auth_requirements" as const, detail: { code: e.code, message: e.message } } : undefined;
         this.record(t, now, { ran_at: at, start_timestamp: at, status: e.status, data: null, errors: { code: e.code, message: e.message } }, true, inactive);
