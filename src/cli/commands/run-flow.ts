@@ -18,6 +18,7 @@ import { CliError, EXIT } from "../../errors.js";
 import { formatDiagnostic, palette, type Output } from "../output.js";
 import { environmentOf, withSession } from "../environment.js";
 import type { CliContext } from "../context.js";
+import { reportFollowUps } from "../follow-ups.js";
 
 interface RunFlowOptions {
   rundir?: string;
@@ -217,7 +218,9 @@ export function registerRunFlow(program: Command, ctx: CliContext): void {
             if (s.localRuntime) o.err(c.yellow("note: the local runtime was started by this command and stops with it; the run resumes when `flowsmith local start` runs"));
             return EXIT.OK;
           }
-          return followAndReport(ctx, s.api, run, { ...(opts.json ? { json: true } : {}), inProcess: !!s.localRuntime });
+          const result = await followAndReport(ctx, s.api, run, { ...(opts.json ? { json: true } : {}), inProcess: !!s.localRuntime });
+          if (result === EXIT.OK) await reportFollowUps(ctx, s, loaded.source!, run.run_id, { ...(opts.json ? { json: true } : {}) });
+          return result;
         },
         { quiet: !!opts.json },
       );
