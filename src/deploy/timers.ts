@@ -1,0 +1,127 @@
+/**
+ * Declared recurring timers (defineFlow({ timers: [...] })): deploy-flow creates each one
+ * on the Timers service, or leaves it alone when it is already there as declared. A timer
+ * is found by the lock entry and, without the lock (another machine, a deleted lock), by
+ * its name on the service, `flowsmith:<project>/<flow>/<timer>` — so deploying twice, or
+ * once more after deleting the lock, still leaves one timer. Timers can only rename a
+ * timer (PATCH takes `name`), so a changed declaration is a delete + create ("recreate").
+ */
+import { createHash } from "node:crypto";
+import type { CompiledFlow } from "../compile/compile.js";
+import type { AnyFlowSource } from "../dsl/flow.js";
+import type { TimerDeclaration } from "../dsl/timers.js";
+import type { Session } from "../globus/session.js";
+import { TimersClient, type FlowStartDocument, type TimerJob, type TimerSchedule } from "../globus/timers.js";
+import { ServiceError } from "../globus/api.js";
+import { applyDefaults } from "../run/defaults.js";
+import { checkInput, environmentSchema, runScope } from "../run/start.js";
+import { scheduleFromFlags } from "../run/timer-schedule.js";
+import { CliError, EXIT } from "../errors.js";
+import { environmentValues } from "./values.js";
+import { envLock, lockPath, readLock, writeLock } from "./lock.js";
+import { stableJson } from "./deploy.js";
+
+export interface TimerPlan {
+  flow: string;
+  timer: string;
+  /** The timer's name on the service. */
+  name: string;
+  action: "create" | "unchanged" | "recreate" | "adopt";
+  id?: string;
+  schedule: TimerSchedule;
+  reason?: string;
+}
+
+export function declaredTimerName(project: string, flow: string, timer: string): string {
+  return `flowsmith:${project}/${flow}/${timer}`;
+}
+
+interface Desired {
+  flow_id: string;
+  schedule: TimerSchedule;
+  body: FlowStartDocument;
+}
+
+/** Is the timer on the service what is declared? (`start` only counts when it was declared.) */
+function matches(job: TimerJob, d: Desired): boolean {
+  const flowOk = job.flow_id === d.flow_id || job.callback_url.includes(`/flows/${d.flow_id}/`);
+  const s = job.schedule;
+  const w = d.schedule;
+  if (!s || s.type !== w.type) return false;
+  if (s.type === "recurring" && w.type === "recurring") {
+    if (s.interval_seconds !== w.interval_seconds || stableJson(s.end ?? null) !== stableJson(w.end ?? null)) return false;
+    if (w.start && Date.parse(w.start) !== Date.parse(s.start ?? "")) return false;
+  }
+  return flowOk && stableJson(job.callback_body) === stableJson(d.body);
+}
+
+function declared(s: Session, flow: CompiledFlow, decl: TimerDeclaration, where: string): { schedule: TimerSchedule; body: FlowStartDocument } {
+  const schedule = scheduleFromFlags({ every: decl.every, ...(decl.start ? { start: decl.start } : {}), ...(decl.stopAfterDate ? { stopAfterDate: decl.stopAfterDate } : {}), ...(decl.stopAfterRuns !== undefined ? { stopAfterRuns: String(decl.stopAfterRuns) } : {}) });
+  const raw = typeof decl.input === "function" ? (decl.input as (env: Record<string, unknown>) => unknown)(environmentValues(s.config, s.env)) : decl.input;
+  const schema = environmentSchema(s.config, s.env, flow);
+  const input = applyDefaults(schema, raw);
+  const problems = checkInput(schema, input);
+  if (problems.length) throw new CliError(`${where}: the input does not match the input schema of ${flow.name}: ${problems.map((p) => `${p.pointer} ${p.message}`).join("; ")}`, EXIT.INVALID, `fix timers[].input of ${decl.name}`);
+  return { schedule, body: { body: input, ...(decl.label ? { label: decl.label.slice(0, 64) } : {}), ...(decl.tags?.length ? { tags: decl.tags } : {}) } };
+}
+
+export async function deployTimers(s: Session, flows: { flow: CompiledFlow; source: AnyFlowSource }[], opts: { dryRun?: boolean; log?: (l: string) => void } = {}): Promise<TimerPlan[]> {
+  const out: TimerPlan[] = [];
+  const client = new TimersClient(s.api);
+  const file = lockPath(s.config, s.env);
+  for (const { flow, source } of flows) {
+    const decls = source.timers ?? [];
+    const seen = new Set<string>();
+    for (const [i, decl] of decls.entries()) {
+      const where = `flows/${flow.name}.flow.ts timers[${i}]`;
+      if (!decl.name || !/^[A-Za-z0-9_.-]+$/.test(decl.name)) throw new CliError(`${where}: name "${decl.name}" must be letters, digits, _ . -`, EXIT.INVALID);
+      if (seen.has(decl.name)) throw new CliError(`${where}: a second timer named "${decl.name}"`, EXIT.INVALID, "timer names must be unique within a flow");
+      seen.add(decl.name);
+      const { schedule, body } = declared(s, flow, decl, where);
+      const name = declaredTimerName(s.config.project, flow.name, decl.name);
+      const key = `${flow.name}/${decl.name}`;
+      const flowId = envLock(readLock(file), s.env.name).flows[flow.name]?.id;
+      const plan: TimerPlan = { flow: flow.name, timer: decl.name, name, action: "create", schedule };
+      if (!flowId) {
+        out.push({ ...plan, reason: "after the flow is created" });
+        continue;
+      }
+      const desired: Desired = { flow_id: flowId, schedule, body };
+      const hash = "sha256:" + createHash("sha256").update(stableJson({ ...desired, schedule: schedule.type === "recurring" && !decl.start ? { ...schedule, start: undefined } : schedule })).digest("hex");
+      const locked = envLock(readLock(file), s.env.name).timers?.[key];
+      let existing: TimerJob | undefined;
+      if (locked) {
+        existing = await client.get(locked.id).catch((e) => {
+          if (e instanceof ServiceError && e.status === 404) return undefined;
+          throw e;
+        });
+      }
+      existing ??= await client.findByName(name);
+      if (existing && matches(existing, desired)) {
+        const action = locked?.id === existing.job_id && locked.hash === hash ? "unchanged" : "adopt";
+        out.push({ ...plan, action, id: existing.job_id, reason: action === "adopt" ? "found on the service by its name" : "" });
+        if (action === "adopt" && !opts.dryRun) record(file, s.env.name, key, { id: existing.job_id, hash, name });
+        continue;
+      }
+      if (opts.dryRun) {
+        out.push({ ...plan, action: existing ? "recreate" : "create", ...(existing ? { id: existing.job_id, reason: "the declaration changed (Timers can only rename a timer)" } : {}) });
+        continue;
+      }
+      if (existing) {
+        opts.log?.(`timer ${name}: the declaration changed; deleting ${existing.job_id} to create it anew`);
+        await client.remove(existing.job_id);
+      }
+      const job = await client.createFlowTimer({ flowId, runScope: runScope(s, flowId), name, schedule, start: body });
+      record(file, s.env.name, key, { id: job.job_id, hash, name });
+      out.push({ ...plan, action: existing ? "recreate" : "create", id: job.job_id });
+    }
+  }
+  return out;
+}
+
+function record(file: string, env: string, key: string, entry: { id: string; hash: string; name: string }): void {
+  const lock = readLock(file);
+  const e = envLock(lock, env);
+  (e.timers ??= {})[key] = entry;
+  writeLock(file, lock);
+}
