@@ -48,8 +48,10 @@ describe("declared timers", () => {
     expect(list[0].callback_body).toEqual({ body: { dir: "/8.3.2/scratch", keep_days: 30 }, label: "nightly sweep", tags: ["sweep"] });
     const lock = JSON.parse(readFileSync(join(dir, ".flowsmith", "local", "flowsmith.lock.json"), "utf8"));
     expect(lock.environments.local.timers["sweep/nightly"].id).toBe(id);
+  });
 
-    // A changed declaration replaces the timer (Timers can only rename one), still one timer.
+  it("a changed declaration replaces the timer (Timers can only rename one): still one timer", () => {
+    const id = json(flowsmith(["timers", "list", "--name", "sweep/nightly", "--json"], { cwd: dir })).timers[0].job_id;
     writeFileSync(join(dir, "flows", "sweep.flow.ts"), sweep("12h"));
     expect(json(flowsmith(["deploy-flow", "sweep", "--dry-run", "--json"], { cwd: dir })).timers).toMatchObject([{ action: "recreate", id }]);
     const again = json(flowsmith(["deploy-flow", "sweep", "--json"], { cwd: dir })).timers[0];
