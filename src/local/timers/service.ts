@@ -245,7 +245,10 @@ export class LocalTimersService {
       if (this.stopped) return;
       const ms = next - this.clock.now();
       if (ms <= 0) continue;
-      await this.clock.sleep(Math.min(ms, 86_400_000), this.wake.signal);
+      // Nothing scheduled: wait for a create or resume only. A clock sleep here would let a
+      // time-skipping clock (flowsmith/testing) jump ahead a day at a time, forever.
+      if (next === Infinity) await new Promise<void>((r) => this.wake.signal.addEventListener("abort", () => r(), { once: true }));
+      else await this.clock.sleep(Math.min(ms, 86_400_000), this.wake.signal);
     }
   }
 
