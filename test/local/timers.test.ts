@@ -14,6 +14,9 @@ import { startLocalRuntime, type LocalRuntime } from "../../src/local/runtime.js
 import { SCOPES } from "../../src/local/auth/scopes.js";
 import { TIMER_SCOPE, timerScopeFor } from "../../src/globus/timers-scope.js";
 import { FIXTURES } from "../support/paths.js";
+import { GlobusApi } from "../../src/globus/api.js";
+import { TimersClient } from "../../src/globus/timers.js";
+import { AuthError } from "../../src/globus/auth/types.js";
 import { scratchRuntime, shapeDiff, tokenFor } from "../support/runtime.js";
 
 const fixture = (p: string) => JSON.parse(readFileSync(join(FIXTURES, p), "utf8"));
@@ -134,6 +137,17 @@ describe("local Timers through @globus/sdk", () => {
     expect(body.error.authorization_parameters.required_scopes).toEqual([timerScopeFor(SCOPES.flow(flowId))]);
     // A token for another service is refused outright.
     expect((await timers.jobs.getAll(H(tk["flows.globus.org"]))).status).toBe(403);
+  });
+
+  it("flowsmith's Timers client turns a missing consent into an auth error with the exact login command", async () => {
+    const bare = await tokenFor(rt, [TIMER_SCOPE]);
+    // Credentials that hand out a timer token consented without the flow scope dependency.
+    const api = new GlobusApi({ token: async () => bare[TIMERS_RS] } as never, { envName: "production", retry: { attempts: 1, baseMs: 1, maxMs: 1 } });
+    const runScope = `${SCOPES.flow(flowId)}[${SCOPES.transfer}]`;
+    const err = await new TimersClient(api).createFlowTimer({ flowId, runScope, name: "x", schedule: { type: "once" }, start: { body: { x: 1 } } }).catch((e) => e);
+    expect(err).toBeInstanceOf(AuthError);
+    expect(err.message).toMatch(/ConsentRequired/);
+    expect(err.fix).toBe(`flowsmith login --env production --scope "${timerScopeFor(runScope)}"`);
   });
 
   it("refuses invalid schedules and run inputs with located errors", async () => {
