@@ -67,6 +67,12 @@ describe("ALS 8.3.2 with default prune days", () => {
     expect(timers.map((t) => t.name.split(" ").at(-1)).sort()).toEqual(["prune-alcf", "prune-nersc"]);
     const [alcf, nersc] = ["prune-alcf", "prune-nersc"].map((n) => timers.find((t) => t.name.endsWith(n)));
     expect((Date.parse(nersc.next_run) - Date.parse(alcf.next_run)) / 86400_000).toBeCloseTo(5, 3);
+    // Asking again (what to do when run-flow could not schedule them) finds both: never twice.
+    const runId = /SUCCEEDED run ([0-9a-f-]{36})/.exec(r.stdout)[1];
+    const again = flowsmith(["timers", "follow-up", "als832_alcf", runId], { cwd: dir });
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout.match(/already scheduled/g)).toHaveLength(2);
+    expect(json(flowsmith(["timers", "list", "--json"], { cwd: dir })).timers).toHaveLength(2);
   });
 
   it("two days later ALCF raw and scratch are pruned; seven days later NERSC scratch", async () => {

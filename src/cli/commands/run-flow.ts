@@ -216,10 +216,20 @@ export function registerRunFlow(program: Command, ctx: CliContext): void {
             if (opts.json) o.out(JSON.stringify(run, null, 2));
             else o.out(run.run_id);
             if (s.localRuntime) o.err(c.yellow("note: the local runtime was started by this command and stops with it; the run resumes when `flowsmith local start` runs"));
+            if (loaded.source!.followUps?.length) o.err(c.dim(`note: ${flow.name} declares follow-ups; schedule them once the run SUCCEEDED with: flowsmith timers follow-up ${flow.name} ${run.run_id}`));
             return EXIT.OK;
           }
           const result = await followAndReport(ctx, s.api, run, { ...(opts.json ? { json: true } : {}), inProcess: !!s.localRuntime });
-          if (result === EXIT.OK) await reportFollowUps(ctx, s, loaded.source!, run.run_id, { ...(opts.json ? { json: true } : {}) });
+          if (result === EXIT.OK) {
+            try {
+              await reportFollowUps(ctx, s, loaded.source!, run.run_id, { ...(opts.json ? { json: true } : {}) });
+            } catch (e) {
+              // The run itself succeeded: say so, and how to schedule what is missing (it is idempotent).
+              o.err(`${c.yellow("note")}: run ${run.run_id} SUCCEEDED but its follow-ups were not all scheduled`);
+              if (e instanceof CliError || e instanceof AuthError) throw e;
+              throw new CliError(`scheduling the follow-ups failed: ${(e as Error).message}`, EXIT.SERVICE, `retry with: flowsmith timers follow-up ${flow.name} ${run.run_id}${opts.env ? ` --env ${opts.env}` : ""}`);
+            }
+          }
           return result;
         },
         { quiet: !!opts.json },

@@ -16,6 +16,10 @@ import { CliError, EXIT } from "../../errors.js";
 import { formatDiagnostic, palette, type Output } from "../output.js";
 import { environmentOf, withSession } from "../environment.js";
 import type { CliContext } from "../context.js";
+import { reportFollowUps } from "../follow-ups.js";
+import { scheduleFollowUps } from "../../run/follow-ups.js";
+import type { RunDoc } from "../../run/follow.js";
+import { SCOPES } from "../../local/auth/scopes.js";
 
 const collect = (v: string, prev: string[]) => [...prev, v];
 
@@ -124,6 +128,27 @@ export function registerTimers(program: Command, ctx: CliContext): void {
       }, { quiet: !!opts.json });
       if (opts.json) return o.out(JSON.stringify(timer, null, 2));
       o.out(`${c.green("created")} timer ${c.bold(timer.job_id)} (${timer.name}): ${scheduleText(timer)}`);
+    });
+
+  t.command("follow-up")
+    .description("schedule the follow-ups a flow declares for one of its finished runs (what run-flow does when the run SUCCEEDED; never twice)")
+    .argument("<flow>", "flow name or file")
+    .argument("<run_id>", "a run of that flow")
+    .option("--env <name>", "environment")
+    .option("--json", "machine-readable")
+    .action(async (flowArg: string, runId: string, opts: { env?: string; json?: boolean }) => {
+      const file = resolveFlowArg(ctx.root, flowArg);
+      if (!file) throw new CliError(`no flow named "${flowArg}" (looked for flows/${flowArg}.flow.ts)`, EXIT.INVALID);
+      const loaded = await loadFlow(file);
+      if (!loaded.source) throw new CliError(`flow ${flowArg} does not load`, EXIT.INVALID, `flowsmith validate ${flowArg}`);
+      if (!loaded.source.followUps?.length) throw new CliError(`flow ${loaded.source.name} declares no follow-ups`, EXIT.INVALID, "add followUps: [...] to its defineFlow()");
+      const done = await withSession(ctx, opts.env, async (s) => {
+        const run = (await s.api.call<RunDoc>("FLOWS", `/runs/${runId}`, { scope: SCOPES.flows("all") })).body;
+        if (run.status !== "SUCCEEDED") throw new CliError(`run ${runId} is ${run.status}: follow-ups are for runs that SUCCEEDED`, EXIT.RUN_FAILED);
+        if (opts.json) return scheduleFollowUps(s, ctx.root, loaded.source!, run, () => undefined);
+        return reportFollowUps(ctx, s, loaded.source!, runId);
+      }, { quiet: !!opts.json });
+      if (opts.json) ctx.output.out(JSON.stringify({ follow_ups: done }, null, 2));
     });
 
   t.command("list")
