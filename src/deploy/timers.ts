@@ -42,6 +42,17 @@ interface Desired {
   body: FlowStartDocument;
 }
 
+/**
+ * An end condition in one comparable form: the service may echo `{count: N}` without a
+ * `condition` (the SDK's V2_TRANSFER_TIMER fixture) or `iterations: N` (SDK docstrings).
+ */
+function endOf(end: unknown): string {
+  const e = (end ?? {}) as { condition?: string; count?: number; iterations?: number; datetime?: string };
+  if (e.datetime) return `time:${Date.parse(e.datetime)}`;
+  const n = e.count ?? e.iterations;
+  return n !== undefined ? `runs:${n}` : "none";
+}
+
 /** Is the timer on the service what is declared? (`start` only counts when it was declared.) */
 function matches(job: TimerJob, d: Desired): boolean {
   const flowOk = job.flow_id === d.flow_id || job.callback_url.includes(`/flows/${d.flow_id}/`);
@@ -49,7 +60,7 @@ function matches(job: TimerJob, d: Desired): boolean {
   const w = d.schedule;
   if (!s || s.type !== w.type) return false;
   if (s.type === "recurring" && w.type === "recurring") {
-    if (s.interval_seconds !== w.interval_seconds || stableJson(s.end ?? null) !== stableJson(w.end ?? null)) return false;
+    if (s.interval_seconds !== w.interval_seconds || endOf(s.end) !== endOf(w.end)) return false;
     if (w.start && Date.parse(w.start) !== Date.parse(s.start ?? "")) return false;
   }
   return flowOk && stableJson(job.callback_body) === stableJson(d.body);
