@@ -19,6 +19,7 @@ import { scheduleFromFlags } from "../run/timer-schedule.js";
 import { CliError, EXIT } from "../errors.js";
 import { environmentValues } from "./values.js";
 import { envLock, lockPath, readLock, writeLock } from "./lock.js";
+import { fillPlaceholders, MissingValueError } from "./fill.js";
 import { stableJson } from "./deploy.js";
 
 export interface TimerPlan {
@@ -76,17 +77,42 @@ function declared(s: Session, flow: CompiledFlow, decl: TimerDeclaration, where:
   return { schedule, body: { body: input, ...(decl.label ? { label: decl.label.slice(0, 64) } : {}), ...(decl.tags?.length ? { tags: decl.tags } : {}) } };
 }
 
+/** Timers flowsmith.yaml declares for `flow` in this environment, as declarations (placeholders filled). */
+function configTimers(s: Session, flow: string): { decl: TimerDeclaration; where: string }[] {
+  const out: { decl: TimerDeclaration; where: string }[] = [];
+  for (const [name, t] of Object.entries(s.config.timers ?? {})) {
+    if (t.flow !== flow || (t.environments && !t.environments.includes(s.env.name))) continue;
+    const where = `flowsmith.yaml timers.${name}`;
+    let input: unknown;
+    try {
+      input = fillPlaceholders(t.input, { functions: {}, values: environmentValues(s.config, s.env) });
+    } catch (e) {
+      if (e instanceof MissingValueError) throw new CliError(`${where}: its input needs ${e.message} in environment "${s.env.name}"`, EXIT.INVALID, `add them under environments.${s.env.name}.values in flowsmith.yaml`);
+      throw e;
+    }
+    out.push({
+      where,
+      decl: { name, every: t.every, input, ...(t.start ? { start: t.start } : {}), ...(t.stop_after_runs ? { stopAfterRuns: t.stop_after_runs } : {}), ...(t.stop_after_date ? { stopAfterDate: t.stop_after_date } : {}), ...(t.label ? { label: t.label } : {}), ...(t.tags ? { tags: t.tags } : {}) },
+    });
+  }
+  return out;
+}
+
+/** Flows that have timers to deploy (declared in the flow file or in flowsmith.yaml). */
+export function hasDeclaredTimers(s: Pick<Session, "config">, flow: string, source: AnyFlowSource | undefined): boolean {
+  return !!source?.timers?.length || Object.values(s.config.timers ?? {}).some((t) => t.flow === flow);
+}
+
 export async function deployTimers(s: Session, flows: { flow: CompiledFlow; source: AnyFlowSource }[], opts: { dryRun?: boolean; log?: (l: string) => void } = {}): Promise<TimerPlan[]> {
   const out: TimerPlan[] = [];
   const client = new TimersClient(s.api);
   const file = lockPath(s.config, s.env);
   for (const { flow, source } of flows) {
-    const decls = source.timers ?? [];
+    const decls = [...(source.timers ?? []).map((decl, i) => ({ decl, where: `flows/${flow.name}.flow.ts timers[${i}]` })), ...configTimers(s, flow.name)];
     const seen = new Set<string>();
-    for (const [i, decl] of decls.entries()) {
-      const where = `flows/${flow.name}.flow.ts timers[${i}]`;
+    for (const { decl, where } of decls) {
       if (!decl.name || !/^[A-Za-z0-9_.-]+$/.test(decl.name)) throw new CliError(`${where}: name "${decl.name}" must be letters, digits, _ . -`, EXIT.INVALID);
-      if (seen.has(decl.name)) throw new CliError(`${where}: a second timer named "${decl.name}"`, EXIT.INVALID, "timer names must be unique within a flow");
+      if (seen.has(decl.name)) throw new CliError(`${where}: a second timer named "${decl.name}" for flow ${flow.name}`, EXIT.INVALID, "timer names must be unique per flow (flow file and flowsmith.yaml together)");
       seen.add(decl.name);
       const { schedule, body } = declared(s, flow, decl, where);
       const name = declaredTimerName(s.config.project, flow.name, decl.name);

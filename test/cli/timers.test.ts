@@ -62,6 +62,25 @@ describe("declared timers", () => {
   });
 });
 
+describe("timers declared in flowsmith.yaml", () => {
+  it("are deployed with their flow (placeholders filled per environment), once; a bad entry is reported with file:line", () => {
+    const yamlFile = join(dir, "flowsmith.yaml");
+    const before = readFileSync(yamlFile, "utf8");
+    writeFileSync(yamlFile, before + `timers:\n  hourly:\n    flow: sweep\n    every: 1h\n    stop_after_runs: 24\n    input: { dir: "\${env:nersc_raw_path}" }\n    environments: [local]\n`);
+    const first = json(flowsmith(["deploy-flow", "sweep", "--json"], { cwd: dir })).timers;
+    expect(first.map((t) => [t.timer, t.action])).toEqual([["nightly", "unchanged"], ["hourly", "create"]]);
+    expect(json(flowsmith(["deploy-flow", "sweep", "--json"], { cwd: dir })).timers.map((t) => t.action)).toEqual(["unchanged", "unchanged"]);
+    const hourly = json(flowsmith(["timers", "list", "--name", "sweep/hourly", "--json"], { cwd: dir })).timers;
+    expect(hourly).toHaveLength(1);
+    expect(hourly[0]).toMatchObject({ callback_body: { body: { dir: "/8.3.2/raw", keep_days: 30 } }, schedule: { interval_seconds: 3600, end: { count: 24 } } });
+    writeFileSync(yamlFile, before + `timers:\n  hourly:\n    flow: sweep\n    evry: 1h\n    input: {}\n`);
+    const bad = flowsmith(["deploy-flow", "sweep"], { cwd: dir });
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/flowsmith\.yaml:\d+:\d+: .*unknown key "evry" \(did you mean "every"\?\)/);
+    writeFileSync(yamlFile, before);
+  });
+});
+
 describe("flowsmith timers", () => {
   it("create --every with --stop-after-runs and run metadata in the run body; show, pause, resume, delete", () => {
     const t = json(flowsmith(["timers", "create", "sweep", "--every", "1h30m", "--start", "+1h", "--stop-after-runs", "3", "--set", "dir=/x", "--label", "by hand", "--tag", "a", "--tag", "b", "--manager", MANAGER, "--name", "hand sweep", "--json"], { cwd: dir }));

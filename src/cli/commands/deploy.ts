@@ -3,7 +3,7 @@ import type { Command } from "commander";
 import { buildFlows } from "../../project/build.js";
 import { deployFlows, type DeployResult } from "../../deploy/deploy.js";
 import { CliError, EXIT } from "../../errors.js";
-import { deployTimers, type TimerPlan } from "../../deploy/timers.js";
+import { deployTimers, hasDeclaredTimers, type TimerPlan } from "../../deploy/timers.js";
 import { formatDiagnostic, palette } from "../output.js";
 import { withSession } from "../environment.js";
 import type { CliContext } from "../context.js";
@@ -20,9 +20,13 @@ async function deploy(ctx: CliContext, names: string[], opts: { env?: string; dr
     ctx,
     opts.env,
     async (s) => {
+      if (!names.length) {
+        const known = new Set(built.map((b) => b.flow?.name));
+        for (const [n, t] of Object.entries(s.config.timers ?? {})) if (!known.has(t.flow)) throw new CliError(`flowsmith.yaml timers.${n}: flow "${t.flow}" is not in flows/`, EXIT.INVALID, `create flows/${t.flow}.flow.ts or fix timers.${n}.flow`);
+      }
       const r = await deployFlows(s.config, s.env, built.map((b) => b.flow!), s.api, { dryRun: !!opts.dryRun, log });
       // Declared timers after their flows: a timer needs its flow's id.
-      const withTimers = built.filter((b) => b.source?.timers?.length).map((b) => ({ flow: b.flow!, source: b.source! }));
+      const withTimers = built.filter((b) => hasDeclaredTimers(s, b.flow!.name, b.source)).map((b) => ({ flow: b.flow!, source: b.source! }));
       const timers = withTimers.length ? await deployTimers(s, withTimers, { dryRun: !!opts.dryRun, log }) : [];
       return { ...r, timers };
     },
