@@ -88,7 +88,7 @@ describe("ALS 8.3.2 pruning as follow-up runs", () => {
     if (process.env.UPDATE_GOLDEN || !existsSync(golden)) writeFileSync(golden, text);
     expect(text).toBe(readFileSync(golden, "utf8"));
     expect(validateDefinition(loaded.compiled!.definition, { inputSchema: loaded.compiled!.inputSchema })).toEqual([]);
-    expect(loaded.compiled!.definition.States.Prune!.Parameters).toMatchObject({ ignore_missing: true, recursive: true, "DATA.$": "$.input.items" });
+    expect((loaded.compiled!.definition.States.Prune as { Parameters?: unknown }).Parameters).toMatchObject({ ignore_missing: true, recursive: true, "DATA.$": "$.input.items" });
   });
 
   it("the reconstruction ends after the results are back at NERSC: no Wait, no delete", async () => {
