@@ -1,13 +1,17 @@
 // @ts-nocheck -- integration test over HTTP: response bodies are untyped JSON.
 /** A transfer timer on the local runtime: each fire submits one Transfer task (idempotent per slot). */
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { timers } from "@globus/sdk";
 import { ManualClock } from "../../src/engine/clock.js";
 import { startLocalRuntime } from "../../src/local/runtime.js";
 import { TIMER_SCOPE } from "../../src/globus/timers-scope.js";
-import { DST_COLLECTION, SRC_COLLECTION, scratchRuntime, tokenFor } from "../support/runtime.js";
+import { DST_COLLECTION, SRC_COLLECTION, scratchRuntime, shapeDiff, tokenFor } from "../support/runtime.js";
+import { FIXTURES } from "../support/paths.js";
+import { clientCredentials } from "../../src/globus/auth/client-credentials.js";
+import { GlobusApi } from "../../src/globus/api.js";
+import { TimersClient } from "../../src/globus/timers.js";
 
 let rt;
 let src: string;
@@ -34,6 +38,7 @@ describe("local transfer timers", () => {
     expect(res.status).toBe(201);
     const created = await res.json();
     expect(created.timer).toMatchObject({ timer_type: "transfer", number_of_runs: 0, body: { DATA_TYPE: "transfer" } });
+    expect(shapeDiff(JSON.parse(readFileSync(join(FIXTURES, "timers/sdk-create_timer.default.json"), "utf8")), created)).toEqual([]);
     const get = async () => (await timers.jobs.get(created.timer.job_id, H)).json();
     for (let i = 0; i < 200 && (await get()).n_runs < 1; i++) await new Promise((r) => setTimeout(r, 10));
     await clock.advance(600_000);
@@ -44,5 +49,17 @@ describe("local transfer timers", () => {
     expect(new Set(taskIds).size).toBe(2);
     for (let i = 0; i < 200 && !existsSync(join(dst, "a.txt")); i++) await new Promise((r) => setTimeout(r, 10));
     expect(existsSync(join(dst, "a.txt"))).toBe(true);
+  });
+
+  it("flowsmith's Timers client creates a transfer timer (submission_id dropped) and reads it back", async () => {
+    const creds = clientCredentials({ clientId: rt.client.client_id, clientSecret: rt.client.client_secret, authUrl: rt.url, kind: "local" });
+    const client = new TimersClient(new GlobusApi(creds, { retry: { attempts: 2, baseMs: 1, maxMs: 2 } }));
+    const job = await client.createTransferTimer({ name: "client sync", schedule: { type: "once", datetime: new Date(clock.now() + 3600_000).toISOString() }, body: { submission_id: "ignored", source_endpoint: SRC_COLLECTION, destination_endpoint: DST_COLLECTION, DATA: [{ DATA_TYPE: "transfer_item", source_path: "/a.txt", destination_path: "/b.txt" }] }, collections: [SRC_COLLECTION, DST_COLLECTION] });
+    expect(job).toMatchObject({ name: "client sync", timer_type: "transfer", n_runs: 0 });
+    expect(job.callback_body).not.toHaveProperty("submission_id");
+    expect((await client.findByName("client sync"))?.job_id).toBe(job.job_id);
+    expect((await client.rename(job.job_id, "renamed")).name).toBe("renamed");
+    await client.remove(job.job_id);
+    expect(await client.findByName("renamed")).toBeUndefined();
   });
 });

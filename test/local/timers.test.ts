@@ -105,6 +105,7 @@ describe("local Timers through @globus/sdk", () => {
 
     const upd = await (await timers.jobs.patch(id, { payload: { name: "renamed" }, ...H(tk[TIMERS_RS]) })).json();
     expect(upd.name).toBe("renamed");
+    expect(jobShape(fixture("timers/sdk-update_job.default.json"), upd)).toEqual([]);
     const bad = await timers.jobs.patch(id, { payload: { schedule: {} } as never, ...H(tk[TIMERS_RS]) });
     expect(bad.status).toBe(422);
     expect((await bad.json()).detail[0].loc).toEqual(["body", "schedule"]);
@@ -115,7 +116,8 @@ describe("local Timers through @globus/sdk", () => {
     const inactive = await (await timers.jobs.get(id, H(tk[TIMERS_RS]))).json();
     expect(inactive).toMatchObject({ status: "inactive", inactive_reason: { cause: "user" }, n_runs: 1 });
     // Resuming fires the slot that came due while paused once, not once per missed hour.
-    await timers.jobs.resume(id, H(tk[TIMERS_RS]));
+    const resumed = await (await timers.jobs.resume(id, H(tk[TIMERS_RS]))).json();
+    expect(shapeDiff(fixture("timers/sdk-resume_job.default.json"), resumed)).toEqual([]);
     await until(async () => ((await runsOf()) === 2 ? 2 : undefined), "fire after resume");
     await clock.advance(3600_000);
     await until(async () => ((await runsOf()) === 3 ? 3 : undefined), "fire 3");
@@ -125,6 +127,7 @@ describe("local Timers through @globus/sdk", () => {
 
     const del = await timers.jobs.remove(id, H(tk[TIMERS_RS]));
     expect(del.status).toBe(200);
+    expect(jobShape(fixture("timers/sdk-delete_job.default.json"), await del.json())).toEqual([]);
     expect((await timers.jobs.get(id, H(tk[TIMERS_RS]))).status).toBe(404);
   });
 
