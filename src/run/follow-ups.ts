@@ -12,7 +12,7 @@ import { TimersClient, type TimerJob } from "../globus/timers.js";
 import { loadFlow, resolveFlowArg } from "../project/load-flow.js";
 import { CliError, EXIT } from "../errors.js";
 import { applyDefaults } from "./defaults.js";
-import { checkInput, ensureDeployed, runScope } from "./start.js";
+import { checkInput, ensureDeployed, lockedFlow, runScope } from "./start.js";
 import type { RunDoc } from "./follow.js";
 import { utcSeconds } from "./timer-schedule.js";
 
@@ -30,6 +30,22 @@ export interface ScheduledFollowUp {
 /** The timer name of a follow-up: the run it follows and the declaration. */
 export function followUpTimerName(flow: string, runId: string, followUp: string): string {
   return `${flow} run ${runId} ${followUp}`;
+}
+
+/**
+ * Before a run starts: every follow-up names a flow that builds and, in a real environment,
+ * is deployed — so a run never succeeds only to find its follow-ups cannot be scheduled.
+ * (The local environment deploys a follow-up flow on demand.)
+ */
+export async function checkFollowUps(s: Session, root: string, source: AnyFlowSource): Promise<void> {
+  for (const d of (source.followUps ?? []) as FollowUpDeclaration<unknown>[]) {
+    const file = resolveFlowArg(root, d.flow);
+    if (!file) throw new CliError(`follow-up ${d.name} of ${source.name} runs flow "${d.flow}", which is not in flows/`, EXIT.INVALID, `create flows/${d.flow}.flow.ts or fix followUps[].flow`);
+    if (s.env.kind === "local") continue;
+    const loaded = await loadFlow(file);
+    if (!loaded.compiled) throw new CliError(`follow-up flow ${d.flow} does not build`, EXIT.INVALID, `flowsmith validate ${d.flow}`);
+    if (!lockedFlow(s.config, s.env, loaded.compiled)) throw new CliError(`${source.name} schedules runs of ${d.flow} (follow-up ${d.name}), which is not deployed in environment "${s.env.name}"`, EXIT.INVALID, `run: flowsmith deploy-flow ${d.flow} --env ${s.env.name}`);
+  }
 }
 
 export async function scheduleFollowUps(s: Session, root: string, source: AnyFlowSource, run: RunDoc, log: (l: string) => void): Promise<ScheduledFollowUp[]> {

@@ -16,6 +16,7 @@ import { buildInput } from "./input.js";
 import { applyDefaults } from "./defaults.js";
 import { checkInput, ensureDeployed, startRun, type StartOptions } from "./start.js";
 import { reportFollowUps } from "../cli/follow-ups.js";
+import { checkFollowUps } from "./follow-ups.js";
 import { FINAL, type RunDoc } from "./follow.js";
 import { SCOPES } from "../local/auth/scopes.js";
 
@@ -58,6 +59,7 @@ export async function watchDirectory(ctx: CliContext, s: Session, source: AnyFlo
     renameSync(`${stateFile}.tmp`, stateFile);
   };
   const deployed = await ensureDeployed(s, flow, (l) => out.err(c.dim(l)));
+  await checkFollowUps(s, s.config.root, source);
   let stop = false;
   const onSigint = () => (stop = true);
   process.once("SIGINT", onSigint);

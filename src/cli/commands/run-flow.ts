@@ -19,6 +19,7 @@ import { formatDiagnostic, palette, type Output } from "../output.js";
 import { environmentOf, withSession } from "../environment.js";
 import type { CliContext } from "../context.js";
 import { reportFollowUps } from "../follow-ups.js";
+import { checkFollowUps } from "../../run/follow-ups.js";
 
 interface RunFlowOptions {
   rundir?: string;
@@ -207,6 +208,7 @@ export function registerRunFlow(program: Command, ctx: CliContext): void {
         async (s) => {
           const log = (l: string) => (opts.json ? undefined : o.err(c.dim(l)));
           const deployed = await ensureDeployed(s, flow, log);
+          await checkFollowUps(s, ctx.root, loaded.source!);
           // Schema defaults fill what the run directory and overrides left out, as the web form does.
           const input = applyDefaults(deployed.schema, built);
           reportProblems(ctx, checkInput(deployed.schema, input), input, flow.name, !!opts.json);
