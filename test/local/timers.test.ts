@@ -161,6 +161,47 @@ describe("local Timers through @globus/sdk", () => {
     expect(r2.status).toBe(422);
   });
 
+  it("a start Flows refuses is recorded on the timer (n_errors, results with the error); a lost RUN role makes it inactive", async () => {
+    const base = await tokenFor(rt, [SCOPES.flows("all")]);
+    const strict = await (await flows.flows.create({ payload: { definition: DEFINITION, input_schema: { type: "object", required: ["x"] }, title: "strict" }, ...H(base["flows.globus.org"]) })).json();
+    const t = (await tokenFor(rt, [timerScopeFor(SCOPES.flow(strict.id))]))[TIMERS_RS];
+    const c = await (await timers.timer.create({ payload: { timer: { timer_type: "flow", flow_id: strict.id, name: "bad input", schedule: { type: "recurring", interval_seconds: 60, end: { condition: "iterations", count: 2 } }, body: { body: {} } } }, ...H(t) } as never)).json();
+    const job = await until(async () => {
+      const j = await (await timers.jobs.get(c.timer.job_id, H(t))).json();
+      return j.n_runs === 1 ? j : undefined;
+    }, "the failed fire");
+    expect(job).toMatchObject({ n_errors: 1, status: "loaded" });
+    expect(job.results.data[0]).toMatchObject({ status: 400, run_status: "FAILED", errors: { code: "FLOW_INPUT_ERROR" } });
+    // The flow is deleted: the next fire is an error too, and the schedule ends after its 2 runs.
+    await flows.flows.remove(strict.id, H(base["flows.globus.org"]));
+    await clock.advance(60_000);
+    const ended = await until(async () => {
+      const j = await (await timers.jobs.get(c.timer.job_id, H(t))).json();
+      return j.n_runs === 2 ? j : undefined;
+    }, "the second fire");
+    expect(ended).toMatchObject({ n_errors: 2, status: "ended" });
+    expect(ended.results.data[1].status).toBe(404);
+
+    // Someone else's flow we may start; they take the RUN role away before the fire.
+    rt.auth.addClient("0a0a0a0a-0000-4000-8000-000000000001", "other-secret", "other");
+    const other = await (await fetch(`${rt.url}/v2/oauth2/token`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", authorization: "Basic " + Buffer.from("0a0a0a0a-0000-4000-8000-000000000001:other-secret").toString("base64") }, body: new URLSearchParams({ grant_type: "client_credentials", scope: SCOPES.flows("all") }) })).json();
+    const me = `urn:globus:auth:identity:${rt.client.client_id}`;
+    const shared = await (await flows.flows.create({ payload: { definition: DEFINITION, input_schema: {}, title: "shared", flow_starters: [me], flow_viewers: [me] }, ...H(other.access_token) })).json();
+    const ts = (await tokenFor(rt, [timerScopeFor(SCOPES.flow(shared.id))]))[TIMERS_RS];
+    const sc = await (await timers.timer.create({ payload: { timer: { timer_type: "flow", flow_id: shared.id, name: "shared", schedule: { type: "recurring", interval_seconds: 60, start: new Date(clock.now() + 60_000).toISOString() }, body: { body: {} } } }, ...H(ts) } as never)).json();
+    await flows.flows.update(shared.id, { payload: { flow_starters: [] }, ...H(other.access_token) });
+    await clock.advance(60_000);
+    const inactive = await until(async () => {
+      const j = await (await timers.jobs.get(sc.timer.job_id, H(ts))).json();
+      return j.n_runs === 1 ? j : undefined;
+    }, "the refused fire");
+    expect(inactive).toMatchObject({ status: "inactive", n_errors: 1, inactive_reason: { cause: "globus_auth_requirements" } });
+    // Inactive: no more fires until resumed.
+    await clock.advance(600_000);
+    expect((await (await timers.jobs.get(sc.timer.job_id, H(ts))).json()).n_runs).toBe(1);
+    await timers.jobs.remove(sc.timer.job_id, H(ts));
+  });
+
   it("after a restart, each fire that came due while the runtime was down starts exactly one run", async () => {
     const ids = [];
     for (let i = 0; i < 3; i++) {

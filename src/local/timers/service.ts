@@ -107,8 +107,8 @@ export class LocalTimersService {
       const b = timerBody as Record<string, unknown>;
       if (!("body" in b)) throw invalid(["timer", "body", "body"], "field required");
       this.requireFlowConsent(caller, flowId);
-      // Validate the start document now, as Flows would at the first fire: a timer that can only fail is refused.
-      this.flows.validateRun(flowId, b, caller);
+      // The run input is not checked here: Timers does not validate it at creation either;
+      // a start Flows refuses is recorded on the timer at the fire (results, n_errors).
       rec = { ...common, timer_type: "flow", flow_id: flowId, body: b, scope: SCOPES.flow(flowId), callback_url: `${this.origin}/flows/${flowId}/run` };
     } else if (d.timer_type === "transfer") {
       if (!this.transfer) throw new HttpError(422, "UNPROCESSABLE_ENTITY", "this runtime serves no Transfer");
