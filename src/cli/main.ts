@@ -27,6 +27,7 @@ import { registerLogin } from "./commands/login.js";
 import { registerLogout } from "./commands/logout.js";
 import { registerWhoami } from "./commands/whoami.js";
 import { registerUi } from "./commands/ui.js";
+import { registerTimers } from "./commands/timers.js";
 
 const EXIT_HELP = `
 Exit codes:
@@ -64,6 +65,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerLogout(program, ctx);
   registerWhoami(program, ctx);
   registerUi(program, ctx);
+  registerTimers(program, ctx);
   for (const cmd of program.commands) cmd.exitOverride().showSuggestionAfterError(true);
   return program;
 }

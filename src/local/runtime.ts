@@ -7,7 +7,7 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join, resolve } from "node:path";
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from "node:fs";
-import { systemClock, type Clock } from "../engine/clock.js";
+import type { Clock } from "../engine/clock.js";
 import { createProviderResolver } from "../providers/registry.js";
 import type { ProviderResolver } from "../engine/interpreter.js";
 import { createExpressionEvalProvider, createHelloWorldProvider } from "../providers/builtin.js";
@@ -25,6 +25,9 @@ import { transferRoutes } from "./routes/transfer.js";
 import { computeRoutes } from "./routes/compute.js";
 import { actionRoutes } from "./routes/actions.js";
 import { chaosInterceptor } from "./chaos.js";
+import { LocalTimersService } from "./timers/service.js";
+import { timersRoutes } from "./routes/timers.js";
+import { clockRoutes, runtimeClock } from "./timers/runtime-clock.js";
 import { ensureLocalClient, processAlive, stateFileOf, type ClientCredentials, type LocalRuntimeConfig, type RuntimeStateFile } from "./config.js";
 
 export interface LocalRuntime {
@@ -41,8 +44,11 @@ export interface LocalRuntime {
   transfer: LocalTransferService;
   compute: LocalComputeService;
   flows: FlowsService;
-  /** Runs and tasks picked up again at start. */
-  recovered: { runs: number; transferTasks: number };
+  timers: LocalTimersService;
+  /** The clock every service of this runtime reads (skippable: `flowsmith local skip`). */
+  clock: Clock;
+  /** Runs and tasks picked up again at start; timers that came due while the runtime was down. */
+  recovered: { runs: number; transferTasks: number; dueTimers: number };
   stop(): Promise<void>;
 }
 
@@ -93,7 +99,7 @@ export async function startLocalRuntime(config: LocalRuntimeConfig, opts: StartR
   const dataDir = resolve(config.dataDir);
   mkdirSync(dataDir, { recursive: true });
   const releaseLock = acquireLock(dataDir);
-  const clock = opts.clock ?? systemClock;
+  const { clock, save: saveClock } = opts.clock ? { clock: opts.clock, save: () => undefined } : runtimeClock(dataDir, config.clockRate);
   const log = config.log ?? (() => {});
   let store: SqliteStore;
   try {
@@ -151,12 +157,18 @@ export async function startLocalRuntime(config: LocalRuntimeConfig, opts: StartR
     transferRoutes(router, auth, transfer);
     computeRoutes(router, auth, compute);
     actionRoutes(router, auth, local);
+    const timers = new LocalTimersService(store, flows, transfer, url, clock, { log });
+    timersRoutes(router, auth, timers);
+    clockRoutes(router, auth, clock, client.client_id, saveClock);
     router.add("GET", "/health", "flows", () => ({ status: 200, body: { status: "ok", url, pid: process.pid } }));
 
     await compute.start();
     const transferTasks = transfer.resumeActiveTasks().length;
     const runs = driver.recover();
     if (runs || transferTasks) log(`recovered ${runs} active run(s) and ${transferTasks} transfer task(s)`);
+    // After the runs: a fire that came due while the runtime was down starts its run now, once.
+    const dueTimers = timers.start();
+    if (dueTimers) log(`${dueTimers} timer(s) came due while the runtime was down; firing each once`);
 
     // Other commands find this runtime through runtime.json and talk to it instead of starting a second one.
     const stateFile = stateFileOf(dataDir);
@@ -170,6 +182,7 @@ export async function startLocalRuntime(config: LocalRuntimeConfig, opts: StartR
       GLOBUS_SDK_SERVICE_URL_FLOWS: url,
       GLOBUS_SDK_SERVICE_URL_TRANSFER: url,
       GLOBUS_SDK_SERVICE_URL_COMPUTE: url,
+      GLOBUS_SDK_SERVICE_URL_TIMERS: url,
     };
     let stopped = false;
     return {
@@ -183,16 +196,20 @@ export async function startLocalRuntime(config: LocalRuntimeConfig, opts: StartR
       transfer,
       compute,
       flows,
-      recovered: { runs, transferTasks },
+      timers,
+      clock,
+      recovered: { runs, transferTasks, dueTimers },
       async stop() {
         if (stopped) return;
         stopped = true;
         await new Promise<void>((ok) => server.close(() => ok()));
         server.closeAllConnections?.();
+        await timers.stop();
         await driver.stop();
         await transfer.stop();
         await compute.shutdown();
         store.close();
+        saveClock();
         rmSync(stateFile, { force: true });
         releaseLock();
       },
