@@ -49,13 +49,13 @@ try {
     const t = performance.now();
     const r = await fetch(`${origin}/api/flows`, { headers: { "x-flowsmith-secret": secret } });
     const j = await r.json();
-    if (j.flows?.length !== 4) throw new Error(`expected 4 flows, got ${JSON.stringify(j).slice(0, 200)}`);
+    if (!(j.flows?.length >= 4)) throw new Error(`expected the seed flows, got ${JSON.stringify(j).slice(0, 200)}`);
     return performance.now() - t;
   };
   const cold = await flows();
   const warm = [];
   for (let i = 0; i < 7; i++) warm.push(await flows());
-  console.log(`GET /api/flows: first ${cold.toFixed(0)} ms (builds 4 flows), then median ${median(warm).toFixed(1)} ms (cached): ${(cold / median(warm)).toFixed(0)}x faster warm`);
+  console.log(`GET /api/flows: first ${cold.toFixed(0)} ms (builds the seed flows), then median ${median(warm).toFixed(1)} ms (cached): ${(cold / median(warm)).toFixed(0)}x faster warm`);
 
   if (existsSync("/usr/bin/chromium")) {
     const { chromium } = await import("playwright-core");
@@ -65,7 +65,7 @@ try {
       const page = await ctx.newPage();
       const t = performance.now();
       await page.goto(url);
-      await page.waitForFunction(() => document.querySelectorAll("#flows-table tr[data-flow]").length === 4);
+      await page.waitForFunction(() => document.querySelectorAll("#flows-table tr[data-flow]").length >= 4);
       times.push(performance.now() - t);
       await page.close();
     }

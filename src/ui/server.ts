@@ -125,7 +125,7 @@ export async function startUiServer(opts: UiServerOptions): Promise<UiServer> {
   const log = opts.log ?? (() => {});
   const secret = opts.secret ?? newSecret();
   const catalog = new FlowCatalog(s.config);
-  const starter = new Starter(s);
+  const starter = new Starter(s, { log });
   let port = 0;
 
   const flowOrThrow = async (name: string) => {
@@ -297,6 +297,7 @@ export async function startUiServer(opts: UiServerOptions): Promise<UiServer> {
     secret,
     close: () =>
       new Promise<void>((ok) => {
+        starter.close();
         server.close(() => ok());
         server.closeAllConnections();
       }),

@@ -85,7 +85,8 @@ describe.skipIf(!haveChromium)("flowsmith ui in headless Chromium", () => {
     await page.goto(url);
     await page.waitForSelector("#flows-table tr[data-flow]");
     const names = await page.$$eval("#flows-table tr[data-flow]", (rows) => rows.map((r) => r.getAttribute("data-flow")));
-    expect(names.sort()).toEqual(["als832_alcf", "cosmic_bl7012", "frib_e21062", "tomocupy_alcf"]);
+    // The four seed flows (and the ALS prune flow their follow-ups run).
+    for (const seed of ["als832_alcf", "cosmic_bl7012", "frib_e21062", "tomocupy_alcf"]) expect(names).toContain(seed);
     const text = await page.textContent("#flows-table");
     expect(text).toContain("Tomocupy reconstruction at ALCF");
     expect(text).toContain("not deployed");
@@ -171,7 +172,35 @@ describe.skipIf(!haveChromium)("flowsmith ui in headless Chromium", () => {
     await page.waitForFunction(() => document.querySelector("#runs-table tbody")?.textContent?.includes("no runs"));
     await page.goto(`${origin}/#/runs?flow=tomocupy_alcf&since=2000-01-01T00:00&until=2099-01-01T00:00`);
     await page.waitForSelector("#runs-table tr[data-run]");
+    // The local runtime has a Timers service: its panel is there.
+    await page.click("#nav-timers");
+    await page.waitForSelector("#timers-table");
     expect(consoleErrors).toEqual([]);
+  }, 20_000);
+
+  it("schedules an ALS run's prune follow-ups when it succeeds, as run-flow does, and lists them as timers", async () => {
+    const secret = new URL(url).hash.replace("#secret=", "");
+    const api = async (path: string, body?: unknown) => {
+      const r = await fetch(`${origin}/api${path}`, { method: body ? "POST" : "GET", headers: { "x-flowsmith-secret": secret, ...(body ? { "content-type": "application/json" } : {}) }, ...(body ? { body: JSON.stringify(body) } : {}) });
+      return r.json();
+    };
+    const rd = join(dir, ".flowsmith", "collections", "nersc_cfs", "8.3.2", "raw", "BLS-00999_ui");
+    mkdirSync(rd, { recursive: true });
+    writeFileSync(join(rd, "20250101_120000_sample.h5"), "raw");
+    const { run } = await api("/flows/als832_alcf/start", { rundir: ".flowsmith/collections/nersc_cfs/8.3.2/raw/BLS-00999_ui", label: "als from the ui" });
+    expect(run.run_id).toMatch(/^[0-9a-f-]{36}$/);
+    await expect.poll(async () => (await api(`/runs/${run.run_id}`)).status, { timeout: 15_000, interval: 250 }).toBe("SUCCEEDED");
+    await expect.poll(async () => ((await api("/timers")).body?.jobs ?? []).filter((j) => j.name.includes(run.run_id)).length, { timeout: 8_000, interval: 250 }).toBe(2);
+    await page.goto(`${origin}/#/timers`);
+    await page.waitForFunction((id) => [...document.querySelectorAll("#timers-table tr[data-timer]")].filter((r) => r.textContent.includes(id)).length === 2, run.run_id);
+    await shot("7-timers-local");
+    // Pause one on the local Timers service, then resume it.
+    const row = `#timers-table tr[data-timer]:has-text("prune-alcf")`;
+    await page.click(`${row} button`);
+    await page.waitForFunction((sel) => document.querySelector("#timers-table")?.textContent?.includes("paused"), row);
+    expect(await page.textContent(`${row} button`)).toBe("Resume");
+    await page.click(`${row} button`);
+    await page.waitForFunction(() => !document.querySelector("#timers-table")?.textContent?.includes("paused"));
   }, 20_000);
 
   it("refuses API calls without the secret, with a foreign Origin or a foreign Host", async () => {

@@ -57,7 +57,7 @@ async function fakeServices(opts: { features: boolean }): Promise<{ url: string;
         const options = fx("flows/sdk-get_web_input.default.json").options.map((o: { option_id: string }) => o.option_id);
         return options.includes(body?.response?.value) ? send(200, fx("flows/sdk-respond_to_web_input.default.json")) : send(422, fx("flows/sdk-respond_to_web_input.invalid_option.json"));
       }
-      if (req.method === "GET" && path === "/jobs/") return send(200, fx("timers/sdk-list_jobs.default.json"));
+      if (req.method === "GET" && (path === "/jobs" || path === "/jobs/")) return send(200, fx("timers/sdk-list_jobs.default.json"));
       if (req.method === "POST" && path === `/jobs/${JOB}/pause`) return send(200, fx("timers/sdk-pause_job.default.json"));
       if (req.method === "POST" && path === `/jobs/${JOB}/resume`) return send(200, fx("timers/sdk-resume_job.default.json"));
       send(404, { error: { code: "NOT_FOUND", detail: path } });

@@ -2,19 +2,18 @@
  * The UI server's calls to the services, through the CLI's own session (its GlobusApi and
  * credentials): runs, logs, run actions, Transfer ls, web inputs and timers. The only module
  * of the UI that names services and scopes, so a change of the client layer lands here.
- * Web inputs and timers are feature-detected: a service that answers 404 for them (the
- * local runtime before they exist there) makes the page hide their panels.
+ * Web inputs and timers are feature-detected: a service that answers 404 for them (a
+ * local runtime without them) makes the page hide their panels.
  */
 import type { Session } from "../../globus/session.js";
 import { AuthError } from "../../globus/auth/types.js";
 import { ServiceError } from "../../globus/api.js";
 import { SCOPES } from "../../local/auth/scopes.js";
 import { runScope } from "../../run/start.js";
+import { TimersClient, type TimerJob } from "../../globus/timers.js";
 import type { LogEntryDoc, RunDoc } from "../../run/follow.js";
 
 const FLOWS_SCOPE = SCOPES.flows("all");
-/** globus-flows.md §3.2: the Timers resource server's scope. */
-export const TIMERS_SCOPE = "https://auth.globus.org/scopes/524230d7-ea86-4a52-8312-86065a9e0417/timer";
 
 export interface RunsQuery {
   flowIds?: string[];
@@ -109,20 +108,19 @@ export async function respondWebInput(s: Session, id: string, value: unknown): P
   return (await s.api.call("FLOWS", `/web_inputs/${encodeURIComponent(id)}/respond`, { scope: FLOWS_SCOPE, method: "POST", payload: { response: { value } } })).body;
 }
 
-/**
- * Timers (fixtures/timers/sdk-list_jobs.default.json: GET /jobs/, POST /jobs/{id}/pause|resume).
- * On the local runtime the Timers service, when it has one, answers at the runtime's URL.
- */
-function timersRoute(s: Session): void {
-  if (s.env.kind === "local" && s.localUrl && !process.env.GLOBUS_SDK_SERVICE_URL_TIMERS) process.env.GLOBUS_SDK_SERVICE_URL_TIMERS = s.localUrl;
+/** Timers through the Timers client (src/globus/timers.ts; fixtures/timers/sdk-list_jobs.default.json). */
+export function listTimers(s: Session): Promise<Maybe<{ jobs: TimerJob[] }>> {
+  return detect(async () => {
+    try {
+      return { status: 200, body: { jobs: await new TimersClient(s.api).list() } };
+    } catch (e) {
+      if (e instanceof ServiceError && (e.status === 404 || e.status === 405)) return { status: e.status, body: { jobs: [] } };
+      throw e;
+    }
+  }, "timers");
 }
 
-export function listTimers(s: Session): Promise<Maybe<{ jobs: unknown[] }>> {
-  timersRoute(s);
-  return detect(() => s.api.call("TIMERS", "/jobs/", { scope: TIMERS_SCOPE, accept: [404, 405] }), "timers");
-}
-
-export async function timerAction(s: Session, jobId: string, action: "pause" | "resume"): Promise<unknown> {
-  timersRoute(s);
-  return (await s.api.call("TIMERS", `/jobs/${encodeURIComponent(jobId)}/${action}`, { scope: TIMERS_SCOPE, method: "POST" })).body;
+export async function timerAction(s: Session, jobId: string, action: "pause" | "resume"): Promise<{ message: string }> {
+  const client = new TimersClient(s.api);
+  return { message: action === "pause" ? await client.pause(jobId) : await client.resume(jobId) };
 }

@@ -504,7 +504,7 @@ async function runPage(id: string): Promise<void> {
 
 async function timersPage(): Promise<void> {
   const load = async (): Promise<boolean> => {
-    const r = await api<Maybe<{ jobs: { job_id: string; name: string; status: string; next_run?: string | null; last_ran_at?: string | null; n_runs?: number; n_errors?: number; results?: { data?: { status?: number; data?: { status?: string } }[] } }[] }>>("/timers");
+    const r = await api<Maybe<{ jobs: { job_id: string; name: string; status: string; next_run?: string | null; last_ran_at?: string | null; n_runs?: number; n_errors?: number; inactive_reason?: { cause: string } | null; results?: { data?: { status?: number; run_status?: string; data?: { status?: string } | null }[] } }[] }>>("/timers");
     if (!r.available) {
       page("Timers", h("p", { class: "muted" }, r.reason));
       return false;
@@ -512,9 +512,10 @@ async function timersPage(): Promise<void> {
     page(
       "Timers",
       h("table", { class: "timers", id: "timers-table" }, h("thead", {}, h("tr", {}, ...["Name", "Status", "Next run", "Last run", "Runs", "Errors", "Last result", ""].map((t) => h("th", {}, t)))), h("tbody", {}, ...r.body.jobs.map((j) => {
-        const last = j.results?.data?.[0]?.data?.status ?? "";
+        const r0 = j.results?.data?.[0];
+        const last = r0 ? String(r0.run_status ?? r0.data?.status ?? r0.status ?? "") : "";
         const paused = j.status !== "loaded" && j.status !== "new";
-        return h("tr", { "data-timer": j.job_id }, h("td", {}, j.name), h("td", {}, j.status), h("td", {}, fmtTime(j.next_run)), h("td", {}, fmtTime(j.last_ran_at)), h("td", {}, String(j.n_runs ?? "")), h("td", {}, String(j.n_errors ?? "")), h("td", {}, last), h("td", {}, h("button", { onclick: () => api(`/timers/${j.job_id}/${paused ? "resume" : "pause"}`, {}).then(load) }, paused ? "Resume" : "Pause")));
+        return h("tr", { "data-timer": j.job_id }, h("td", {}, j.name), h("td", { class: "timer-status" }, j.status === "inactive" && j.inactive_reason?.cause === "user" ? "paused (inactive)" : j.status, j.inactive_reason && j.inactive_reason.cause !== "user" ? h("div", { class: "muted" }, j.inactive_reason.cause) : null), h("td", {}, fmtTime(j.next_run)), h("td", {}, fmtTime(j.last_ran_at)), h("td", {}, String(j.n_runs ?? "")), h("td", {}, String(j.n_errors ?? "")), h("td", {}, last), h("td", {}, h("button", { onclick: () => api(`/timers/${j.job_id}/${paused ? "resume" : "pause"}`, {}).then(load) }, paused ? "Resume" : "Pause")));
       }))),
     );
     return true;
