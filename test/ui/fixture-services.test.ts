@@ -170,8 +170,11 @@ describe.skipIf(!haveChromium)("the page answers a web input and pauses a timer"
     svc = await fakeServices({ features: true });
     pointServicesAt(svc.url);
     ui = await startUiServer({ session: sessionFor() });
+    // The run page looks up the run's flow among the project's: build them once up front
+    // (in this process, as the page's first look would), so the page test measures the page.
+    expect((await call(ui, "/flows")).status).toBe(200);
     browser = await launchChromium();
-  }, 30_000);
+  }, 60_000);
   afterAll(async () => {
     await browser?.close();
     await ui?.close();
@@ -183,7 +186,7 @@ describe.skipIf(!haveChromium)("the page answers a web input and pauses a timer"
     const errors: string[] = [];
     page.on("pageerror", (e) => errors.push(String(e)));
     page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
-    page.setDefaultTimeout(10_000);
+    page.setDefaultTimeout(15_000);
     await page.goto(ui.url);
     await page.waitForSelector("#nav-inputs");
     await page.goto(`${ui.origin}/#/runs/${RUN}`);

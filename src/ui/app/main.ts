@@ -74,10 +74,16 @@ const features = { webInputs: false, timers: false };
 
 const FINAL = new Set(["SUCCEEDED", "FAILED", "ENDED"]);
 
-function poll(fn: () => Promise<boolean>, ms: number): void {
+/**
+ * Which route is on screen: a page function captures it when it starts, and a page that is
+ * no longer current (the user moved on while it awaited the server) neither renders nor polls.
+ */
+let view = 0;
+
+function poll(v: number, fn: () => Promise<boolean>, ms: number): void {
+  if (v !== view) return;
   // One poller at a time: a new page stops the last one. fn resolves true to keep going.
   if (timer) clearTimeout(timer);
-  const mine = { stopped: false };
   const tick = async () => {
     let again = false;
     try {
@@ -85,7 +91,7 @@ function poll(fn: () => Promise<boolean>, ms: number): void {
     } catch (e) {
       again = !(e instanceof ApiError && e.status < 500);
     }
-    if (again && !mine.stopped) timer = window.setTimeout(tick, ms);
+    if (again && v === view) timer = window.setTimeout(tick, ms);
   };
   void tick();
 }
@@ -100,7 +106,8 @@ function errorBox(e: unknown): HTMLElement {
   return h("div", { class: "error-box", role: "alert" }, h("strong", {}, err ? `${err.code}: ` : "error: "), e instanceof Error ? e.message : String(e), err?.body.hint ? h("div", { class: "hint" }, `hint: ${String(err.body.hint)}`) : null, err?.body.fix ? h("div", { class: "hint" }, `fix: ${String(err.body.fix)}`) : null);
 }
 
-function page(title: string, ...children: Child[]): void {
+function page(v: number, title: string, ...children: Child[]): void {
+  if (v !== view) return;
   document.title = `${title} · flowsmith ui`;
   app.replaceChildren(h("h1", {}, title), ...(children.flat() as Node[]).filter(Boolean));
 }
@@ -129,7 +136,8 @@ function envCell(s: EnvStatus): HTMLElement {
 }
 
 async function flowsPage(): Promise<void> {
-  page("Flows", h("p", { class: "muted" }, "building…"));
+  const v = view;
+  page(v, "Flows", h("p", { class: "muted" }, "building…"));
   const { flows } = await api<{ flows: FlowSummary[] }>("/flows");
   const envs = info.environments;
   const table = h(
@@ -149,11 +157,12 @@ async function flowsPage(): Promise<void> {
       }),
     ),
   );
-  page("Flows", h("p", { class: "muted" }, `${flows.length} flow${flows.length === 1 ? "" : "s"} in flows/ · validated offline as \`flowsmith validate\` does · deploy state read from the lock`), h("button", { onclick: () => api("/flows?refresh=1").then(() => route()) }, "Rebuild"), table);
+  page(v, "Flows", h("p", { class: "muted" }, `${flows.length} flow${flows.length === 1 ? "" : "s"} in flows/ · validated offline as \`flowsmith validate\` does · deploy state read from the lock`), h("button", { onclick: () => api("/flows?refresh=1").then(() => route()) }, "Rebuild"), table);
 }
 
 async function flowPage(name: string): Promise<void> {
-  page(name, h("p", { class: "muted" }, "building…"));
+  const v = view;
+  page(v, name, h("p", { class: "muted" }, "building…"));
   const f = await api<FlowDetail>(`/flows/${encodeURIComponent(name)}`);
   const statePanel = h("div", { class: "state-panel", id: "state-panel" }, h("p", { class: "muted" }, "Click a state in the graph to see its definition."));
   const showState = (s: string) => {
@@ -168,7 +177,7 @@ async function flowPage(name: string): Promise<void> {
   const tabBody = h("div", { class: "tab-body" });
   const tabBar = h("div", { class: "tabs" }, ...tabs.map(([t, make], i) => h("button", { class: i === 0 ? "tab active" : "tab", onclick: (e: Event) => (tabBar.querySelectorAll(".tab").forEach((b) => b.classList.remove("active")), (e.target as HTMLElement).classList.add("active"), tabBody.replaceChildren(make())) }, t)));
   tabBody.replaceChildren(tabs[0]![1]());
-  page(
+  page(v, 
     f.title ?? f.name,
     h("p", {}, h("code", {}, f.file), f.subtitle ? ` — ${f.subtitle}` : ""),
     f.description ? h("p", { class: "muted" }, f.description) : null,
@@ -236,10 +245,11 @@ const rundirBrowse = (start: string) =>
   );
 
 async function startPage(name: string): Promise<void> {
+  const v = view;
   stopPolling();
-  page(`Start ${name}`, h("p", { class: "muted" }, "loading…"));
+  page(v, `Start ${name}`, h("p", { class: "muted" }, "loading…"));
   const f = await api<FlowDetail>(`/flows/${encodeURIComponent(name)}`);
-  if (!f.inputSchema) return page(`Start ${name}`, h("p", {}, "This flow does not build; see its page."));
+  if (!f.inputSchema) return page(v, `Start ${name}`, h("p", {}, "This flow does not build; see its page."));
   const formHolder = h("div", { id: "start-form" });
   const status = h("div", { class: "form-status", id: "form-status", role: "status" });
   let form = generateForm(f.inputSchema as never, undefined, { collections: info.collections, browse: collectionBrowse });
@@ -290,7 +300,7 @@ async function startPage(name: string): Promise<void> {
       status.replaceChildren(errorBox(e));
     }
   };
-  page(
+  page(v, 
     `Start ${f.title ?? name}`,
     h("p", { class: "muted" }, `Environment ${info.environment}. Defaults come from the input schema; the input is checked with the same rules as \`flowsmith run-flow --dry-run\`.`),
     f.rundir
@@ -317,6 +327,7 @@ function runRow(r: Run): HTMLElement {
 }
 
 async function runsPage(params: URLSearchParams): Promise<void> {
+  const v = view;
   const { flows } = await api<{ flows: FlowSummary[] }>("/flows");
   const flow = h("select", { id: "filter-flow" }, h("option", { value: "" }, "all flows"), ...flows.map((f) => h("option", { value: f.name, selected: params.get("flow") === f.name }, f.name))) as HTMLSelectElement;
   const st = h("select", { id: "filter-status" }, h("option", { value: "" }, "any status"), ...["ACTIVE", "INACTIVE", "SUCCEEDED", "FAILED", "ENDED"].map((s) => h("option", { value: s, selected: params.get("status") === s }, s))) as HTMLSelectElement;
@@ -351,8 +362,8 @@ async function runsPage(params: URLSearchParams): Promise<void> {
     );
     return r.runs.some((x) => !FINAL.has(x.status));
   };
-  page("Runs", h("div", { class: "filters" }, flow, st, label, h("label", {}, "started from ", since), h("label", {}, "to ", until), h("button", { onclick: apply }, "Filter")), h("table", { class: "runs", id: "runs-table" }, h("thead", {}, h("tr", {}, ...["Run", "Flow", "Label", "Status", "Started", "Duration"].map((t) => h("th", {}, t)))), tbody), pager);
-  poll(load, 2000);
+  page(v, "Runs", h("div", { class: "filters" }, flow, st, label, h("label", {}, "started from ", since), h("label", {}, "to ", until), h("button", { onclick: apply }, "Filter")), h("table", { class: "runs", id: "runs-table" }, h("thead", {}, h("tr", {}, ...["Run", "Flow", "Label", "Status", "Started", "Duration"].map((t) => h("th", {}, t)))), tbody), pager);
+  poll(v, load, 2000);
 }
 
 /** The failure and any Compute traceback the run carries (a caught error, a task's exception). */
@@ -431,7 +442,8 @@ async function webInputPanel(list: WebInputList | undefined): Promise<HTMLElemen
 }
 
 async function runPage(id: string): Promise<void> {
-  page(`Run ${id.slice(0, 8)}`, h("p", { class: "muted" }, "loading…"));
+  const v = view;
+  page(v, `Run ${id.slice(0, 8)}`, h("p", { class: "muted" }, "loading…"));
   const head = h("div", { id: "run-head" });
   const webPanel = h("div", {});
   const timeline = h("table", { class: "timeline", id: "timeline" });
@@ -498,18 +510,19 @@ async function runPage(id: string): Promise<void> {
     }
     return !FINAL.has(run.status);
   };
-  page(`Run ${id.slice(0, 8)}`, head, actions, webPanel, failure, h("div", { class: "run-body" }, h("div", {}, h("h3", {}, "Timeline"), h("p", { class: "muted" }, "click an event for its step's input and output"), timeline), h("div", {}, detail, chart, graphBox)));
-  poll(refresh, 1000);
+  page(v, `Run ${id.slice(0, 8)}`, head, actions, webPanel, failure, h("div", { class: "run-body" }, h("div", {}, h("h3", {}, "Timeline"), h("p", { class: "muted" }, "click an event for its step's input and output"), timeline), h("div", {}, detail, chart, graphBox)));
+  poll(v, refresh, 1000);
 }
 
 async function timersPage(): Promise<void> {
+  const v = view;
   const load = async (): Promise<boolean> => {
     const r = await api<Maybe<{ jobs: { job_id: string; name: string; status: string; next_run?: string | null; last_ran_at?: string | null; n_runs?: number; n_errors?: number; inactive_reason?: { cause: string } | null; results?: { data?: { status?: number; run_status?: string; data?: { status?: string } | null }[] } }[] }>>("/timers");
     if (!r.available) {
-      page("Timers", h("p", { class: "muted" }, r.reason));
+      page(v, "Timers", h("p", { class: "muted" }, r.reason));
       return false;
     }
-    page(
+    page(v, 
       "Timers",
       h("table", { class: "timers", id: "timers-table" }, h("thead", {}, h("tr", {}, ...["Name", "Status", "Next run", "Last run", "Runs", "Errors", "Last result", ""].map((t) => h("th", {}, t)))), h("tbody", {}, ...r.body.jobs.map((j) => {
         const r0 = j.results?.data?.[0];
@@ -520,17 +533,19 @@ async function timersPage(): Promise<void> {
     );
     return true;
   };
-  poll(load, 5000);
+  poll(v, load, 5000);
 }
 
 async function inputsPage(): Promise<void> {
+  const v = view;
   const r = await api<Maybe<{ web_input_summaries: { id: string; title?: string; status: string; run?: { id: string; label?: string }; flow?: { title?: string } }[] }>>("/web-inputs?state=open");
-  if (!r.available) return page("Web inputs", h("p", { class: "muted" }, r.reason));
-  page("Web inputs", h("table", {}, h("tbody", {}, ...r.body.web_input_summaries.map((w) => h("tr", {}, h("td", {}, w.title ?? w.id), h("td", {}, w.flow?.title ?? ""), h("td", {}, w.run ? h("a", { href: `#/runs/${w.run.id}` }, w.run.label ?? w.run.id) : ""))))));
+  if (!r.available) return page(v, "Web inputs", h("p", { class: "muted" }, r.reason));
+  page(v, "Web inputs", h("table", {}, h("tbody", {}, ...r.body.web_input_summaries.map((w) => h("tr", {}, h("td", {}, w.title ?? w.id), h("td", {}, w.flow?.title ?? ""), h("td", {}, w.run ? h("a", { href: `#/runs/${w.run.id}` }, w.run.label ?? w.run.id) : ""))))));
 }
 
 async function route(): Promise<void> {
   stopPolling();
+  const v = ++view;
   const [path = "", qs = ""] = location.hash.replace(/^#/, "").split("?");
   const parts = path.split("/").filter(Boolean).map(decodeURIComponent);
   document.getElementById("nav")?.replaceWith(Object.assign(nav(), { id: "nav" }));
@@ -543,7 +558,7 @@ async function route(): Promise<void> {
     else if (parts[0] === "inputs") await inputsPage();
     else await flowsPage();
   } catch (e) {
-    app.replaceChildren(errorBox(e));
+    if (v === view) app.replaceChildren(errorBox(e));
   }
 }
 
