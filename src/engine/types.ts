@@ -31,9 +31,11 @@ export interface Position {
   state: string;
   /** Counts state visits in this run; makes request ids unique across loop iterations. */
   visit: number;
-  phase: "enter" | "action-start" | "action-poll" | "waiting";
+  phase: "enter" | "action-start" | "action-poll" | "waiting" | "awaiting-input";
   action?: ActionProgress;
   wait_until?: number;
+  /** AwaitWebInput: the web input the run is blocked on. */
+  web_input_id?: string;
 }
 
 export interface RunError {

@@ -23,6 +23,8 @@ import { flowsRoutes } from "./routes/flows.js";
 import { transferRoutes } from "./routes/transfer.js";
 import { computeRoutes } from "./routes/compute.js";
 import { actionRoutes } from "./routes/actions.js";
+import { webInputRoutes } from "./routes/web-inputs.js";
+import { WebInputService } from "./flows/web-inputs.js";
 import { chaosInterceptor } from "./chaos.js";
 import { ensureLocalClient, processAlive, stateFileOf, type ClientCredentials, type LocalRuntimeConfig, type RuntimeStateFile } from "./config.js";
 
@@ -40,6 +42,7 @@ export interface LocalRuntime {
   transfer: LocalTransferService;
   compute: LocalComputeService;
   flows: FlowsService;
+  webInputs: WebInputService;
   /** Runs and tasks picked up again at start. */
   recovered: { runs: number; transferTasks: number };
   stop(): Promise<void>;
@@ -79,6 +82,10 @@ function acquireLock(dataDir: string): () => void {
   throw new RuntimeBusyError(dataDir, 0);
 }
 
+function normaliseGroups(groups: Record<string, string[]> | undefined): Record<string, string[]> {
+  return Object.fromEntries(Object.entries(groups ?? {}).map(([id, members]) => [id.toLowerCase(), members]));
+}
+
 export async function startLocalRuntime(config: LocalRuntimeConfig, opts: { clock?: Clock } = {}): Promise<LocalRuntime> {
   const dataDir = resolve(config.dataDir);
   mkdirSync(dataDir, { recursive: true });
@@ -102,7 +109,11 @@ export async function startLocalRuntime(config: LocalRuntimeConfig, opts: { cloc
     hello_world: createHelloWorldProvider(store, now),
     expression_eval: createExpressionEvalProvider(store, now),
   };
-  const driver = new RunDriver(store, { clock, providers: createProviderResolver(local), ...(config.engine ? { options: config.engine } : {}) }, { log });
+  // The web-input service wakes the run a response unblocks; the driver is made after it.
+  let wakeRun: (runId: string) => void = () => {};
+  const webInputs = new WebInputService(store, () => clock.now(), normaliseGroups(config.groups), (id) => wakeRun(id));
+  const driver = new RunDriver(store, { clock, providers: createProviderResolver(local), webInputs, ...(config.engine ? { options: config.engine } : {}) }, { log });
+  wakeRun = (id) => driver.poke(id);
 
   const router = new Router();
   const server: Server = createHttpServer(router, { log, ...(config.chaos ? { intercept: chaosInterceptor(config.chaos) } : {}) });
@@ -128,6 +139,7 @@ export async function startLocalRuntime(config: LocalRuntimeConfig, opts: { cloc
   transferRoutes(router, auth, transfer);
   computeRoutes(router, auth, compute);
   actionRoutes(router, auth, local);
+  webInputRoutes(router, auth, webInputs);
   router.add("GET", "/health", "flows", () => ({ status: 200, body: { status: "ok", url, pid: process.pid } }));
 
   await compute.start();
@@ -160,6 +172,7 @@ export async function startLocalRuntime(config: LocalRuntimeConfig, opts: { cloc
     transfer,
     compute,
     flows,
+    webInputs,
     recovered: { runs, transferTasks },
     async stop() {
       if (stopped) return;

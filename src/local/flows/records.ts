@@ -167,7 +167,7 @@ export function runDoc(run: EngineRun, meta: RunMeta, f: FlowRecord | undefined,
     created_by: meta.run_owner,
     user_role: roles[0] ?? "run_monitor",
     user_roles: roles,
-    blocking_web_input_id: null,
+    blocking_web_input_id: run.position?.phase === "awaiting-input" ? (run.position.web_input_id ?? null) : null,
   };
   return doc as unknown as FlowRunDoc;
 }
