@@ -24,6 +24,13 @@ import { transferRoutes } from "./routes/transfer.js";
 import { computeRoutes } from "./routes/compute.js";
 import { actionRoutes } from "./routes/actions.js";
 import { webInputRoutes } from "./routes/web-inputs.js";
+import { hostedRoutes } from "./routes/hosted.js";
+import { transferEndpointRoutes } from "./routes/transfer-endpoints.js";
+import { createCollectionInfoProvider } from "./providers/collection-info.js";
+import { createManagePermissionProvider } from "./providers/manage-permission.js";
+import { createSearchProviders, LocalSearch } from "./providers/search.js";
+import { createNotifyProvider } from "./providers/notify.js";
+import { createUserSelectionProvider } from "./providers/user-selection.js";
 import { WebInputService } from "./flows/web-inputs.js";
 import { chaosInterceptor } from "./chaos.js";
 import { ensureLocalClient, processAlive, stateFileOf, type ClientCredentials, type LocalRuntimeConfig, type RuntimeStateFile } from "./config.js";
@@ -43,6 +50,9 @@ export interface LocalRuntime {
   compute: LocalComputeService;
   flows: FlowsService;
   webInputs: WebInputService;
+  search: LocalSearch;
+  /** Sent notification emails, one JSON line each (never sent anywhere). */
+  outbox: string;
   /** Runs and tasks picked up again at start. */
   recovered: { runs: number; transferTasks: number };
   stop(): Promise<void>;
@@ -97,13 +107,22 @@ export async function startLocalRuntime(config: LocalRuntimeConfig, opts: { cloc
   for (const c of Object.values(config.collections)) mkdirSync(c.root, { recursive: true });
   const client = ensureLocalClient(dataDir);
 
-  const transfer = new LocalTransferService(store, config.collections, { clock: { now: () => new Date(clock.now()) } });
+  const groups = normaliseGroups(config.groups);
+  const transfer = new LocalTransferService(store, config.collections, { clock: { now: () => new Date(clock.now()) }, groups });
   const compute = new LocalComputeService(store, new Map(Object.entries(config.computeEndpoints)), { dataDir: join(dataDir, "compute") });
   const transferAps = createTransferActionProviders(transfer);
   const computeAps = createComputeActionProviders(compute);
   const now = () => new Date(clock.now());
+  const search = new LocalSearch(store, now);
+  let origin = "";
+  const selection = createUserSelectionProvider(store, () => origin, now);
   const local = {
     ...transferAps,
+    collection_info: createCollectionInfoProvider(store, transfer, now),
+    manage_permission: createManagePermissionProvider(store, transfer, now),
+    ...createSearchProviders(store, search, now),
+    notify: createNotifyProvider(store, join(dataDir, "outbox.jsonl"), now),
+    weboption: selection.provider,
     compute_v2: computeAps.v2,
     compute_v3: computeAps.v3,
     hello_world: createHelloWorldProvider(store, now),
@@ -111,7 +130,7 @@ export async function startLocalRuntime(config: LocalRuntimeConfig, opts: { cloc
   };
   // The web-input service wakes the run a response unblocks; the driver is made after it.
   let wakeRun: (runId: string) => void = () => {};
-  const webInputs = new WebInputService(store, () => clock.now(), normaliseGroups(config.groups), (id) => wakeRun(id));
+  const webInputs = new WebInputService(store, () => clock.now(), groups, (id) => wakeRun(id));
   const driver = new RunDriver(store, { clock, providers: createProviderResolver(local), webInputs, ...(config.engine ? { options: config.engine } : {}) }, { log });
   wakeRun = (id) => driver.poke(id);
 
@@ -130,6 +149,7 @@ export async function startLocalRuntime(config: LocalRuntimeConfig, opts: { cloc
   }
   const port = (server.address() as AddressInfo).port;
   const url = `http://${config.host ?? "127.0.0.1"}:${port}`;
+  origin = url;
 
   const flows = new FlowsService(store, driver, url, () => clock.now());
   const auth = new LocalAuth(store, flows.flowExists, () => clock.now());
@@ -140,6 +160,8 @@ export async function startLocalRuntime(config: LocalRuntimeConfig, opts: { cloc
   computeRoutes(router, auth, compute);
   actionRoutes(router, auth, local);
   webInputRoutes(router, auth, webInputs);
+  transferEndpointRoutes(router, auth, transfer);
+  hostedRoutes(router, auth, search, selection, (who) => Object.entries(groups).filter(([, m]) => m.includes(who)).map(([g]) => `urn:globus:groups:id:${g}`));
   router.add("GET", "/health", "flows", () => ({ status: 200, body: { status: "ok", url, pid: process.pid } }));
 
   await compute.start();
@@ -173,6 +195,8 @@ export async function startLocalRuntime(config: LocalRuntimeConfig, opts: { cloc
     compute,
     flows,
     webInputs,
+    search,
+    outbox: join(dataDir, "outbox.jsonl"),
     recovered: { runs, transferTasks },
     async stop() {
       if (stopped) return;

@@ -10,7 +10,22 @@ import type { ProviderResolver } from "../engine/interpreter.js";
 import { createHttpActionProvider } from "./http-client.js";
 import type { ActionProvider } from "./types.js";
 
-export type LocalProviderName = "transfer" | "delete" | "ls" | "mkdir" | "stat" | "compute_v2" | "compute_v3" | "hello_world" | "expression_eval";
+export type LocalProviderName =
+  | "transfer"
+  | "delete"
+  | "ls"
+  | "mkdir"
+  | "stat"
+  | "collection_info"
+  | "manage_permission"
+  | "compute_v2"
+  | "compute_v3"
+  | "hello_world"
+  | "expression_eval"
+  | "search_ingest"
+  | "search_delete"
+  | "notify"
+  | "weboption";
 
 export function createProviderResolver(local: Partial<Record<LocalProviderName, ActionProvider>>, remote: (url: string) => ActionProvider = createHttpActionProvider): ProviderResolver {
   const remotes = new Map<string, ActionProvider>();

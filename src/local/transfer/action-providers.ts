@@ -32,7 +32,7 @@ export function createTransferActionProviders(service: LocalTransferService): Re
   return {
     transfer: new TaskActionProvider(service, records, "transfer"),
     delete: new TaskActionProvider(service, records, "delete"),
-    ls: new SyncActionProvider(service, records, "ls", async (input) => {
+    ls: new SyncActionProvider(service, records, "ls", async (input, caller) => {
       const { endpoint, path } = endpointAndPath(input, false);
       return service.ls(endpoint, path, {
         show_hidden: optionalType<boolean>(input, "show_hidden", "boolean"),
@@ -40,15 +40,15 @@ export function createTransferActionProviders(service: LocalTransferService): Re
         offset: optionalType<number>(input, "offset", "number"),
         orderby: optionalType<string>(input, "orderby", "string"),
         filter: optionalType<string>(input, "filter", "string"),
-      });
+      }, caller.identity);
     }),
-    mkdir: new SyncActionProvider(service, records, "mkdir", async (input) => {
+    mkdir: new SyncActionProvider(service, records, "mkdir", async (input, caller) => {
       const { endpoint, path } = endpointAndPath(input, true);
-      return service.mkdir(endpoint, path!);
+      return service.mkdir(endpoint, path!, caller.identity);
     }),
-    stat: new SyncActionProvider(service, records, "stat", async (input) => {
+    stat: new SyncActionProvider(service, records, "stat", async (input, caller) => {
       const { endpoint, path } = endpointAndPath(input, true);
-      return service.stat(endpoint, path!);
+      return service.stat(endpoint, path!, caller.identity);
     }),
   };
 }
@@ -166,7 +166,7 @@ class SyncActionProvider extends TransferActionProvider {
     service: LocalTransferService,
     records: ActionRecords,
     name: TransferApName,
-    private readonly operation: (input: Obj) => Promise<unknown>,
+    private readonly operation: (input: Obj, caller: ActionCaller) => Promise<unknown>,
   ) {
     super(service, records, name);
   }
@@ -179,7 +179,7 @@ class SyncActionProvider extends TransferActionProvider {
     let status: ActionStatusValue = "SUCCEEDED";
     let details: unknown;
     try {
-      details = await this.operation(inputObject(request));
+      details = await this.operation(inputObject(request), caller);
     } catch (err) {
       if (!(err instanceof TransferApiError) || !err.endpointError) throw unableToRun(err);
       status = "FAILED";
