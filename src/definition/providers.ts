@@ -178,4 +178,20 @@ export function actionUrlOf(state: { ActionUrl?: unknown; Handler?: unknown; Res
   return undefined;
 }
 
+/** Engine target of a `{"Type": "RegisteredAPI", "Id"}` handler: this prefix + the id. */
+export const REGISTERED_API_TARGET = "registered_api:";
+
+/**
+ * What an Action state runs: its provider URL, `registered_api:<id>` for a registered-API
+ * handler, or a `urn:globus:flows:handle:…` string handler as written.
+ */
+export function actionTargetOf(state: { ActionUrl?: unknown; Handler?: unknown; Resource?: unknown }): string | undefined {
+  const url = actionUrlOf(state);
+  if (url) return url;
+  const h = state.Handler;
+  if (typeof h === "string" && h) return h;
+  if (h && typeof h === "object" && (h as { Type?: unknown }).Type === "RegisteredAPI" && typeof (h as { Id?: unknown }).Id === "string") return REGISTERED_API_TARGET + (h as { Id: string }).Id;
+  return undefined;
+}
+
 export const KNOWN_PROVIDERS: readonly ProviderInfo[] = [...CURRENT, ...OTHER];

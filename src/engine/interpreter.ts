@@ -5,7 +5,7 @@
  * transition (the local service commits each one in one SQLite transaction).
  */
 import type { ActionState, Catcher, ExpressionEvalState, FailState, PassState, State, WaitState, ChoiceState, WebInputState } from "../definition/types.js";
-import { actionUrlOf } from "../definition/providers.js";
+import { actionTargetOf } from "../definition/providers.js";
 import { ActionProviderError, type ActionProvider, type ActionStatus } from "../providers/types.js";
 import type { Clock } from "./clock.js";
 import { chooseNext } from "./choice.js";
@@ -260,13 +260,13 @@ function runAwaitWebInput(run: EngineRun, pos: Position, s: WebInputState, env: 
 
 function actionBody(s: ActionState, run: EngineRun): Record<string, unknown> {
   const body = s.Parameters ? evaluateParameters(s.Parameters, run.state, run.context) : readRef(run.state, s.InputPath!, run.context);
-  if (!body || typeof body !== "object" || Array.isArray(body)) throw runtimeError(`the body for action ${s.ActionUrl ?? ""} must be an object`);
+  if (!body || typeof body !== "object" || Array.isArray(body)) throw runtimeError(`the body for action ${actionTargetOf(s) ?? ""} must be an object`);
   return body as Record<string, unknown>;
 }
 
 async function runAction(run: EngineRun, pos: Position, s: ActionState, env: EngineEnv, opts: EngineOptions, now: number, events: LogEntry[]): Promise<StepResult> {
-  const url = actionUrlOf(s);
-  if (!url) throw runtimeError(`Action ${pos.state} has no ActionUrl`);
+  const url = actionTargetOf(s);
+  if (!url) throw runtimeError(`Action ${pos.state} has no ActionUrl or Handler`);
   const caller = run.caller;
   if (pos.phase === "enter") {
     const body = actionBody(s, run);

@@ -18,7 +18,10 @@ export interface LocalCollectionConfig {
 export interface LocalRegisteredApi {
   id: string;
   name: string;
+  /** target.destination.url: the operation's URL, `{name}` placeholders filled from path parameters. */
   url: string;
+  /** target.destination.method (default post). */
+  method?: string;
   description?: string;
   handles?: string[];
   scope?: string;

@@ -31,6 +31,8 @@ import { createManagePermissionProvider } from "./providers/manage-permission.js
 import { createSearchProviders, LocalSearch } from "./providers/search.js";
 import { createNotifyProvider } from "./providers/notify.js";
 import { createUserSelectionProvider } from "./providers/user-selection.js";
+import { RegisteredApis } from "./providers/registered-apis.js";
+import { registeredApiRoutes } from "./routes/registered-apis.js";
 import { WebInputService } from "./flows/web-inputs.js";
 import { chaosInterceptor } from "./chaos.js";
 import { ensureLocalClient, processAlive, stateFileOf, type ClientCredentials, type LocalRuntimeConfig, type RuntimeStateFile } from "./config.js";
@@ -128,10 +130,13 @@ export async function startLocalRuntime(config: LocalRuntimeConfig, opts: { cloc
     hello_world: createHelloWorldProvider(store, now),
     expression_eval: createExpressionEvalProvider(store, now),
   };
+  // Tokens the runtime sends on a caller's behalf are minted by its Auth, made after the server starts.
+  let dependentToken: (identity: string, scope: string, resourceServer: string) => string | undefined = () => undefined;
+  const registeredApis = new RegisteredApis(config.registeredApis ?? [], store, now, (caller, api) => dependentToken(caller.identity, api.scope ?? `https://auth.globus.org/scopes/${api.id}/all`, api.id));
   // The web-input service wakes the run a response unblocks; the driver is made after it.
   let wakeRun: (runId: string) => void = () => {};
   const webInputs = new WebInputService(store, () => clock.now(), groups, (id) => wakeRun(id));
-  const driver = new RunDriver(store, { clock, providers: createProviderResolver(local), webInputs, ...(config.engine ? { options: config.engine } : {}) }, { log });
+  const driver = new RunDriver(store, { clock, providers: createProviderResolver(local, undefined, (target) => registeredApis.provider(target)), webInputs, ...(config.engine ? { options: config.engine } : {}) }, { log });
   wakeRun = (id) => driver.poke(id);
 
   const router = new Router();
@@ -154,12 +159,18 @@ export async function startLocalRuntime(config: LocalRuntimeConfig, opts: { cloc
   const flows = new FlowsService(store, driver, url, () => clock.now());
   const auth = new LocalAuth(store, flows.flowExists, () => clock.now());
   auth.addClient(client.client_id, client.client_secret, "flowsmith local runtime");
+  dependentToken = (identity, scope, rs) => {
+    const user = auth.localUser();
+    const username = identity === `urn:globus:auth:identity:${user.id}` ? user.username : `${identity.replace(/^urn:globus:auth:identity:/, "")}@clients.auth.globus.org`;
+    return auth.dependentToken({ identity, username }, scope, rs);
+  };
   authRoutes(router, auth);
   flowsRoutes(router, auth, flows, store);
   transferRoutes(router, auth, transfer);
   computeRoutes(router, auth, compute);
   actionRoutes(router, auth, local);
   webInputRoutes(router, auth, webInputs);
+  registeredApiRoutes(router, auth, registeredApis);
   transferEndpointRoutes(router, auth, transfer);
   hostedRoutes(router, auth, search, selection, (who) => Object.entries(groups).filter(([, m]) => m.includes(who)).map(([g]) => `urn:globus:groups:id:${g}`));
   router.add("GET", "/health", "flows", () => ({ status: 200, body: { status: "ok", url, pid: process.pid } }));

@@ -37,8 +37,10 @@ export interface EmulationConfig {
 /** A registered API the local runtime serves: id -> an HTTP action-provider target. */
 export interface RegisteredApiEntry {
   id: string;
-  /** Base URL the Action state is sent to (action-provider interface: /run, /{id}/status…). */
+  /** The HTTP operation's URL (OpenAPI target.destination.url; `{name}` filled from path parameters). */
   url: string;
+  /** get, post, put, patch or delete (default post). */
+  method?: string;
   description?: string;
   /** `urn:globus:flows:handle:…` names that resolve to this API. */
   handles?: string[];
@@ -134,6 +136,7 @@ const SCHEMA = {
           },
           registered_apis: namedEntries({
             url: { type: "string", pattern: "^https?://\\S+$" },
+            method: { enum: ["get", "post", "put", "patch", "delete", "GET", "POST", "PUT", "PATCH", "DELETE"] },
             description: { type: "string" },
             handles: { type: "array", items: { type: "string", pattern: "^urn:globus:flows:handle:\\S+$" } },
             scope: { type: "string" },

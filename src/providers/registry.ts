@@ -27,9 +27,21 @@ export type LocalProviderName =
   | "notify"
   | "weboption";
 
-export function createProviderResolver(local: Partial<Record<LocalProviderName, ActionProvider>>, remote: (url: string) => ActionProvider = createHttpActionProvider): ProviderResolver {
+/**
+ * `handlers` resolves the targets that are not URLs (`registered_api:<id>` and
+ * `urn:globus:flows:handle:…`, see actionTargetOf); it throws when it knows none.
+ */
+export function createProviderResolver(
+  local: Partial<Record<LocalProviderName, ActionProvider>>,
+  remote: (url: string) => ActionProvider = createHttpActionProvider,
+  handlers?: (target: string) => ActionProvider,
+): ProviderResolver {
   const remotes = new Map<string, ActionProvider>();
   return (url: string, _state: ActionState) => {
+    if (!/^[a-z]+:\/\//i.test(url)) {
+      if (!handlers) throw new Error(`${url} is a registered-API handler, and this runtime has no registered APIs`);
+      return handlers(url);
+    }
     const info = lookupProvider(url);
     if (info) {
       const name: string = info.kind === "compute" ? `compute_${info.computeVersion ?? "v3"}` : info.kind;

@@ -272,6 +272,18 @@ export class LocalAuth {
     return { response: { ...first, other_tokens: rest }, hashes };
   }
 
+  /**
+   * A short-lived token for `identity` to send to a provider or registered API on its behalf
+   * (what Flows does with a dependent token). Only its hash is stored, like every token; the
+   * provider can introspect it at this runtime's /v2/oauth2/token/introspect.
+   */
+  dependentToken(subject: { identity: string; username: string }, scope: string, resourceServer: string, clientId = "flowsmith-local-flows"): string {
+    const access = randomBytes(32).toString("base64url");
+    const rec: TokenRecord = { token_sha256: sha(access), client_id: clientId, identity: subject.identity, username: subject.username, resource_server: resourceServer, scopes: [scope], expires_at: this.now() + LIFETIME_S * 1000 };
+    this.store.put("auth_token", rec.token_sha256, rec);
+    return access;
+  }
+
   /** The record of a bearer token, or a 401. */
   authenticate(authorization: string | undefined): TokenRecord {
     const m = /^Bearer\s+(\S+)$/i.exec(authorization ?? "");
