@@ -72,7 +72,9 @@ describe("registered APIs on the local runtime", () => {
     expect(shapeDiff(fixture("sdk-list_registered_apis.default.json"), list.body)).toEqual([]);
     expect(list.body.registered_apis.map((a) => a.id)).toEqual([API_ID]);
     const one = await call("GET", `/registered_apis/${API_ID}`);
-    expect(shapeDiff(fixture("sdk-get_registered_api.default.json"), one.body)).toEqual([]);
+    // The OpenAPI operation's own response schemas are the API author's data, not wire shape.
+    const userData = (d: string) => d.startsWith("$.target.specification.responses.200.content.application/json.schema.") || d.startsWith("$.target.components.schemas.");
+    expect(shapeDiff(fixture("sdk-get_registered_api.default.json"), one.body).filter((d) => !userData(d))).toEqual([]);
     expect(one.body.target.destination.method).toBe("get");
     expect((await call("GET", "/registered_apis/00000000-0000-4000-8000-000000000000")).status).toBe(404);
   });
