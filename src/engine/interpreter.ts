@@ -6,7 +6,7 @@
  */
 import type { ActionState, Catcher, ExpressionEvalState, FailState, PassState, State, WaitState, ChoiceState, WebInputState } from "../definition/types.js";
 import { actionTargetOf } from "../definition/providers.js";
-import { ActionProviderError, type ActionProvider, type ActionStatus } from "../providers/types.js";
+import { ActionProviderError, type ActionCaller, type ActionProvider, type ActionStatus } from "../providers/types.js";
 import type { Clock } from "./clock.js";
 import { chooseNext } from "./choice.js";
 import { evaluate, evaluateParameters, place, privateKeys, readRef, redact, remove } from "./data.js";
@@ -264,10 +264,23 @@ function actionBody(s: ActionState, run: EngineRun): Record<string, unknown> {
   return body as Record<string, unknown>;
 }
 
+/**
+ * Who an action runs as (globus-flows.md §1.9): the starting user, the flow's own identity,
+ * or the identity behind the `_tokens.<Role>` token the run was started with.
+ */
+function callerOf(run: EngineRun, s: ActionState, state: string): ActionCaller {
+  const as = s.RunAs ?? "User";
+  if (as === "User") return run.caller;
+  if (as === "Flow") return { identity: `urn:globus:auth:identity:${run.flow_id}` };
+  const identity = run.run_as?.[as];
+  if (!identity) throw new FlowRunError("ActionUnableToRun", `Action ${state} runs as "${as}", but the run was started without a token for that role`, { code: "MissingRoleToken", description: `start the run with {"_tokens": {"${as}": "<access token>"}} in its input` });
+  return { identity };
+}
+
 async function runAction(run: EngineRun, pos: Position, s: ActionState, env: EngineEnv, opts: EngineOptions, now: number, events: LogEntry[]): Promise<StepResult> {
   const url = actionTargetOf(s);
   if (!url) throw runtimeError(`Action ${pos.state} has no ActionUrl or Handler`);
-  const caller = run.caller;
+  const caller = callerOf(run, s, pos.state);
   if (pos.phase === "enter") {
     const body = actionBody(s, run);
     events.push(stateStarted(now, pos.state, "Action", redact(body, privateKeys(s.Parameters))));
@@ -286,7 +299,9 @@ async function runAction(run: EngineRun, pos: Position, s: ActionState, env: Eng
   let status: ActionStatus;
   if (pos.phase === "action-start") {
     try {
-      status = await provider.run({ request_id: action.request_id, body: actionBody(s, run), label: `${pos.state} of run ${run.run_id}`.slice(0, 64) }, caller);
+      // The run's label (Flows passes it on), else one naming the state; and the run's managers/monitors.
+      const label = (run.label ?? `${pos.state} of run ${run.run_id}`).slice(0, 64);
+      status = await provider.run({ request_id: action.request_id, body: actionBody(s, run), label, manage_by: run.manage_by ?? [], monitor_by: run.monitor_by ?? [] }, caller);
     } catch (e) {
       if (e instanceof FlowRunError) throw e;
       const pe = e instanceof ActionProviderError ? e : undefined;

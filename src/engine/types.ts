@@ -63,4 +63,13 @@ export interface EngineRun {
   cancel_requested?: boolean;
   /** Caller identity the actions run as. */
   caller: { identity: string; token?: string };
+  /**
+   * RunAs role name -> identity URN of the token the starter gave in `_tokens.<Role>` (the
+   * tokens themselves are not kept: the runtime mints a token for that identity per call).
+   */
+  run_as?: Record<string, string>;
+  /** Sent with every action's run request (globus-flows.md §5: label, manage_by, monitor_by). */
+  label?: string | null;
+  manage_by?: string[];
+  monitor_by?: string[];
 }

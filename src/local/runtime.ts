@@ -33,6 +33,7 @@ import { createNotifyProvider } from "./providers/notify.js";
 import { createUserSelectionProvider } from "./providers/user-selection.js";
 import { RegisteredApis } from "./providers/registered-apis.js";
 import { registeredApiRoutes } from "./routes/registered-apis.js";
+import { createForwardingProvider, ProviderScopes } from "./providers/remote.js";
 import { WebInputService } from "./flows/web-inputs.js";
 import { chaosInterceptor } from "./chaos.js";
 import { ensureLocalClient, processAlive, stateFileOf, type ClientCredentials, type LocalRuntimeConfig, type RuntimeStateFile } from "./config.js";
@@ -133,10 +134,11 @@ export async function startLocalRuntime(config: LocalRuntimeConfig, opts: { cloc
   // Tokens the runtime sends on a caller's behalf are minted by its Auth, made after the server starts.
   let dependentToken: (identity: string, scope: string, resourceServer: string) => string | undefined = () => undefined;
   const registeredApis = new RegisteredApis(config.registeredApis ?? [], store, now, (caller, api) => dependentToken(caller.identity, api.scope ?? `https://auth.globus.org/scopes/${api.id}/all`, api.id));
+  const providerScopes = new ProviderScopes();
   // The web-input service wakes the run a response unblocks; the driver is made after it.
   let wakeRun: (runId: string) => void = () => {};
   const webInputs = new WebInputService(store, () => clock.now(), groups, (id) => wakeRun(id));
-  const driver = new RunDriver(store, { clock, providers: createProviderResolver(local, undefined, (target) => registeredApis.provider(target)), webInputs, ...(config.engine ? { options: config.engine } : {}) }, { log });
+  const driver = new RunDriver(store, { clock, providers: createProviderResolver(local, (u) => createForwardingProvider(u, providerScopes, (id, scope, rs) => dependentToken(id, scope, rs)), (target) => registeredApis.provider(target)), webInputs, ...(config.engine ? { options: config.engine } : {}) }, { log });
   wakeRun = (id) => driver.poke(id);
 
   const router = new Router();
@@ -156,8 +158,30 @@ export async function startLocalRuntime(config: LocalRuntimeConfig, opts: { cloc
   const url = `http://${config.host ?? "127.0.0.1"}:${port}`;
   origin = url;
 
-  const flows = new FlowsService(store, driver, url, () => clock.now());
+  // Auth needs to know which flows exist (flow scopes); the service needs Auth for RunAs tokens.
+  let authRef: LocalAuth | undefined;
+  const flows = new FlowsService(store, driver, url, () => clock.now(), {
+    scopes: {
+      registeredApiScope: (target) => {
+        try {
+          const api = registeredApis.resolve(target);
+          return api.scope ?? `https://auth.globus.org/scopes/${api.id}/all`;
+        } catch {
+          return undefined;
+        }
+      },
+      introspect: (u) => providerScopes.introspect(u),
+    },
+    identityOfToken: (token) => {
+      try {
+        return authRef?.authenticate(`Bearer ${token}`).identity;
+      } catch {
+        return undefined;
+      }
+    },
+  });
   const auth = new LocalAuth(store, flows.flowExists, () => clock.now());
+  authRef = auth;
   auth.addClient(client.client_id, client.client_secret, "flowsmith local runtime");
   dependentToken = (identity, scope, rs) => {
     const user = auth.localUser();

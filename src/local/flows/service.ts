@@ -15,6 +15,20 @@ import type { RunDriver } from "../run-driver.js";
 import type { DocStore } from "../store.js";
 import type { TokenRecord } from "../auth/tokens.js";
 import { flowDoc, flowRoles, ROLE_FIELDS, runDoc, runRoles, type FlowRecord, type RunMeta } from "./records.js";
+import { countTraversals, roleNames, scopesByRunAs, type ScopeSources } from "./analysis.js";
+import { globusValidationError } from "./validation-errors.js";
+
+/** What the service needs from the rest of the runtime to analyse flows and start RunAs runs. */
+export interface FlowsServiceHooks {
+  scopes: ScopeSources;
+  /** The identity URN of an access token this runtime's Auth issued, or undefined. */
+  identityOfToken(token: string): string | undefined;
+}
+
+const NO_HOOKS: FlowsServiceHooks = {
+  scopes: { registeredApiScope: () => undefined, introspect: async () => "" },
+  identityOfToken: () => undefined,
+};
 
 const iso = (ms: number) => new Date(ms).toISOString().replace("Z", "+00:00");
 const PRINCIPAL = /^(urn:globus:(auth:identity|groups:id):[0-9a-f-]{36}|public|all_authenticated_users)$/;
@@ -25,6 +39,7 @@ export class FlowsService {
     private readonly driver: RunDriver,
     private readonly origin: string,
     private readonly now: () => number,
+    private readonly hooks: FlowsServiceHooks = NO_HOOKS,
   ) {}
 
   flowExists = (id: string): boolean => !!this.store.get<FlowRecord>("flow", id) && !this.store.get<FlowRecord>("flow", id)!.deleted;
@@ -38,12 +53,19 @@ export class FlowsService {
 
   private checkDefinition(definition: unknown, schema: unknown): void {
     if (definition === null || definition === undefined) throw new HttpError(422, "UNPROCESSABLE_ENTITY", "$.definition: none is not an allowed value");
-    const diags = validateDefinition(definition, schema && typeof schema === "object" ? { inputSchema: schema } : {}).filter((d) => d.severity === "error");
+    const found = validateDefinition(definition, { allowLoopbackHttp: true, ...(schema && typeof schema === "object" ? { inputSchema: schema } : {}) }).filter((d) => d.severity === "error");
+    // The service reports the cause, not flowsmith's follow-on finding that nothing ends the run.
+    const diags = found.some((d) => d.code === "NEXT_END_MISSING") ? found.filter((d) => d.code !== "NO_TERMINAL_STATE") : found;
     if (schema !== undefined) diags.push(...validateInputSchema(schema).filter((d) => d.severity === "error").map((d) => ({ ...d, pointer: "/input_schema" + d.pointer })));
     if (diags.length) {
-      const detail = diags.map((d) => ({ loc: ["definition", ...d.pointer.split("/").filter(Boolean)], msg: d.message, type: d.code }));
-      throw new HttpError(422, "UNPROCESSABLE_ENTITY", `${diags.length} validation error${diags.length === 1 ? "" : "s"} in body. ${diags[0]!.pointer}: ${diags[0]!.message}`, { detail });
+      const { detail, message } = globusValidationError(diags, { definition });
+      throw new HttpError(422, "UNPROCESSABLE_ENTITY", message, { detail });
     }
+  }
+
+  /** Resolve every action's scope (409 SCOPE_RESOLUTION_FAILED for an unreachable custom provider). */
+  private analyse(definition: FlowDefinition) {
+    return scopesByRunAs(definition, this.hooks.scopes);
   }
 
   private roles(body: Record<string, unknown>): Partial<Pick<FlowRecord, (typeof ROLE_FIELDS)[number]>> {
@@ -81,9 +103,10 @@ export class FlowsService {
     return out;
   }
 
-  createFlow(body: unknown, caller: TokenRecord) {
+  async createFlow(body: unknown, caller: TokenRecord) {
     const b = this.objectBody(body);
     this.checkDefinition(b.definition, b.input_schema);
+    await this.analyse(b.definition as FlowDefinition);
     const id = randomUUID();
     const t = iso(this.now());
     const rec: FlowRecord = {
@@ -118,7 +141,7 @@ export class FlowsService {
     return { status: 200, body: flowDoc(this.getFlowRecord(id, caller.identity), caller.identity, this.origin) };
   }
 
-  updateFlow(id: string, body: unknown, caller: TokenRecord) {
+  async updateFlow(id: string, body: unknown, caller: TokenRecord) {
     const f = this.getFlowRecord(id, caller.identity);
     const roles = flowRoles(f, caller.identity);
     if (!roles.includes("flow_owner") && !roles.includes("flow_administrator")) throw new HttpError(403, "FORBIDDEN", `Caller is not allowed to update flow ${id}. Missing permissions: UPDATE.`);
@@ -127,6 +150,7 @@ export class FlowsService {
     const definition = (b.definition ?? f.definition) as FlowDefinition;
     const schema = (b.input_schema ?? f.input_schema) as InputSchema;
     if (b.definition !== undefined || b.input_schema !== undefined) this.checkDefinition(definition, schema);
+    if (b.definition !== undefined) await this.analyse(definition);
     const rec: FlowRecord = { ...f, ...this.metadata(b), ...this.roles(b), definition, input_schema: schema, ...(b.flow_owner ? { flow_owner: b.flow_owner as string } : {}), updated_at: iso(this.now()) };
     this.store.transaction(() => {
       this.store.put("flow", id, rec);
@@ -172,10 +196,32 @@ export class FlowsService {
     return body as Record<string, unknown>;
   }
 
-  validateFlow(body: unknown) {
+  async validateFlow(body: unknown) {
     const b = this.objectBody(body);
     this.checkDefinition(b.definition, b.input_schema);
-    return { status: 200, body: { scopes: { User: [] }, analysis: { number_of_possibilities: 1 } } };
+    const definition = b.definition as FlowDefinition;
+    return { status: 200, body: { scopes: await this.analyse(definition), analysis: { number_of_possibilities: countTraversals(definition) } } };
+  }
+
+  /**
+   * RunAs roles (globus-flows.md §1.9): every role the definition names needs a token in the
+   * input's `_tokens`. The tokens are resolved to identities here and removed from the
+   * stored input, so no token is ever written to the run state or its log.
+   */
+  private roleIdentities(f: FlowRecord, input: unknown): { input: unknown; runAs: Record<string, string> } {
+    const roles = roleNames(f.definition);
+    const tokens = input && typeof input === "object" && !Array.isArray(input) ? (input as { _tokens?: unknown })._tokens : undefined;
+    const runAs: Record<string, string> = {};
+    for (const role of roles) {
+      const t = tokens && typeof tokens === "object" ? (tokens as Record<string, unknown>)[role] : undefined;
+      if (typeof t !== "string" || !t) throw new HttpError(400, "FLOW_INPUT_ERROR", `The flow runs actions as the role "${role}": the input needs a token for it in _tokens.${role}`, { detail: [{ loc: [`$._tokens.${role}`], type: "MissingRoleToken", msg: `no token for RunAs role "${role}"` }] });
+      const identity = this.hooks.identityOfToken(t);
+      if (!identity) throw new HttpError(400, "FLOW_INPUT_ERROR", `The token in _tokens.${role} is not a valid access token`, { detail: [{ loc: [`$._tokens.${role}`], type: "InvalidRoleToken", msg: "invalid or expired token" }] });
+      runAs[role] = identity;
+    }
+    if (tokens === undefined) return { input, runAs };
+    const { _tokens: _t, ...rest } = input as Record<string, unknown>;
+    return { input: rest, runAs };
   }
 
   private checkRunBody(f: FlowRecord, body: unknown): Record<string, unknown> {
@@ -214,9 +260,18 @@ export class FlowsService {
     const f = this.getFlowRecord(flowId, caller.identity);
     this.requireStarter(f, caller);
     const b = this.checkRunBody(f, body);
+    const { input, runAs } = this.roleIdentities(f, b.body);
     const runId = randomUUID();
     const now = this.now();
-    const { run, events } = newRun({ run_id: runId, flow_id: f.id, definition: f.definition, input: b.body, caller: { identity: caller.identity, username: caller.username }, now });
+    const started = newRun({ run_id: runId, flow_id: f.id, definition: f.definition, input, caller: { identity: caller.identity, username: caller.username }, now });
+    const events = started.events;
+    const run = {
+      ...started.run,
+      ...(Object.keys(runAs).length ? { run_as: runAs } : {}),
+      label: (b.label as string | undefined) ?? null,
+      manage_by: (b.run_managers as string[] | undefined) ?? [],
+      monitor_by: (b.run_monitors as string[] | undefined) ?? [],
+    };
     const meta: RunMeta = {
       run_id: runId,
       flow_id: f.id,
@@ -227,7 +282,7 @@ export class FlowsService {
       run_owner: caller.identity,
       run_managers: (b.run_managers as string[] | undefined) ?? [],
       run_monitors: (b.run_monitors as string[] | undefined) ?? [],
-      input: b.body,
+      input,
     };
     this.driver.start(run, events, (store) => {
       store.put("run_meta", runId, meta);
