@@ -34,6 +34,7 @@ import { createUserSelectionProvider } from "./providers/user-selection.js";
 import { RegisteredApis } from "./providers/registered-apis.js";
 import { registeredApiRoutes } from "./routes/registered-apis.js";
 import { createForwardingProvider, ProviderScopes } from "./providers/remote.js";
+import { IdTokens } from "./auth/id-token.js";
 import { WebInputService } from "./flows/web-inputs.js";
 import { chaosInterceptor } from "./chaos.js";
 import { ensureLocalClient, processAlive, stateFileOf, type ClientCredentials, type LocalRuntimeConfig, type RuntimeStateFile } from "./config.js";
@@ -182,6 +183,7 @@ export async function startLocalRuntime(config: LocalRuntimeConfig, opts: { cloc
   });
   const auth = new LocalAuth(store, flows.flowExists, () => clock.now());
   authRef = auth;
+  auth.idTokens = new IdTokens(() => url);
   auth.addClient(client.client_id, client.client_secret, "flowsmith local runtime");
   dependentToken = (identity, scope, rs) => {
     const user = auth.localUser();

@@ -131,14 +131,19 @@ function details(run: EngineRun, meta: RunMeta, lastEntry: unknown): Record<stri
         details: { error: run.error?.code, cause: run.error?.cause, state_name: run.error?.state_name, ...(run.error?.details !== undefined ? { details: run.error.details } : {}) },
         output: redact(run.state),
       };
-    case "INACTIVE":
+    case "INACTIVE": {
+      // globus-cli builds its consent remediation from these (fixtures/flows/cli-get_run.inactive_consent_required.json):
+      // the run-level required_scope is the action's scope wrapped in the flow's scope, and
+      // each action status names its state.
+      const actionScope = ((run.inactive?.action_status?.details ?? {}) as { required_scope?: string }).required_scope;
       return {
         code: run.inactive?.code ?? "ActionInactive",
         description: run.inactive?.description ?? "The run is waiting on an inactive action",
         state_name: run.inactive?.state_name,
-        ...(((run.inactive?.action_status?.details ?? {}) as { required_scope?: string }).required_scope ? { required_scope: (run.inactive!.action_status!.details as { required_scope: string }).required_scope } : {}),
-        action_statuses: run.inactive?.action_status ? [run.inactive.action_status] : [],
+        ...(actionScope ? { required_scope: `${SCOPES.flow(run.flow_id)}[${actionScope}]` } : {}),
+        action_statuses: run.inactive?.action_status ? [{ ...run.inactive.action_status, state_name: run.inactive.state_name }] : [],
       };
+    }
     default:
       return lastEntry && typeof lastEntry === "object" ? (lastEntry as Record<string, unknown>) : { code: "FlowStarting", description: "The Flow is starting execution", details: { input: redact(meta.input) } };
   }
