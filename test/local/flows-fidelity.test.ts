@@ -164,3 +164,47 @@ describe("RunAs roles", () => {
     expect(JSON.stringify(log.body) + JSON.stringify(end)).not.toContain(roleToken);
   });
 });
+
+describe("list filters and ordering (OpenAPI)", () => {
+  it("filters runs by label (case-insensitive, any of several), flow title and start time; orders by several keys", async () => {
+    const def = { StartAt: "P", States: { P: { Type: "Pass", End: true } } };
+    const flow = (await call("POST", "/flows", { definition: def, input_schema: {}, title: "Listing Flow", subtitle: "Beamline Sub", description: "Nightly DESCRIPTION" })).body;
+    const ft = (await tokenFor(rt, [SCOPES.flow(flow.id)]))[flow.id];
+    const ids = [];
+    for (const label of ["Scan Alpha", "scan beta", "other"]) ids.push((await call("POST", `/flows/${flow.id}/run`, { body: {}, label }, ft)).body.run_id);
+    for (const id of ids) await ended(id);
+    const labels = (q: string) => call("GET", `/runs?${q}`).then((r) => r.body.runs.map((x) => x.label));
+    expect((await labels("filter_flow_title=listing&filter_label=SCAN&orderby=label ASC")).sort()).toEqual(["Scan Alpha", "scan beta"]);
+    expect(await labels("filter_flow_title=listing&filter_label=alpha,OTHER&orderby=label DESC")).toEqual(["other", "Scan Alpha"]);
+    expect(await labels(`filter_flow_title=listing flow&orderby=${encodeURIComponent("status ASC,label ASC")}`)).toEqual(["Scan Alpha", "other", "scan beta"]);
+    expect(await labels("filter_flow_title=listing&filter_start_time=2000-01-01T00:00:00,")).toHaveLength(3);
+    expect(await labels("filter_flow_title=listing&filter_start_time=,2000-01-01T00:00:00")).toHaveLength(0);
+    expect(await labels("filter_flow_title=listing&filter_completion_time=2000-01-01T00:00:00")).toHaveLength(3);
+    expect((await call("GET", "/runs?orderby=nonsense ASC")).status).toBe(422);
+    const flows = (q: string) => call("GET", `/flows?${q}`).then((r) => r.body.flows.map((f) => f.id));
+    expect(await flows("filter_subtitle=beamline")).toEqual([flow.id]);
+    expect(await flows("filter_description=nightly description")).toEqual([flow.id]);
+    expect(await flows(`filter_scope_string=${flow.id.slice(0, 8)}`)).toEqual([flow.id]);
+    expect(await flows("filter_subtitle=nothing-like-this")).toEqual([]);
+  });
+});
+
+describe("Protecting Secrets", () => {
+  it("removes __Private_Parameters from the definition for viewers who are not owners or administrators", async () => {
+    const def = { StartAt: "H", States: { H: { Type: "Action", ActionUrl: "https://actions.globus.org/hello_world", Parameters: { echo_string: "hi", "password.$": "$.pw", token: "s3cr3t", __Private_Parameters: ["password", "token"] }, ResultPath: "$.h", End: true } } };
+    const viewer = `urn:globus:auth:identity:${OTHER}`;
+    const flow = (await call("POST", "/flows", { definition: def, input_schema: {}, title: "secret", flow_viewers: [viewer], flow_starters: [viewer] })).body;
+    const own = await call("GET", `/flows/${flow.id}`);
+    expect(own.body.definition.States.H.Parameters.token).toBe("s3cr3t");
+    const res = await fetch(`${rt.url}/v2/oauth2/token`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", authorization: "Basic " + Buffer.from(`${OTHER}:other-secret-0123456789abcdef`).toString("base64") }, body: new URLSearchParams({ grant_type: "client_credentials", scope: `${SCOPES.flows("all")} ${SCOPES.flow(flow.id)}` }) });
+    const t = await res.json();
+    const other = [t, ...t.other_tokens];
+    const flowsTok = other.find((x) => x.resource_server === "flows.globus.org").access_token;
+    const seen = await call("GET", `/flows/${flow.id}`, undefined, flowsTok);
+    expect(seen.body.definition.States.H.Parameters).toEqual({ echo_string: "hi", __Private_Parameters: ["password", "token"] });
+    const run = await call("POST", `/flows/${flow.id}/run`, { body: { pw: "x" } }, other.find((x) => x.resource_server === flow.id).access_token);
+    const defn = await call("GET", `/runs/${run.body.run_id}/definition`, undefined, flowsTok);
+    expect(JSON.stringify(defn.body)).not.toContain("s3cr3t");
+    expect(JSON.stringify((await call("GET", `/runs/${run.body.run_id}/definition`)).body)).toContain("s3cr3t");
+  });
+});

@@ -4,6 +4,7 @@ import type { FlowDefinition, InputSchema } from "../../definition/types.js";
 import type { EngineRun, RunStatus } from "../../engine/types.js";
 import { redact } from "../../engine/data.js";
 import { SCOPES } from "../auth/scopes.js";
+import { withoutPrivateParameters } from "./private-parameters.js";
 
 type S = flows.OpenAPI.components["schemas"];
 export type FlowResponse = S["FlowResponse"];
@@ -66,7 +67,7 @@ export function flowDoc(f: FlowRecord, who: string, origin: string): FlowRespons
   const url = `${origin}/flows/${f.id}`;
   const doc = {
     id: f.id,
-    definition: f.definition,
+    definition: admin ? f.definition : withoutPrivateParameters(f.definition),
     input_schema: f.input_schema,
     globus_auth_scope: SCOPES.flow(f.id),
     globus_auth_scopes_by_RunAs: { User: SCOPES.flow(f.id) },

@@ -17,6 +17,9 @@ import type { TokenRecord } from "../auth/tokens.js";
 import { flowDoc, flowRoles, ROLE_FIELDS, runDoc, runRoles, type FlowRecord, type RunMeta } from "./records.js";
 import { countTraversals, roleNames, scopesByRunAs, type ScopeSources } from "./analysis.js";
 import { globusValidationError } from "./validation-errors.js";
+import { withoutPrivateParameters } from "./private-parameters.js";
+import { containsAny, inRange, ordered, timeRange, values } from "./list-query.js";
+import { SCOPES } from "../auth/scopes.js";
 
 /** What the service needs from the rest of the runtime to analyse flows and start RunAs runs. */
 export interface FlowsServiceHooks {
@@ -169,7 +172,7 @@ export class FlowsService {
 
   listFlows(q: URLSearchParams, caller: TokenRecord) {
     let list = this.store.list<FlowRecord>("flow").filter((f) => !f.deleted && flowRoles(f, caller.identity).length > 0);
-    const roleFilter = (q.get("filter_roles") ?? q.get("filter_role") ?? "").split(",").filter(Boolean).map((r) => r.replace(/s$/, ""));
+    const roleFilter = [...values(q, "filter_roles"), ...values(q, "filter_role")].map((r) => r.replace(/s$/, ""));
     if (roleFilter.length) list = list.filter((f) => flowRoles(f, caller.identity).some((r) => roleFilter.includes(r)));
     const kw = q.get("filter_keywords");
     if (kw) {
@@ -178,8 +181,12 @@ export class FlowsService {
     }
     const ft = q.get("filter_fulltext")?.toLowerCase();
     if (ft) list = list.filter((f) => `${f.title} ${f.subtitle} ${f.description} ${f.keywords.join(" ")}`.toLowerCase().includes(ft));
-    const title = q.get("filter_title")?.toLowerCase();
-    if (title) list = list.filter((f) => f.title.toLowerCase().includes(title));
+    const title = values(q, "filter_title");
+    const subtitle = values(q, "filter_subtitle");
+    const description = values(q, "filter_description");
+    const scope = values(q, "filter_scope_string");
+    list = list.filter((f) => containsAny(f.title, title) && containsAny(f.subtitle, subtitle) && containsAny(f.description, description) && containsAny(SCOPES.flow(f.id), scope));
+    list = ordered(list as unknown as Record<string, unknown>[], q, ["id", "scope_string", "flow_owner", "flow_administrators", "title", "created_at", "updated_at"], "", (f, k) => (k === "scope_string" ? SCOPES.flow(String(f.id)) : f[k])) as unknown as FlowRecord[];
     return this.page(list.map((f) => flowDoc(f, caller.identity, this.origin)), q, "flows");
   }
 
@@ -316,7 +323,9 @@ export class FlowsService {
   runDefinition(runId: string, caller: TokenRecord) {
     const { run, meta } = this.getRun(runId, caller);
     const flow = this.store.get<FlowRecord>("flow", meta.flow_id);
-    return { status: 200, body: { flow_id: meta.flow_id, definition: run.definition, input_schema: flow?.input_schema ?? {} } };
+    const roles = flow ? flowRoles(flow, caller.identity) : [];
+    const admin = roles.includes("flow_owner") || roles.includes("flow_administrator");
+    return { status: 200, body: { flow_id: meta.flow_id, definition: admin ? run.definition : withoutPrivateParameters(run.definition), input_schema: flow?.input_schema ?? {} } };
   }
 
   runLog(runId: string, q: URLSearchParams, caller: TokenRecord) {
@@ -334,11 +343,14 @@ export class FlowsService {
   }
 
   listRuns(q: URLSearchParams, caller: TokenRecord, flowId?: string) {
-    const flowIds = (flowId ?? q.get("filter_flow_id") ?? "").split(",").filter(Boolean);
+    const flowIds = flowId ? [flowId] : values(q, "filter_flow_id");
     const metas = flowIds.length ? flowIds.flatMap((id) => this.store.find<RunMeta>("run_meta", "flow_id", id)) : this.store.list<RunMeta>("run_meta");
-    const statuses = (q.get("filter_status") ?? "").split(",").filter(Boolean);
-    const label = q.get("filter_label");
-    const roleFilter = (q.get("filter_roles") ?? q.get("filter_role") ?? "").split(",").filter(Boolean).map((r) => r.replace(/s$/, "").replace(/^flow_/, ""));
+    const statuses = values(q, "filter_status");
+    const labels = values(q, "filter_label");
+    const flowTitles = values(q, "filter_flow_title");
+    const started = timeRange(q, "filter_start_time");
+    const completed = timeRange(q, "filter_completion_time");
+    const roleFilter = [...values(q, "filter_roles"), ...values(q, "filter_role")].map((r) => r.replace(/s$/, "").replace(/^flow_/, ""));
     const docs = [];
     for (const meta of metas) {
       if (meta.released) continue;
@@ -346,20 +358,15 @@ export class FlowsService {
       const roles = runRoles(meta, flow, caller.identity);
       if (roles.length === 0) continue;
       if (roleFilter.length && !roles.some((r) => roleFilter.includes(r))) continue;
-      if (label && !(meta.label ?? "").includes(label)) continue;
+      if (!containsAny(meta.label, labels) || !containsAny(meta.flow_title, flowTitles)) continue;
       const run = this.driver.load(meta.run_id);
       if (!run) continue;
       if (statuses.length && !statuses.includes(run.status)) continue;
-      docs.push(runDoc(run, meta, flow, caller.identity, this.lastEntry(meta.run_id)));
+      const doc = runDoc(run, meta, flow, caller.identity, this.lastEntry(meta.run_id)) as unknown as Record<string, unknown>;
+      if (!inRange(doc.start_time as string, started) || !inRange(doc.completion_time as string | null, completed)) continue;
+      docs.push(doc);
     }
-    const orderby = q.get("orderby") ?? "start_time DESC";
-    const [field, dir] = orderby.split(/\s+/);
-    docs.sort((a, b) => {
-      const x = String((a as Record<string, unknown>)[field ?? "start_time"] ?? "");
-      const y = String((b as Record<string, unknown>)[field ?? "start_time"] ?? "");
-      return (x < y ? -1 : x > y ? 1 : 0) * ((dir ?? "ASC").toUpperCase() === "DESC" ? -1 : 1);
-    });
-    return this.page(docs, q, "runs");
+    return this.page(ordered(docs, q, ["id", "start_time", "completion_time", "status", "label"], "start_time DESC", (d, k) => (k === "id" ? d.run_id : d[k])), q, "runs");
   }
 
   private requireManager(meta: RunMeta, flow: FlowRecord | undefined, caller: TokenRecord, what: string): void {
