@@ -193,7 +193,7 @@ export async function startLocalRuntime(config: LocalRuntimeConfig, opts: { cloc
   authRoutes(router, auth);
   flowsRoutes(router, auth, flows, store);
   transferRoutes(router, auth, transfer);
-  computeRoutes(router, auth, compute);
+  computeRoutes(router, auth, compute, store);
   actionRoutes(router, auth, local);
   webInputRoutes(router, auth, webInputs);
   registeredApiRoutes(router, auth, registeredApis);

@@ -152,7 +152,9 @@ class TaskActionProvider extends TransferActionProvider {
       details: { ...task, event_list: events },
       creator_id: record.creator_id,
       start_time: record.start_time,
-      completion_time: task.completion_time ? apTimestamp(new Date(task.completion_time)) : null,
+      // The task document's completion_time is whole seconds; the action started at a finer
+      // instant, so a fast task would otherwise "complete" before it started.
+      completion_time: task.completion_time ? apTimestamp(new Date(Math.max(Date.parse(task.completion_time), Date.parse(record.start_time.replace(" ", "T"))))) : null,
       label: record.label,
       manage_by: record.manage_by,
       monitor_by: record.monitor_by,
