@@ -173,6 +173,7 @@ export async function startLocalRuntime(config: LocalRuntimeConfig, opts: { cloc
       },
       introspect: (u) => providerScopes.introspect(u),
     },
+    groupsOf: (identity) => Object.entries(groups).filter(([, members]) => members.includes(identity)).map(([g]) => `urn:globus:groups:id:${g}`),
     identityOfToken: (token) => {
       try {
         return authRef?.authenticate(`Bearer ${token}`).identity;

@@ -22,6 +22,7 @@ let apUrl: string;
 const apSeen: { method: string; url: string; authorization?: string; body?: any }[] = [];
 let tok: Record<string, string>;
 const OTHER = "55555555-5555-4555-8555-555555555555";
+const GROUP = "77777777-7777-4777-8777-777777777777";
 
 beforeAll(async () => {
   ap = createServer((req, res) => {
@@ -39,7 +40,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((ok) => ap.listen(0, "127.0.0.1", () => ok()));
   apUrl = `http://127.0.0.1:${(ap.address() as { port: number }).port}/ap`;
-  rt = await startLocalRuntime({ dataDir: join(mkdtempSync(join(tmpdir(), "flowsmith-fidelity-")), "data"), collections: {}, computeEndpoints: {} });
+  rt = await startLocalRuntime({ dataDir: join(mkdtempSync(join(tmpdir(), "flowsmith-fidelity-")), "data"), collections: {}, computeEndpoints: {}, groups: { [GROUP]: [`urn:globus:auth:identity:${OTHER}`] } });
   tok = await tokenFor(rt, [SCOPES.flows("all")]);
   rt.auth.addClient(OTHER, "other-secret-0123456789abcdef", "role holder");
 });
@@ -206,5 +207,22 @@ describe("Protecting Secrets", () => {
     const defn = await call("GET", `/runs/${run.body.run_id}/definition`, undefined, flowsTok);
     expect(JSON.stringify(defn.body)).not.toContain("s3cr3t");
     expect(JSON.stringify((await call("GET", `/runs/${run.body.run_id}/definition`)).body)).toContain("s3cr3t");
+  });
+});
+
+describe("group URNs in roles", () => {
+  it("resolve against the local group config", async () => {
+    const def = { StartAt: "P", States: { P: { Type: "Pass", End: true } } };
+    const grouped = (await call("POST", "/flows", { definition: def, input_schema: {}, title: "for the group", flow_starters: [`urn:globus:groups:id:${GROUP}`] })).body;
+    const other = (await call("POST", "/flows", { definition: def, input_schema: {}, title: "for another group", flow_starters: ["urn:globus:groups:id:88888888-8888-4888-8888-888888888888"] })).body;
+    const tokenOf = async (scopes: string) => {
+      const res = await fetch(`${rt.url}/v2/oauth2/token`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", authorization: "Basic " + Buffer.from(`${OTHER}:other-secret-0123456789abcdef`).toString("base64") }, body: new URLSearchParams({ grant_type: "client_credentials", scope: scopes }) });
+      const t = await res.json();
+      return Object.fromEntries([t, ...t.other_tokens].map((x) => [x.resource_server, x.access_token]));
+    };
+    const member = await tokenOf(`${SCOPES.flow(grouped.id)} ${SCOPES.flows("all")}`);
+    expect((await call("POST", `/flows/${grouped.id}/run`, { body: {} }, member[grouped.id])).status).toBe(201);
+    expect((await call("GET", `/flows/${other.id}`, undefined, member["flows.globus.org"])).status).toBe(404);
+    expect((await call("GET", `/flows/${grouped.id}`, undefined, member["flows.globus.org"])).body.user_roles).toEqual(["flow_starter"]);
   });
 });

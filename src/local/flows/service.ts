@@ -14,7 +14,7 @@ import { HttpError } from "../http.js";
 import type { RunDriver } from "../run-driver.js";
 import type { DocStore } from "../store.js";
 import type { TokenRecord } from "../auth/tokens.js";
-import { flowDoc, flowRoles, ROLE_FIELDS, runDoc, runRoles, type FlowRecord, type RunMeta } from "./records.js";
+import { flowDoc, flowRoles, ROLE_FIELDS, runDoc, runRoles, type FlowRecord, type RunMeta, type Who } from "./records.js";
 import { countTraversals, roleNames, scopesByRunAs, type ScopeSources } from "./analysis.js";
 import { globusValidationError } from "./validation-errors.js";
 import { withoutPrivateParameters } from "./private-parameters.js";
@@ -26,6 +26,8 @@ export interface FlowsServiceHooks {
   scopes: ScopeSources;
   /** The identity URN of an access token this runtime's Auth issued, or undefined. */
   identityOfToken(token: string): string | undefined;
+  /** Group URNs (`urn:globus:groups:id:…`) the identity is a member of. */
+  groupsOf?(identity: string): string[];
 }
 
 const NO_HOOKS: FlowsServiceHooks = {
@@ -45,9 +47,14 @@ export class FlowsService {
     private readonly hooks: FlowsServiceHooks = NO_HOOKS,
   ) {}
 
+  /** The caller with the local groups it belongs to (flowsmith.yaml `groups`). */
+  private who(caller: TokenRecord): { identity: string; groups: string[] } {
+    return { identity: caller.identity, groups: this.hooks.groupsOf?.(caller.identity) ?? [] };
+  }
+
   flowExists = (id: string): boolean => !!this.store.get<FlowRecord>("flow", id) && !this.store.get<FlowRecord>("flow", id)!.deleted;
 
-  private getFlowRecord(id: string, who: string): FlowRecord {
+  private getFlowRecord(id: string, who: Who): FlowRecord {
     const f = this.store.get<FlowRecord>("flow", id);
     if (!f || f.deleted) throw new HttpError(404, "NOT_FOUND", `No flow with id ${id}`);
     if (flowRoles(f, who).length === 0) throw new HttpError(404, "NOT_FOUND", `No flow with id ${id}`);
@@ -137,16 +144,16 @@ export class FlowsService {
       this.store.put("flow", id, rec);
       for (const k of rec.keywords) this.store.index("flow", id, "keyword", k);
     });
-    return { status: 201, body: flowDoc(rec, caller.identity, this.origin) };
+    return { status: 201, body: flowDoc(rec, this.who(caller), this.origin) };
   }
 
   getFlow(id: string, caller: TokenRecord) {
-    return { status: 200, body: flowDoc(this.getFlowRecord(id, caller.identity), caller.identity, this.origin) };
+    return { status: 200, body: flowDoc(this.getFlowRecord(id, this.who(caller)), this.who(caller), this.origin) };
   }
 
   async updateFlow(id: string, body: unknown, caller: TokenRecord) {
-    const f = this.getFlowRecord(id, caller.identity);
-    const roles = flowRoles(f, caller.identity);
+    const f = this.getFlowRecord(id, this.who(caller));
+    const roles = flowRoles(f, this.who(caller));
     if (!roles.includes("flow_owner") && !roles.includes("flow_administrator")) throw new HttpError(403, "FORBIDDEN", `Caller is not allowed to update flow ${id}. Missing permissions: UPDATE.`);
     const b = this.objectBody(body);
     if (b.flow_owner !== undefined && b.flow_owner !== caller.identity) throw new HttpError(403, "FORBIDDEN", "flow_owner can only be set to the caller's own identity");
@@ -159,21 +166,21 @@ export class FlowsService {
       this.store.put("flow", id, rec);
       for (const k of rec.keywords) this.store.index("flow", id, "keyword", k);
     });
-    return { status: 200, body: flowDoc(rec, caller.identity, this.origin) };
+    return { status: 200, body: flowDoc(rec, this.who(caller), this.origin) };
   }
 
   deleteFlow(id: string, caller: TokenRecord) {
-    const f = this.getFlowRecord(id, caller.identity);
-    if (!flowRoles(f, caller.identity).includes("flow_owner") && !flowRoles(f, caller.identity).includes("flow_administrator")) throw new HttpError(403, "FORBIDDEN", `Missing permissions: DELETE.`);
+    const f = this.getFlowRecord(id, this.who(caller));
+    if (!flowRoles(f, this.who(caller)).includes("flow_owner") && !flowRoles(f, this.who(caller)).includes("flow_administrator")) throw new HttpError(403, "FORBIDDEN", `Missing permissions: DELETE.`);
     const rec = { ...f, deleted: true };
     this.store.put("flow", id, rec);
-    return { status: 200, body: { ...flowDoc(rec, caller.identity, this.origin), DELETED: true, deleted_at: iso(this.now()) } };
+    return { status: 200, body: { ...flowDoc(rec, this.who(caller), this.origin), DELETED: true, deleted_at: iso(this.now()) } };
   }
 
   listFlows(q: URLSearchParams, caller: TokenRecord) {
-    let list = this.store.list<FlowRecord>("flow").filter((f) => !f.deleted && flowRoles(f, caller.identity).length > 0);
+    let list = this.store.list<FlowRecord>("flow").filter((f) => !f.deleted && flowRoles(f, this.who(caller)).length > 0);
     const roleFilter = [...values(q, "filter_roles"), ...values(q, "filter_role")].map((r) => r.replace(/s$/, ""));
-    if (roleFilter.length) list = list.filter((f) => flowRoles(f, caller.identity).some((r) => roleFilter.includes(r)));
+    if (roleFilter.length) list = list.filter((f) => flowRoles(f, this.who(caller)).some((r) => roleFilter.includes(r)));
     const kw = q.get("filter_keywords");
     if (kw) {
       const wanted = kw.split(",");
@@ -187,7 +194,7 @@ export class FlowsService {
     const scope = values(q, "filter_scope_string");
     list = list.filter((f) => containsAny(f.title, title) && containsAny(f.subtitle, subtitle) && containsAny(f.description, description) && containsAny(SCOPES.flow(f.id), scope));
     list = ordered(list as unknown as Record<string, unknown>[], q, ["id", "scope_string", "flow_owner", "flow_administrators", "title", "created_at", "updated_at"], "", (f, k) => (k === "scope_string" ? SCOPES.flow(String(f.id)) : f[k])) as unknown as FlowRecord[];
-    return this.page(list.map((f) => flowDoc(f, caller.identity, this.origin)), q, "flows");
+    return this.page(list.map((f) => flowDoc(f, this.who(caller), this.origin)), q, "flows");
   }
 
   private page<T>(all: T[], q: URLSearchParams, key: string) {
@@ -250,21 +257,21 @@ export class FlowsService {
   }
 
   private requireStarter(f: FlowRecord, caller: TokenRecord): void {
-    const roles = flowRoles(f, caller.identity);
+    const roles = flowRoles(f, this.who(caller));
     if (!roles.some((r) => r === "flow_owner" || r === "flow_administrator" || r === "flow_starter")) {
       throw new HttpError(403, "FORBIDDEN", `Caller is not allowed to run flow ${f.id}. Missing permissions: RUN.`);
     }
   }
 
   validateRun(flowId: string, body: unknown, caller: TokenRecord) {
-    const f = this.getFlowRecord(flowId, caller.identity);
+    const f = this.getFlowRecord(flowId, this.who(caller));
     this.requireStarter(f, caller);
     this.checkRunBody(f, body);
     return { status: 200, body: { message: "validation successful" } };
   }
 
   startRun(flowId: string, body: unknown, caller: TokenRecord) {
-    const f = this.getFlowRecord(flowId, caller.identity);
+    const f = this.getFlowRecord(flowId, this.who(caller));
     this.requireStarter(f, caller);
     const b = this.checkRunBody(f, body);
     const { input, runAs } = this.roleIdentities(f, b.body);
@@ -295,7 +302,7 @@ export class FlowsService {
       store.put("run_meta", runId, meta);
       store.index("run_meta", runId, "flow_id", f.id);
     });
-    return { status: 201, body: runDoc(run, meta, f, caller.identity) };
+    return { status: 201, body: runDoc(run, meta, f, this.who(caller)) };
   }
 
   private getRun(runId: string, caller: TokenRecord): { run: EngineRun; meta: RunMeta; flow: FlowRecord | undefined } {
@@ -303,7 +310,7 @@ export class FlowsService {
     const run = meta && !meta.released ? this.driver.load(runId) : undefined;
     if (!meta || !run) throw new HttpError(404, "NOT_FOUND", `No run with id ${runId}`);
     const flow = this.store.get<FlowRecord>("flow", meta.flow_id);
-    if (runRoles(meta, flow, caller.identity).length === 0) throw new HttpError(404, "NOT_FOUND", `No run with id ${runId}`);
+    if (runRoles(meta, flow, this.who(caller)).length === 0) throw new HttpError(404, "NOT_FOUND", `No run with id ${runId}`);
     return { run, meta, flow };
   }
 
@@ -313,7 +320,7 @@ export class FlowsService {
 
   runDocument(runId: string, caller: TokenRecord, includeFlow = false) {
     const { run, meta, flow } = this.getRun(runId, caller);
-    const doc = runDoc(run, meta, flow, caller.identity, this.lastEntry(runId)) as unknown as Record<string, unknown>;
+    const doc = runDoc(run, meta, flow, this.who(caller), this.lastEntry(runId)) as unknown as Record<string, unknown>;
     if (includeFlow && flow) {
       doc.flow_description = { id: flow.id, flow_owner: flow.flow_owner, created_at: flow.created_at, updated_at: flow.updated_at, title: flow.title, subtitle: flow.subtitle, description: flow.description, keywords: flow.keywords, ...(flow.deleted ? { deleted_at: flow.updated_at } : {}) };
     }
@@ -323,7 +330,7 @@ export class FlowsService {
   runDefinition(runId: string, caller: TokenRecord) {
     const { run, meta } = this.getRun(runId, caller);
     const flow = this.store.get<FlowRecord>("flow", meta.flow_id);
-    const roles = flow ? flowRoles(flow, caller.identity) : [];
+    const roles = flow ? flowRoles(flow, this.who(caller)) : [];
     const admin = roles.includes("flow_owner") || roles.includes("flow_administrator");
     return { status: 200, body: { flow_id: meta.flow_id, definition: admin ? run.definition : withoutPrivateParameters(run.definition), input_schema: flow?.input_schema ?? {} } };
   }
@@ -355,14 +362,14 @@ export class FlowsService {
     for (const meta of metas) {
       if (meta.released) continue;
       const flow = this.store.get<FlowRecord>("flow", meta.flow_id);
-      const roles = runRoles(meta, flow, caller.identity);
+      const roles = runRoles(meta, flow, this.who(caller));
       if (roles.length === 0) continue;
       if (roleFilter.length && !roles.some((r) => roleFilter.includes(r))) continue;
       if (!containsAny(meta.label, labels) || !containsAny(meta.flow_title, flowTitles)) continue;
       const run = this.driver.load(meta.run_id);
       if (!run) continue;
       if (statuses.length && !statuses.includes(run.status)) continue;
-      const doc = runDoc(run, meta, flow, caller.identity, this.lastEntry(meta.run_id)) as unknown as Record<string, unknown>;
+      const doc = runDoc(run, meta, flow, this.who(caller), this.lastEntry(meta.run_id)) as unknown as Record<string, unknown>;
       if (!inRange(doc.start_time as string, started) || !inRange(doc.completion_time as string | null, completed)) continue;
       docs.push(doc);
     }
@@ -370,7 +377,7 @@ export class FlowsService {
   }
 
   private requireManager(meta: RunMeta, flow: FlowRecord | undefined, caller: TokenRecord, what: string): void {
-    const roles = runRoles(meta, flow, caller.identity);
+    const roles = runRoles(meta, flow, this.who(caller));
     if (!roles.includes("run_owner") && !roles.includes("run_manager")) throw new HttpError(403, "FORBIDDEN", `Caller is not allowed to ${what} run ${meta.run_id}. Missing permissions: MANAGE.`);
   }
 
@@ -384,21 +391,21 @@ export class FlowsService {
     if (b.run_managers !== undefined) next.run_managers = b.run_managers as string[];
     if (b.run_monitors !== undefined) next.run_monitors = b.run_monitors as string[];
     this.store.put("run_meta", runId, next);
-    return { status: 200, body: runDoc(run, next, flow, caller.identity, this.lastEntry(runId)) };
+    return { status: 200, body: runDoc(run, next, flow, this.who(caller), this.lastEntry(runId)) };
   }
 
   cancelRun(runId: string, caller: TokenRecord) {
     const { meta, flow } = this.getRun(runId, caller);
     this.requireManager(meta, flow, caller, "cancel");
     const run = this.driver.requestCancel(runId)!;
-    return { status: 202, body: runDoc(run, meta, flow, caller.identity, this.lastEntry(runId)) };
+    return { status: 202, body: runDoc(run, meta, flow, this.who(caller), this.lastEntry(runId)) };
   }
 
   async resumeRun(runId: string, caller: TokenRecord) {
     const { meta, flow } = this.getRun(runId, caller);
     this.requireManager(meta, flow, caller, "resume");
     const run = (await this.driver.resume(runId))!;
-    return { status: 200, body: runDoc(run, meta, flow, caller.identity, this.lastEntry(runId)) };
+    return { status: 200, body: runDoc(run, meta, flow, this.who(caller), this.lastEntry(runId)) };
   }
 
   releaseRun(runId: string, caller: TokenRecord) {
@@ -406,7 +413,7 @@ export class FlowsService {
     this.requireManager(meta, flow, caller, "release");
     if (!isFinal(run.status)) throw new HttpError(409, "STATE_CONFLICT", `Run ${runId} is ${run.status}; only runs that are SUCCEEDED, FAILED or ENDED can be released`);
     this.store.put("run_meta", runId, { ...meta, released: true });
-    return { status: 200, body: runDoc(run, meta, flow, caller.identity) };
+    return { status: 200, body: runDoc(run, meta, flow, this.who(caller)) };
   }
 
   /** Token checks for run start/resume: the flow-specific scope (resource server = flow id). */
