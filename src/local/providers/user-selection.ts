@@ -3,7 +3,8 @@
  * providers/ap_wait_for_user_selection): the action stays ACTIVE until someone opens one of
  * its option URLs. Locally each option's URL is `<runtime>/weboption/option/<url_suffix>`
  * (GET, so a link in a local outbox email works); choosing one finishes the action with
- * `details.selected_option` (the option's name) and its completed_message.
+ * the chosen option's fields (name, url_suffix, completed_message) and `selected_option` as
+ * details.
  */
 import { ActionTable } from "../../providers/in-memory.js";
 import { ActionProviderError, apTimestamp, type ActionProvider, type ActionStatus } from "../../providers/types.js";
@@ -61,7 +62,8 @@ export function createUserSelectionProvider(store: DocStore, origin: () => strin
       const details = a.details as { options: WebOption[]; selected_option: string | null };
       const opt = details.options.find((o) => o.url_suffix === urlSuffix)!;
       if (a.status === "ACTIVE") {
-        const done: ActionStatus = { ...a, status: "SUCCEEDED", display_status: "SUCCEEDED", completion_time: apTimestamp(now()), details: { ...details, selected_option: ref.name, completed_message: opt.completed_message ?? null } };
+        // The chosen option's own fields (the automate example mails `$name` from these details), plus which it was.
+        const done: ActionStatus = { ...a, status: "SUCCEEDED", display_status: "SUCCEEDED", completion_time: apTimestamp(now()), details: { ...opt, selected_option: ref.name, options: details.options } };
         table.save(done);
         return { message: opt.completed_message ?? `You selected ${ref.name}` };
       }
