@@ -9,6 +9,7 @@ import { join, resolve } from "node:path";
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from "node:fs";
 import { systemClock, type Clock } from "../engine/clock.js";
 import { createProviderResolver } from "../providers/registry.js";
+import type { ProviderResolver } from "../engine/interpreter.js";
 import { createExpressionEvalProvider, createHelloWorldProvider } from "../providers/builtin.js";
 import { createHttpServer, Router } from "./http.js";
 import { SqliteStore } from "./store.js";
@@ -96,24 +97,40 @@ function acquireLock(dataDir: string): () => void {
   throw new RuntimeBusyError(dataDir, 0);
 }
 
+export interface StartRuntimeOptions {
+  clock?: Clock & { setBusy?: (busy: () => number) => void };
+  /**
+   * Asked first for every Action state's provider; `undefined` falls through to the normal
+   * one. Tests use it to replace one step's result (flowsmith/testing's overrideAction).
+   */
+  providerOverride?: (url: string, stateName: string) => ReturnType<ProviderResolver> | undefined;
+}
+
 function normaliseGroups(groups: Record<string, string[]> | undefined): Record<string, string[]> {
   return Object.fromEntries(Object.entries(groups ?? {}).map(([id, members]) => [id.toLowerCase(), members]));
 }
 
-export async function startLocalRuntime(config: LocalRuntimeConfig, opts: { clock?: Clock } = {}): Promise<LocalRuntime> {
+export async function startLocalRuntime(config: LocalRuntimeConfig, opts: StartRuntimeOptions = {}): Promise<LocalRuntime> {
   const dataDir = resolve(config.dataDir);
   mkdirSync(dataDir, { recursive: true });
   const releaseLock = acquireLock(dataDir);
   const clock = opts.clock ?? systemClock;
   const log = config.log ?? (() => {});
-  const store = new SqliteStore(join(dataDir, "state.sqlite"));
+  let store: SqliteStore;
+  try {
+    store = new SqliteStore(join(dataDir, "state.sqlite"));
+  } catch (e) {
+    releaseLock();
+    throw e;
+  }
   // A local collection is a directory; make sure each one exists before it is served.
   for (const c of Object.values(config.collections)) mkdirSync(c.root, { recursive: true });
   const client = ensureLocalClient(dataDir);
 
   const groups = normaliseGroups(config.groups);
   const transfer = new LocalTransferService(store, config.collections, { clock: { now: () => new Date(clock.now()) }, groups });
-  const compute = new LocalComputeService(store, new Map(Object.entries(config.computeEndpoints)), { dataDir: join(dataDir, "compute") });
+  const compute = new LocalComputeService(store, new Map(Object.entries(config.computeEndpoints)), { dataDir: join(dataDir, "compute"), clock: () => new Date(clock.now()) });
+  opts.clock?.setBusy?.(() => transfer.activeTaskCount + compute.inflightCount);
   const transferAps = createTransferActionProviders(transfer);
   const computeAps = createComputeActionProviders(compute);
   const now = () => new Date(clock.now());
@@ -136,10 +153,17 @@ export async function startLocalRuntime(config: LocalRuntimeConfig, opts: { cloc
   let dependentToken: (identity: string, scope: string, resourceServer: string) => string | undefined = () => undefined;
   const registeredApis = new RegisteredApis(config.registeredApis ?? [], store, now, (caller, api) => dependentToken(caller.identity, api.scope ?? `https://auth.globus.org/scopes/${api.id}/all`, api.id));
   const providerScopes = new ProviderScopes();
+  const resolver = createProviderResolver(
+    local,
+    (u) => createForwardingProvider(u, providerScopes, (id, scope, rs) => dependentToken(id, scope, rs)),
+    (target) => registeredApis.provider(target),
+  );
+  const override = opts.providerOverride;
+  const providers: ProviderResolver = override ? (url, state, name) => override(url, name) ?? resolver(url, state, name) : resolver;
   // The web-input service wakes the run a response unblocks; the driver is made after it.
   let wakeRun: (runId: string) => void = () => {};
   const webInputs = new WebInputService(store, () => clock.now(), groups, (id) => wakeRun(id));
-  const driver = new RunDriver(store, { clock, providers: createProviderResolver(local, (u) => createForwardingProvider(u, providerScopes, (id, scope, rs) => dependentToken(id, scope, rs)), (target) => registeredApis.provider(target)), webInputs, ...(config.engine ? { options: config.engine } : {}) }, { log });
+  const driver = new RunDriver(store, { clock, providers, webInputs, ...(config.engine ? { options: config.engine } : {}) }, { log });
   wakeRun = (id) => driver.poke(id);
 
   const router = new Router();
@@ -155,98 +179,112 @@ export async function startLocalRuntime(config: LocalRuntimeConfig, opts: { cloc
     await compute.shutdown().catch(() => undefined);
     throw e;
   }
-  const port = (server.address() as AddressInfo).port;
-  const url = `http://${config.host ?? "127.0.0.1"}:${port}`;
-  origin = url;
+  // From here on a failure (a missing worker.py, a broken endpoint config) must not leave the
+  // server listening or the workers alive: the command would never exit.
+  try {
+    const port = (server.address() as AddressInfo).port;
+    const url = `http://${config.host ?? "127.0.0.1"}:${port}`;
+    origin = url;
 
-  // Auth needs to know which flows exist (flow scopes); the service needs Auth for RunAs tokens.
-  let authRef: LocalAuth | undefined;
-  const flows = new FlowsService(store, driver, url, () => clock.now(), {
-    scopes: {
-      registeredApiScope: (target) => {
+    // Auth needs to know which flows exist (flow scopes); the service needs Auth for RunAs tokens.
+    let authRef: LocalAuth | undefined;
+    const flows = new FlowsService(store, driver, url, () => clock.now(), {
+      scopes: {
+        registeredApiScope: (target) => {
+          try {
+            const api = registeredApis.resolve(target);
+            return api.scope ?? `https://auth.globus.org/scopes/${api.id}/all`;
+          } catch {
+            return undefined;
+          }
+        },
+        introspect: (u) => providerScopes.introspect(u),
+      },
+      groupsOf: (identity) => Object.entries(groups).filter(([, members]) => members.includes(identity)).map(([g]) => `urn:globus:groups:id:${g}`),
+      identityOfToken: (token) => {
         try {
-          const api = registeredApis.resolve(target);
-          return api.scope ?? `https://auth.globus.org/scopes/${api.id}/all`;
+          return authRef?.authenticate(`Bearer ${token}`).identity;
         } catch {
           return undefined;
         }
       },
-      introspect: (u) => providerScopes.introspect(u),
-    },
-    groupsOf: (identity) => Object.entries(groups).filter(([, members]) => members.includes(identity)).map(([g]) => `urn:globus:groups:id:${g}`),
-    identityOfToken: (token) => {
-      try {
-        return authRef?.authenticate(`Bearer ${token}`).identity;
-      } catch {
-        return undefined;
-      }
-    },
-  });
-  const auth = new LocalAuth(store, flows.flowExists, () => clock.now());
-  authRef = auth;
-  auth.idTokens = new IdTokens(() => url);
-  auth.addClient(client.client_id, client.client_secret, "flowsmith local runtime");
-  dependentToken = (identity, scope, rs) => {
-    const user = auth.localUser();
-    const username = identity === `urn:globus:auth:identity:${user.id}` ? user.username : `${identity.replace(/^urn:globus:auth:identity:/, "")}@clients.auth.globus.org`;
-    return auth.dependentToken({ identity, username }, scope, rs);
-  };
-  authRoutes(router, auth);
-  flowsRoutes(router, auth, flows, store);
-  transferRoutes(router, auth, transfer);
-  computeRoutes(router, auth, compute, store);
-  actionRoutes(router, auth, local);
-  webInputRoutes(router, auth, webInputs);
-  registeredApiRoutes(router, auth, registeredApis);
-  transferEndpointRoutes(router, auth, transfer);
-  hostedRoutes(router, auth, search, selection, (who) => Object.entries(groups).filter(([, m]) => m.includes(who)).map(([g]) => `urn:globus:groups:id:${g}`));
-  router.add("GET", "/health", "flows", () => ({ status: 200, body: { status: "ok", url, pid: process.pid } }));
+    });
+    const auth = new LocalAuth(store, flows.flowExists, () => clock.now());
+    authRef = auth;
+    auth.idTokens = new IdTokens(() => url);
+    auth.addClient(client.client_id, client.client_secret, "flowsmith local runtime");
+    dependentToken = (identity, scope, rs) => {
+      const user = auth.localUser();
+      const username = identity === `urn:globus:auth:identity:${user.id}` ? user.username : `${identity.replace(/^urn:globus:auth:identity:/, "")}@clients.auth.globus.org`;
+      return auth.dependentToken({ identity, username }, scope, rs);
+    };
+    authRoutes(router, auth);
+    flowsRoutes(router, auth, flows, store);
+    transferRoutes(router, auth, transfer);
+    computeRoutes(router, auth, compute, store);
+    actionRoutes(router, auth, local);
+    webInputRoutes(router, auth, webInputs);
+    registeredApiRoutes(router, auth, registeredApis);
+    transferEndpointRoutes(router, auth, transfer);
+    hostedRoutes(router, auth, search, selection, (who) => Object.entries(groups).filter(([, m]) => m.includes(who)).map(([g]) => `urn:globus:groups:id:${g}`));
+    router.add("GET", "/health", "flows", () => ({ status: 200, body: { status: "ok", url, pid: process.pid } }));
 
-  await compute.start();
-  const transferTasks = transfer.resumeActiveTasks().length;
-  const runs = driver.recover();
-  if (runs || transferTasks) log(`recovered ${runs} active run(s) and ${transferTasks} transfer task(s)`);
+    await compute.start();
+    const transferTasks = transfer.resumeActiveTasks().length;
+    const runs = driver.recover();
+    if (runs || transferTasks) log(`recovered ${runs} active run(s) and ${transferTasks} transfer task(s)`);
 
-  // Other commands find this runtime through runtime.json and talk to it instead of starting a second one.
-  const stateFile = stateFileOf(dataDir);
-  {
-    const state: RuntimeStateFile = { pid: process.pid, url, port, started_at: new Date().toISOString(), data_dir: dataDir };
-    writeFileSync(stateFile, JSON.stringify(state, null, 2) + "\n");
+    // Other commands find this runtime through runtime.json and talk to it instead of starting a second one.
+    const stateFile = stateFileOf(dataDir);
+    {
+      const state: RuntimeStateFile = { pid: process.pid, url, port, started_at: new Date().toISOString(), data_dir: dataDir };
+      writeFileSync(stateFile, JSON.stringify(state, null, 2) + "\n");
+    }
+
+    const env = {
+      GLOBUS_SDK_SERVICE_URL_AUTH: url,
+      GLOBUS_SDK_SERVICE_URL_FLOWS: url,
+      GLOBUS_SDK_SERVICE_URL_TRANSFER: url,
+      GLOBUS_SDK_SERVICE_URL_COMPUTE: url,
+    };
+    let stopped = false;
+    return {
+      url,
+      port,
+      client,
+      env,
+      store,
+      driver,
+      auth,
+      transfer,
+      compute,
+      flows,
+      webInputs,
+      search,
+      outbox: join(dataDir, "outbox.jsonl"),
+      recovered: { runs, transferTasks },
+      async stop() {
+        if (stopped) return;
+        stopped = true;
+        await new Promise<void>((ok) => server.close(() => ok()));
+        server.closeAllConnections?.();
+        await driver.stop();
+        await transfer.stop();
+        await compute.shutdown();
+        store.close();
+        rmSync(stateFile, { force: true });
+        releaseLock();
+      },
+    };
+  } catch (e) {
+    server.closeAllConnections?.();
+    await new Promise<void>((ok) => server.close(() => ok()));
+    await driver.stop().catch(() => undefined);
+    await transfer.stop().catch(() => undefined);
+    await compute.shutdown({ graceMs: 0 }).catch(() => undefined);
+    store.close();
+    rmSync(stateFileOf(dataDir), { force: true });
+    releaseLock();
+    throw e;
   }
-
-  const env = {
-    GLOBUS_SDK_SERVICE_URL_AUTH: url,
-    GLOBUS_SDK_SERVICE_URL_FLOWS: url,
-    GLOBUS_SDK_SERVICE_URL_TRANSFER: url,
-    GLOBUS_SDK_SERVICE_URL_COMPUTE: url,
-  };
-  let stopped = false;
-  return {
-    url,
-    port,
-    client,
-    env,
-    store,
-    driver,
-    auth,
-    transfer,
-    compute,
-    flows,
-    webInputs,
-    search,
-    outbox: join(dataDir, "outbox.jsonl"),
-    recovered: { runs, transferTasks },
-    async stop() {
-      if (stopped) return;
-      stopped = true;
-      await new Promise<void>((ok) => server.close(() => ok()));
-      server.closeAllConnections?.();
-      await driver.stop();
-      await transfer.stop();
-      await compute.shutdown();
-      store.close();
-      rmSync(stateFile, { force: true });
-      releaseLock();
-    },
-  };
 }
