@@ -33,6 +33,8 @@ beforeAll(async () => {
       apSeen.push({ method: req.method!, url: req.url!, authorization: req.headers.authorization, body });
       res.setHeader("content-type", "application/json");
       if (req.method === "GET" && req.url === "/ap/") return res.end(JSON.stringify({ globus_auth_scope: "https://auth.globus.org/scopes/custom-ap/action_all", title: "custom", types: ["Action"] }));
+      if (req.url === "/ap/run" && body.body.consent) return res.end(JSON.stringify({ action_id: "a2", status: "INACTIVE", display_status: "INACTIVE", details: { code: "ConsentRequired", description: "Missing required data_access consent", required_scope: body.body.consent, resolution_url: null }, creator_id: "x", start_time: "2026-01-01T00:00:00+00:00", completion_time: null, manage_by: [], monitor_by: [], release_after: "P30D" }));
+      if (req.url === "/ap/a2/status") return res.end(JSON.stringify({ action_id: "a2", status: "INACTIVE", details: { code: "ConsentRequired", description: "Missing required data_access consent", required_scope: "x" }, creator_id: "x", start_time: "2026-01-01T00:00:00+00:00", manage_by: [], monitor_by: [], release_after: "P30D" }));
       if (req.url === "/ap/run") return res.end(JSON.stringify({ action_id: "a1", status: "SUCCEEDED", details: { got: body.body }, creator_id: "x", start_time: "2026-01-01T00:00:00+00:00", completion_time: "2026-01-01T00:00:01+00:00", manage_by: [], monitor_by: [], release_after: "P30D" }));
       res.statusCode = 404;
       res.end("{}");
@@ -132,6 +134,25 @@ describe("custom action providers", () => {
     expect(info.active).toBe(true);
     expect(info.scope).toBe("https://auth.globus.org/scopes/custom-ap/action_all");
     expect(`urn:globus:auth:identity:${info.sub}`).toBe(end.run_owner);
+  });
+
+  it("an INACTIVE run wraps the action's required scope in the flow scope and names the state (globus-cli's remediation reads these)", async () => {
+    const need = "urn:globus:auth:scope:transfer.api.globus.org:all[*https://auth.globus.org/scopes/8f3a1c2e-9b7d-4e6f-a1b2-c3d4e5f6a7b8/data_access]";
+    const def = { StartAt: "Transfer", States: { Transfer: { Type: "Action", ActionUrl: apUrl, Parameters: { consent: need }, ResultPath: "$.t", End: true } } };
+    const run = await start(def, {});
+    let r;
+    for (let i = 0; i < 100; i++) {
+      r = (await call("GET", `/runs/${run.body.run_id}`)).body;
+      if (r.status === "INACTIVE") break;
+      await new Promise((res) => setTimeout(res, 20));
+    }
+    expect(r.status).toBe("INACTIVE");
+    const want = fixture("cli-get_run.inactive_consent_required.json");
+    expect(shapeDiff(want, r)).toEqual([]);
+    expect(r.details.required_scope).toBe(`${SCOPES.flow(r.flow_id)}[${need}]`);
+    expect(r.details.action_statuses[0].state_name).toBe("Transfer");
+    expect(r.details.action_statuses[0].details.required_scope).toBe(need);
+    await call("POST", `/runs/${run.body.run_id}/cancel`);
   });
 
   it("refuses a flow whose custom provider does not answer, as the service does (409)", async () => {
