@@ -11,11 +11,26 @@
 import { pointerOf } from "../../definition/diagnostics.js";
 import { isObject, type Check } from "../context.js";
 
-const FAILURE_FIELDS = String.raw`\.(status|details\.(code|error|description|fatal_error))\b`;
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+/** `X.Y.status`, `$.X.Y.details.code`, … : the path read (X.Y) and where. */
+const FAILURE_READ = /(?:^|[^\w.$])(?:\$\.)?([A-Za-z_][\w]*(?:\.[A-Za-z_][\w]*)*)\.(?:status|details\.(?:code|error|description|fatal_error))\b/g;
+
+/** Path whose failure is read (the part before `.status` / `.details.code`…) -> the states reading it. */
+function failureReads(states: { name: string; state: Record<string, unknown> }[]): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const { name, state } of states) {
+    const text = JSON.stringify(state);
+    if (!text.includes("status") && !text.includes("details.")) continue;
+    for (const m of text.matchAll(FAILURE_READ)) {
+      const readers = out.get(m[1]!) ?? [];
+      if (!readers.includes(name)) out.set(m[1]!, [...readers, name]);
+    }
+  }
+  return out;
+}
 
 export const checkExceptionDefault: Check = (ctx) => {
-  const texts = new Map(ctx.states.map((s) => [s.name, JSON.stringify(s.state)]));
+  // Built only when some Action leaves the key unset and names a ResultPath (most set it or do not).
+  let reads: Map<string, string[]> | undefined;
   for (const { name, state, type } of ctx.states) {
     if (type !== "Action" || state.ExceptionOnActionFailure !== undefined) continue;
     const ptr = ctx.statePointer(name);
@@ -27,11 +42,10 @@ export const checkExceptionDefault: Check = (ctx) => {
     }
     const rp = typeof state.ResultPath === "string" ? state.ResultPath : undefined;
     if (!rp || rp === "$" || !rp.startsWith("$.")) continue;
-    const at = rp.slice(2);
-    const re = new RegExp(`(^|[^\\w.])(\\$\\.)?${escape(at)}${FAILURE_FIELDS}`);
-    const reader = [...texts].find(([other, text]) => other !== name && re.test(text));
+    reads ??= failureReads(ctx.states);
+    const reader = reads.get(rp.slice(2))?.find((r) => r !== name);
     if (reader) {
-      ctx.report("EXCEPTION_DEFAULT_DEPENDENCE", ptr, `"${reader[0]}" reads whether "${name}" failed (${rp}…) but "${name}" leaves ExceptionOnActionFailure unset: that works only if a FAILED action does not raise, a default Globus's sources dispute`, {
+      ctx.report("EXCEPTION_DEFAULT_DEPENDENCE", ptr, `"${reader}" reads whether "${name}" failed (${rp}…) but "${name}" leaves ExceptionOnActionFailure unset: that works only if a FAILED action does not raise, a default Globus's sources dispute`, {
         hint: 'add "ExceptionOnActionFailure": false to make the branch on the failure explicit',
       });
     }
