@@ -26,6 +26,7 @@ import { registerInit } from "./commands/init.js";
 import { registerLogin } from "./commands/login.js";
 import { registerLogout } from "./commands/logout.js";
 import { registerWhoami } from "./commands/whoami.js";
+import { registerTimers } from "./commands/timers.js";
 
 const EXIT_HELP = `
 Exit codes:
@@ -62,6 +63,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerLogin(program, ctx);
   registerLogout(program, ctx);
   registerWhoami(program, ctx);
+  registerTimers(program, ctx);
   for (const cmd of program.commands) cmd.exitOverride().showSuggestionAfterError(true);
   return program;
 }

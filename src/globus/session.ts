@@ -51,7 +51,7 @@ export async function openSession(config: ProjectConfig, env: EnvironmentConfig,
         if (!localUrl) throw e;
       }
     }
-    for (const s of ["AUTH", "FLOWS", "TRANSFER", "COMPUTE"]) process.env[`GLOBUS_SDK_SERVICE_URL_${s}`] = localUrl;
+    for (const s of ["AUTH", "FLOWS", "TRANSFER", "COMPUTE", "TIMERS"]) process.env[`GLOBUS_SDK_SERVICE_URL_${s}`] = localUrl;
     const client = ensureLocalClient(dataDir);
     credentials = clientCredentials({ clientId: client.client_id, clientSecret: client.client_secret, authUrl: localUrl!, kind: "local" });
   } else {

@@ -7,7 +7,7 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join, resolve } from "node:path";
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from "node:fs";
-import { systemClock, type Clock } from "../engine/clock.js";
+import type { Clock } from "../engine/clock.js";
 import { createProviderResolver } from "../providers/registry.js";
 import type { ProviderResolver } from "../engine/interpreter.js";
 import { createExpressionEvalProvider, createHelloWorldProvider } from "../providers/builtin.js";
@@ -38,6 +38,9 @@ import { createForwardingProvider, ProviderScopes } from "./providers/remote.js"
 import { IdTokens } from "./auth/id-token.js";
 import { WebInputService } from "./flows/web-inputs.js";
 import { chaosInterceptor } from "./chaos.js";
+import { LocalTimersService } from "./timers/service.js";
+import { timersRoutes } from "./routes/timers.js";
+import { clockRoutes, runtimeClock } from "./timers/runtime-clock.js";
 import { ensureLocalClient, processAlive, stateFileOf, type ClientCredentials, type LocalRuntimeConfig, type RuntimeStateFile } from "./config.js";
 
 export interface LocalRuntime {
@@ -58,8 +61,11 @@ export interface LocalRuntime {
   search: LocalSearch;
   /** Sent notification emails, one JSON line each (never sent anywhere). */
   outbox: string;
-  /** Runs and tasks picked up again at start. */
-  recovered: { runs: number; transferTasks: number };
+  timers: LocalTimersService;
+  /** The clock every service of this runtime reads (skippable: `flowsmith local skip`). */
+  clock: Clock;
+  /** Runs and tasks picked up again at start; timers that came due while the runtime was down. */
+  recovered: { runs: number; transferTasks: number; dueTimers: number };
   stop(): Promise<void>;
 }
 
@@ -114,7 +120,7 @@ export async function startLocalRuntime(config: LocalRuntimeConfig, opts: StartR
   const dataDir = resolve(config.dataDir);
   mkdirSync(dataDir, { recursive: true });
   const releaseLock = acquireLock(dataDir);
-  const clock = opts.clock ?? systemClock;
+  const { clock, save: saveClock } = opts.clock ? { clock: opts.clock, save: () => undefined } : runtimeClock(dataDir, config.clockRate);
   const log = config.log ?? (() => {});
   let store: SqliteStore;
   try {
@@ -227,12 +233,18 @@ export async function startLocalRuntime(config: LocalRuntimeConfig, opts: StartR
     registeredApiRoutes(router, auth, registeredApis);
     transferEndpointRoutes(router, auth, transfer);
     hostedRoutes(router, auth, search, selection, (who) => Object.entries(groups).filter(([, m]) => m.includes(who)).map(([g]) => `urn:globus:groups:id:${g}`));
+    const timers = new LocalTimersService(store, flows, transfer, url, clock, { log });
+    timersRoutes(router, auth, timers);
+    clockRoutes(router, auth, clock, client.client_id, saveClock);
     router.add("GET", "/health", "flows", () => ({ status: 200, body: { status: "ok", url, pid: process.pid } }));
 
     await compute.start();
     const transferTasks = transfer.resumeActiveTasks().length;
     const runs = driver.recover();
     if (runs || transferTasks) log(`recovered ${runs} active run(s) and ${transferTasks} transfer task(s)`);
+    // After the runs: a fire that came due while the runtime was down starts its run now, once.
+    const dueTimers = timers.start();
+    if (dueTimers) log(`${dueTimers} timer(s) came due while the runtime was down; firing each once`);
 
     // Other commands find this runtime through runtime.json and talk to it instead of starting a second one.
     const stateFile = stateFileOf(dataDir);
@@ -246,6 +258,7 @@ export async function startLocalRuntime(config: LocalRuntimeConfig, opts: StartR
       GLOBUS_SDK_SERVICE_URL_FLOWS: url,
       GLOBUS_SDK_SERVICE_URL_TRANSFER: url,
       GLOBUS_SDK_SERVICE_URL_COMPUTE: url,
+      GLOBUS_SDK_SERVICE_URL_TIMERS: url,
     };
     let stopped = false;
     return {
@@ -262,16 +275,20 @@ export async function startLocalRuntime(config: LocalRuntimeConfig, opts: StartR
       webInputs,
       search,
       outbox: join(dataDir, "outbox.jsonl"),
-      recovered: { runs, transferTasks },
+      timers,
+      clock,
+      recovered: { runs, transferTasks, dueTimers },
       async stop() {
         if (stopped) return;
         stopped = true;
         await new Promise<void>((ok) => server.close(() => ok()));
         server.closeAllConnections?.();
+        await timers.stop();
         await driver.stop();
         await transfer.stop();
         await compute.shutdown();
         store.close();
+        saveClock();
         rmSync(stateFile, { force: true });
         releaseLock();
       },

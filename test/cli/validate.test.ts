@@ -96,9 +96,8 @@ describe("flowsmith validate", () => {
     const r = flowsmith(["validate", "--json"]);
     expect(r.code).toBe(0);
     const results = JSON.parse(r.stdout).results as { file: string; diagnostics: unknown[] }[];
-    expect(results.filter((x) => x.file.endsWith(".flow.ts")).map((x) => x.file.split("/").pop()).sort()).toEqual(["als832_alcf.flow.ts", "cosmic_bl7012.flow.ts", "frib_e21062.flow.ts", "tomocupy_alcf.flow.ts"]);
-    // ALS 8.3.2's prune delays use int()/max(), outside the expression allow-list (src/expr/allow-list.ts).
-    for (const x of results) expect((x.diagnostics as { code: string }[]).filter((d) => !(x.file.endsWith("als832_alcf.flow.ts") && d.code === "EXPRESSION_UNDOCUMENTED"))).toEqual([]);
+    expect(results.filter((x) => x.file.endsWith(".flow.ts")).map((x) => x.file.split("/").pop()).sort()).toEqual(["als832_alcf.flow.ts", "als832_prune.flow.ts", "cosmic_bl7012.flow.ts", "frib_e21062.flow.ts", "tomocupy_alcf.flow.ts"]);
+    for (const x of results) expect(x.diagnostics).toEqual([]);
   });
 
   it("documents exit codes and rejects unknown flags with exit 1", () => {
