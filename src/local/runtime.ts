@@ -104,7 +104,7 @@ function acquireLock(dataDir: string): () => void {
 }
 
 export interface StartRuntimeOptions {
-  clock?: Clock & { setBusy?: (busy: () => number) => void };
+  clock?: Clock & { addBusySource?: (busy: () => number) => void };
   /**
    * Asked first for every Action state's provider; `undefined` falls through to the normal
    * one. Tests use it to replace one step's result (flowsmith/testing's overrideAction).
@@ -136,7 +136,7 @@ export async function startLocalRuntime(config: LocalRuntimeConfig, opts: StartR
   const groups = normaliseGroups(config.groups);
   const transfer = new LocalTransferService(store, config.collections, { clock: { now: () => new Date(clock.now()) }, groups });
   const compute = new LocalComputeService(store, new Map(Object.entries(config.computeEndpoints)), { dataDir: join(dataDir, "compute"), clock: () => new Date(clock.now()) });
-  opts.clock?.setBusy?.(() => transfer.activeTaskCount + compute.inflightCount);
+  opts.clock?.addBusySource?.(() => transfer.activeTaskCount + compute.inflightCount);
   const transferAps = createTransferActionProviders(transfer);
   const computeAps = createComputeActionProviders(compute);
   const now = () => new Date(clock.now());
@@ -173,7 +173,9 @@ export async function startLocalRuntime(config: LocalRuntimeConfig, opts: StartR
   wakeRun = (id) => driver.poke(id);
 
   const router = new Router();
-  const server: Server = createHttpServer(router, { log, ...(config.chaos ? { intercept: chaosInterceptor(config.chaos) } : {}) });
+  let requestsInFlight = 0;
+  opts.clock?.addBusySource?.(() => requestsInFlight);
+  const server: Server = createHttpServer(router, { onRequest: (delta) => (requestsInFlight += delta), log, ...(config.chaos ? { intercept: chaosInterceptor(config.chaos) } : {}) });
   try {
     await new Promise<void>((ok, fail) => {
       server.once("error", fail);
