@@ -1,7 +1,7 @@
 // @ts-nocheck -- browser integration test: page callbacks run in Chromium (DOM types), response bodies are untyped JSON checked at run time.
 /**
- * The panels that wait for other work (web inputs: issue 10; timers: issue 11), wired against
- * the recorded service shapes: a stand-in Flows/Timers service answers with the fixtures of
+ * The web-input and timer panels against the recorded Globus shapes (the local runtime's
+ * services are exercised in web-input.test.ts and browser.test.ts): a stand-in Flows/Timers service answers with the fixtures of
  * ../shared/reference/fixtures (flows/sdk-*web_input*, timers/sdk-list_jobs, pause_job), the
  * UI server talks to it through a GlobusApi session of a `kind: globus` environment, and the
  * page answers the open web input and pauses the timer. A service without them (404) hides

@@ -419,7 +419,7 @@ async function webInputPanel(list: WebInputList | undefined): Promise<HTMLElemen
   if (!list?.available || !list.body.web_input_summaries.length) return null;
   const panel = h("div", { class: "web-inputs", id: "web-inputs" }, h("h3", {}, "Waiting for your input"));
   for (const s of list.body.web_input_summaries) {
-    const one = await api<Maybe<{ id: string; context?: { title?: string; text?: string }; options?: { option_id: string; label: string; description?: string }[]; input_schema?: unknown }>>(`/web-inputs/${encodeURIComponent(s.id)}`);
+    const one = await api<Maybe<{ id: string; context?: { title?: string; text?: string; presentation_style?: string; rows?: { field: string; value: unknown }[] }; options?: { option_id: string; label: string; description?: string }[]; input_schema?: unknown }>>(`/web-inputs/${encodeURIComponent(s.id)}`);
     if (!one.available) continue;
     const w = one.body;
     const msg = h("div", { class: "form-status" });
@@ -432,7 +432,7 @@ async function webInputPanel(list: WebInputList | undefined): Promise<HTMLElemen
       }
     };
     panel.append(
-      h("div", { class: "web-input", "data-web-input": w.id }, h("strong", {}, w.context?.title ?? s.title ?? "input"), w.context?.text ? h("p", {}, w.context.text) : null, w.options?.length ? h("div", { class: "actions" }, ...w.options.map((o) => h("button", { title: o.description ?? "", "data-option": o.option_id, onclick: () => respond(o.option_id) }, o.label))) : (() => {
+      h("div", { class: "web-input", "data-web-input": w.id }, h("strong", {}, w.context?.title ?? s.title ?? "input"), w.context?.text ? h("p", {}, w.context.text) : null, w.context?.rows?.length ? h("table", { class: "web-input-context" }, h("tbody", {}, ...w.context.rows.map((r) => h("tr", {}, h("th", {}, r.field), h("td", {}, typeof r.value === "string" ? r.value : JSON.stringify(r.value)))))) : null, w.options?.length ? h("div", { class: "actions" }, ...w.options.map((o) => h("button", { title: o.description ?? "", "data-option": o.option_id, onclick: () => respond(o.option_id) }, o.label))) : (() => {
         const ta = h("textarea", { rows: 3, placeholder: "JSON value" }) as HTMLTextAreaElement;
         return h("div", {}, ta, h("button", { onclick: () => { let v: unknown = ta.value; try { v = JSON.parse(ta.value); } catch { /* a plain string */ } void respond(v); } }, "Send"));
       })(), msg),
