@@ -7,6 +7,7 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join, resolve } from "node:path";
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from "node:fs";
+import { ensurePrivateDir, PRIVATE_FILE_MODE, makePrivate } from "./private-files.js";
 import { systemClock, type Clock } from "../engine/clock.js";
 import { createProviderResolver } from "../providers/registry.js";
 import { createExpressionEvalProvider, createHelloWorldProvider } from "../providers/builtin.js";
@@ -65,7 +66,7 @@ function acquireLock(dataDir: string): () => void {
   const lock = join(dataDir, "runtime.lock");
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
-      const fd = openSync(lock, "wx");
+      const fd = openSync(lock, "wx", PRIVATE_FILE_MODE);
       writeSync(fd, String(process.pid));
       closeSync(fd);
       return () => rmSync(lock, { force: true });
@@ -81,7 +82,7 @@ function acquireLock(dataDir: string): () => void {
 
 export async function startLocalRuntime(config: LocalRuntimeConfig, opts: { clock?: Clock } = {}): Promise<LocalRuntime> {
   const dataDir = resolve(config.dataDir);
-  mkdirSync(dataDir, { recursive: true });
+  ensurePrivateDir(dataDir);
   const releaseLock = acquireLock(dataDir);
   const clock = opts.clock ?? systemClock;
   const log = config.log ?? (() => {});
@@ -139,7 +140,8 @@ export async function startLocalRuntime(config: LocalRuntimeConfig, opts: { cloc
   const stateFile = stateFileOf(dataDir);
   {
     const state: RuntimeStateFile = { pid: process.pid, url, port, started_at: new Date().toISOString(), data_dir: dataDir };
-    writeFileSync(stateFile, JSON.stringify(state, null, 2) + "\n");
+    writeFileSync(stateFile, JSON.stringify(state, null, 2) + "\n", { mode: PRIVATE_FILE_MODE });
+    makePrivate(stateFile);
   }
 
   const env = {

@@ -24,7 +24,10 @@ export interface EndpointEntry {
   workers?: number;
   python?: string;
   path_prefix?: string[];
+  /** Set in the local workers' environment. */
   env?: Record<string, string>;
+  /** Variables the local workers inherit from the runtime's environment beyond PATH, HOME, LANG, TMPDIR… */
+  pass_env?: string[];
   task_timeout?: number;
 }
 
@@ -92,6 +95,7 @@ const SCHEMA = {
             python: { type: "string" },
             path_prefix: { type: "array", items: { type: "string" } },
             env: { type: "object", additionalProperties: { type: "string" } },
+            pass_env: { type: "array", items: { type: "string", pattern: "^[A-Za-z_][A-Za-z0-9_]*$" } },
             task_timeout: { type: "number", exclusiveMinimum: 0 },
           }),
           values: { type: "object" },

@@ -6,13 +6,16 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
-import { delimiter, dirname, join } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { TaskResultRecord } from "./result-file.js";
+import { workerEnv } from "./worker-env.js";
 
 export interface WorkerLaunch {
   python?: string;
   env?: Record<string, string>;
+  /** Names passed through from the runtime's environment besides the allow-list (worker-env.ts). */
+  passEnv?: readonly string[];
   /** Directories put in front of PATH. */
   pathPrefix?: string[];
   cwd?: string;
@@ -53,11 +56,6 @@ export function workerScriptPath(): string {
   throw new Error(`worker.py not found beside ${here} or under a package root's src/local/compute/`);
 }
 
-export function workerEnv(launch: Pick<WorkerLaunch, "env" | "pathPrefix">): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, ...launch.env };
-  if (launch.pathPrefix?.length) env.PATH = [...launch.pathPrefix, env.PATH ?? ""].filter((p) => p !== "").join(delimiter);
-  return env;
-}
 
 export class WorkerProcess {
   readonly child: ChildProcess;
