@@ -8,6 +8,7 @@ import { CliError, EXIT } from "../errors.js";
 import { AuthError } from "../globus/auth/types.js";
 import { ServiceError } from "../globus/api.js";
 import { findProjectRoot } from "../project/root.js";
+import { requireProjectConfig } from "../project/config.js";
 import { palette, terminalOutput, type Output } from "./output.js";
 import type { CliContext } from "./context.js";
 import { registerBuild } from "./commands/build.js";
@@ -39,6 +40,8 @@ Environment:
   NO_COLOR           disable colour
   FLOWSMITH_DEBUG=1  print stack traces of unexpected errors`;
 
+const CONFIG_COMMANDS = new Set(["run-flow", "deploy-flow", "publish", "runs", "functions", "local", "login", "logout", "whoami", "demo"]);
+
 export function buildProgram(ctx: CliContext): Command {
   const program = new Command("flowsmith")
     .description("Compile, check, deploy and run Globus Flows from typed TypeScript")
@@ -64,6 +67,13 @@ export function buildProgram(ctx: CliContext): Command {
   registerLogout(program, ctx);
   registerWhoami(program, ctx);
   for (const cmd of program.commands) cmd.exitOverride().showSuggestionAfterError(true);
+  // Commands that work in an environment read flowsmith.yaml first, so a broken file is
+  // reported the same way by all of them before anything else is loaded or contacted.
+  program.hook("preAction", (_top, action) => {
+    let cmd = action;
+    while (cmd.parent && cmd.parent !== program) cmd = cmd.parent;
+    if (CONFIG_COMMANDS.has(cmd.name())) requireProjectConfig(ctx.root);
+  });
   return program;
 }
 
