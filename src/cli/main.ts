@@ -35,10 +35,14 @@ Exit codes:
   2  a run ended in a status other than SUCCEEDED
   3  authentication or authorization failed
   4  a service or the network failed
+  5  detached (Ctrl-C) from a run that has not ended; reattach with \`flowsmith runs show ID --follow\`
+  6  \`local status\`: no local runtime is running
 
 Environment:
   NO_COLOR           disable colour
-  FLOWSMITH_DEBUG=1  print stack traces of unexpected errors`;
+  FLOWSMITH_DEBUG=1  print stack traces of unexpected errors
+  FLOWSMITH_MAX_FILE_BYTES          largest document read (default 16 MiB)
+  FLOWSMITH_LOCAL_REATTACH_SECONDS  how long a follower waits for a lost local runtime (default 300)`;
 
 const CONFIG_COMMANDS = new Set(["run-flow", "deploy-flow", "publish", "runs", "functions", "local", "login", "logout", "whoami", "demo"]);
 

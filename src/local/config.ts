@@ -25,6 +25,8 @@ export interface LocalRuntimeConfig {
   /** Share of requests (0-1) that get an injected 5xx, 429 or dropped connection. */
   chaos?: number;
   log?: (line: string) => void;
+  /** A runtime of `flowsmith local start` (not one a command started for itself); said in runtime.json. */
+  standing?: boolean;
 }
 
 export interface ClientCredentials {
@@ -52,6 +54,8 @@ export interface RuntimeStateFile {
   port: number;
   started_at: string;
   data_dir: string;
+  /** true for `flowsmith local start`; absent for a runtime a command runs in-process. */
+  standing?: boolean;
 }
 
 export const stateFileOf = (dataDir: string) => join(dataDir, "runtime.json");

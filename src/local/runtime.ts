@@ -43,6 +43,10 @@ export interface LocalRuntime {
   flows: FlowsService;
   /** Runs and tasks picked up again at start. */
   recovered: { runs: number; transferTasks: number };
+  /** Write runtime.json again (after unpublish): other commands find and use this runtime. */
+  publish(): void;
+  /** Remove runtime.json: commands starting now do not attach (the first step of stopping; see lease.ts). */
+  unpublish(): void;
   stop(): Promise<void>;
 }
 
@@ -138,11 +142,12 @@ export async function startLocalRuntime(config: LocalRuntimeConfig, opts: { cloc
 
   // Other commands find this runtime through runtime.json and talk to it instead of starting a second one.
   const stateFile = stateFileOf(dataDir);
-  {
-    const state: RuntimeStateFile = { pid: process.pid, url, port, started_at: new Date().toISOString(), data_dir: dataDir };
+  const state: RuntimeStateFile = { pid: process.pid, url, port, started_at: new Date().toISOString(), data_dir: dataDir, ...(config.standing ? { standing: true } : {}) };
+  const publish = () => {
     writeFileSync(stateFile, JSON.stringify(state, null, 2) + "\n", { mode: PRIVATE_FILE_MODE });
     makePrivate(stateFile);
-  }
+  };
+  publish();
 
   const env = {
     GLOBUS_SDK_SERVICE_URL_AUTH: url,
@@ -163,6 +168,12 @@ export async function startLocalRuntime(config: LocalRuntimeConfig, opts: { cloc
     compute,
     flows,
     recovered: { runs, transferTasks },
+    publish() {
+      if (!stopped) publish();
+    },
+    unpublish() {
+      rmSync(stateFile, { force: true });
+    },
     async stop() {
       if (stopped) return;
       stopped = true;

@@ -7,7 +7,8 @@ import ora from "ora";
 import { loadFlow, resolveFlowArg } from "../../project/load-flow.js";
 import { buildInput } from "../../run/input.js";
 import { applyDefaults } from "../../run/defaults.js";
-import { followRun, type LogEntryDoc, type RunDoc } from "../../run/follow.js";
+import { abortableSleep, followRun, type LogEntryDoc, type RunDoc } from "../../run/follow.js";
+import { ServiceError } from "../../globus/api.js";
 import { checkInput, ensureDeployed, environmentSchema, lockedFlow, runScope, startRun } from "../../run/start.js";
 import type { CompiledFlow } from "../../compile/compile.js";
 import type { Diagnostic } from "../../definition/diagnostics.js";
@@ -69,7 +70,26 @@ export function failureCause(run: RunDoc): string {
   return parts.join("\n");
 }
 
-export async function followAndReport(ctx: CliContext, api: Parameters<typeof followRun>[0], run: RunDoc, opts: { json?: boolean; inProcess: boolean }): Promise<number> {
+export interface FollowReportOptions {
+  json?: boolean;
+  inProcess: boolean;
+  /** Local environments: find the runtime again after a lost connection (Session.reattach). */
+  reattach?: () => Promise<boolean>;
+  /** How long to keep trying to reattach; default FLOWSMITH_LOCAL_REATTACH_SECONDS or 300 s. */
+  reattachForMs?: number;
+}
+
+/** A failure that says nothing about the run: the service could not be reached. */
+function connectionLost(e: unknown): boolean {
+  return e instanceof ServiceError && (e.status === 0 || e.status === 502 || e.status === 503 || e.status === 504);
+}
+
+export function reattachWindowMs(env: NodeJS.ProcessEnv = process.env): number {
+  const s = Number(env.FLOWSMITH_LOCAL_REATTACH_SECONDS);
+  return (Number.isFinite(s) && s >= 0 ? s : 300) * 1000;
+}
+
+export async function followAndReport(ctx: CliContext, api: Parameters<typeof followRun>[0], run: RunDoc, opts: FollowReportOptions): Promise<number> {
   const o = ctx.output;
   const c = palette(o);
   const spinner = o.color && !opts.json ? ora({ text: "starting", stream: process.stderr }).start() : undefined;
@@ -77,27 +97,60 @@ export async function followAndReport(ctx: CliContext, api: Parameters<typeof fo
   const onSigint = () => abort.abort();
   process.once("SIGINT", onSigint);
   let final: RunDoc | undefined;
+  let printed = 0;
+  const reattachHint = `reattach with: flowsmith runs show ${run.run_id} --follow`;
   try {
-    final = await followRun(api, run.run_id, {
-      signal: abort.signal,
-      stopWhenInactive: true,
-      onEntry: (e) => {
-        if (opts.json) return;
+    for (;;) {
+      try {
+        final = await followRun(api, run.run_id, {
+          signal: abort.signal,
+          stopWhenInactive: true,
+          seen: printed,
+          onEntry: (e) => {
+            printed++;
+            if (opts.json) return;
+            spinner?.stop();
+            o.out(entryLine(e, o));
+            const state = (e.details ?? {}).state_name;
+            if (spinner && typeof state === "string") spinner.start(`${run.run_id.slice(0, 8)} ${e.code.endsWith("Started") ? "in" : "after"} ${state}`);
+            else spinner?.start();
+          },
+        });
+        break;
+      } catch (e) {
+        if (!connectionLost(e) || !opts.reattach) {
+          o.err(`stopped following run ${run.run_id}: ${(e as Error).message}`);
+          o.err(reattachHint);
+          throw e;
+        }
+        // The local runtime went away (restarted, or its owner ended): wait for it, a while.
+        const windowMs = opts.reattachForMs ?? reattachWindowMs();
         spinner?.stop();
-        o.out(entryLine(e, o));
-        const state = (e.details ?? {}).state_name;
-        if (spinner && typeof state === "string") spinner.start(`${run.run_id.slice(0, 8)} ${e.code.endsWith("Started") ? "in" : "after"} ${state}`);
-        else spinner?.start();
-      },
-    });
+        o.err(c.yellow(`lost the local runtime while following run ${run.run_id}; waiting up to ${Math.round(windowMs / 1000)} s for it (FLOWSMITH_LOCAL_REATTACH_SECONDS)`));
+        const end = Date.now() + windowMs;
+        let back = false;
+        while (!abort.signal.aborted && !back) {
+          back = await opts.reattach().catch(() => false);
+          if (back || Date.now() >= end) break;
+          await abortableSleep(Math.min(1000, Math.max(0, end - Date.now())), abort.signal);
+        }
+        if (abort.signal.aborted) break;
+        if (!back) {
+          o.err(`gave up waiting for the local runtime; run ${run.run_id} resumes when one runs (\`flowsmith local start\`)`);
+          o.err(reattachHint);
+          throw e;
+        }
+        o.err(c.dim(`reattached; following run ${run.run_id} again`));
+      }
+    }
   } finally {
     spinner?.stop();
     process.removeListener("SIGINT", onSigint);
   }
   if (!final) {
     o.err(`detached from run ${run.run_id}; it keeps running${opts.inProcess ? " when the local runtime runs again (`flowsmith local start`)" : ""}.`);
-    o.err(`reattach with: flowsmith runs show ${run.run_id} --follow`);
-    return EXIT.RUN_FAILED;
+    o.err(reattachHint);
+    return EXIT.DETACHED;
   }
   if (opts.json) o.out(JSON.stringify(final, null, 2));
   else if (final.status === "SUCCEEDED") {
@@ -217,7 +270,7 @@ export function registerRunFlow(program: Command, ctx: CliContext): void {
             if (s.localRuntime) o.err(c.yellow("note: the local runtime was started by this command and stops with it; the run resumes when `flowsmith local start` runs"));
             return EXIT.OK;
           }
-          return followAndReport(ctx, s.api, run, { ...(opts.json ? { json: true } : {}), inProcess: !!s.localRuntime });
+          return followAndReport(ctx, s.api, run, { ...(opts.json ? { json: true } : {}), inProcess: !!s.localRuntime, ...(s.env.kind === "local" ? { reattach: () => s.reattach() } : {}) });
         },
         { quiet: !!opts.json },
       );

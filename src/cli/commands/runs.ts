@@ -56,7 +56,7 @@ export function registerRuns(program: Command, ctx: CliContext): void {
     .action(async (runId: string, opts: { env?: string; follow?: boolean; json?: boolean }) => {
       process.exitCode = await withSession(ctx, opts.env, async (s) => {
         const run = (await s.api.call<RunDoc>("FLOWS", `/runs/${runId}`, { scope })).body;
-        if (opts.follow) return followAndReport(ctx, s.api, run, { ...(opts.json ? { json: true } : {}), inProcess: !!s.localRuntime });
+        if (opts.follow) return followAndReport(ctx, s.api, run, { ...(opts.json ? { json: true } : {}), inProcess: !!s.localRuntime, ...(s.env.kind === "local" ? { reattach: () => s.reattach() } : {}) });
         if (opts.json) ctx.output.out(JSON.stringify(run, null, 2));
         else {
           ctx.output.out(`${run.run_id}  ${run.status}  ${run.label ?? ""}`);

@@ -1,0 +1,66 @@
+/**
+ * The local runtime's lifetime: a runtime a command started in-process serves every command
+ * attached to it until they are done; a follower survives a kill -9 and restart of
+ * `local start`; a follower that gives up says how to reattach.
+ */
+import { describe, expect, it } from "vitest";
+import { flowsmith } from "../support/cli.js";
+import { spawnCli, tinyProject } from "./project.js";
+
+describe("a runtime started in-process", () => {
+  it("keeps serving a second run-flow attached to it after the first command ends", async () => {
+    const p = tinyProject({ waits: { short: 1, long: 4 } });
+    expect(flowsmith(["deploy-flow"], { cwd: p }).code).toBe(0);
+    const first = spawnCli(["run-flow", "short"], p);
+    await first.waitFor(/started run/);
+    const second = spawnCli(["run-flow", "long"], p);
+    await second.waitFor(/started run/);
+    const [a, b] = await Promise.all([first.done, second.done]);
+    expect(a, first.stderr).toBe(0);
+    expect(b, second.stderr).toBe(0);
+    expect(first.stdout).toMatch(/SUCCEEDED/);
+    expect(second.stdout).toMatch(/SUCCEEDED/);
+    // The first one said why it did not end at once.
+    expect(first.stderr).toMatch(/keeping the local runtime up for 1 other command/);
+    // Nothing is left running.
+    expect(flowsmith(["local", "status"], { cwd: p }).code).toBe(6);
+  }, 20_000);
+});
+
+describe("a standing runtime", () => {
+  it("a followed run survives kill -9 and restart of local start", async () => {
+    const p = tinyProject({ waits: { long: 3 } });
+    let server = spawnCli(["local", "start"], p);
+    await server.waitFor(/listening on/);
+    try {
+      expect(flowsmith(["deploy-flow"], { cwd: p }).code).toBe(0);
+      const follower = spawnCli(["run-flow", "long"], p);
+      await follower.waitFor(/WaitStarted|started run/);
+      server.child.kill("SIGKILL");
+      await server.done;
+      server = spawnCli(["local", "start"], p);
+      await server.waitFor(/listening on/);
+      const code = await follower.done;
+      expect(code, follower.stderr).toBe(0);
+      expect(follower.stdout).toMatch(/SUCCEEDED/);
+    } finally {
+      server.child.kill("SIGTERM");
+      await server.done;
+    }
+  }, 20_000);
+
+  it("a follower that gives up prints the reattach command and exits 4", async () => {
+    const p = tinyProject({ waits: { long: 30 } });
+    const server = spawnCli(["local", "start"], p);
+    await server.waitFor(/listening on/);
+    expect(flowsmith(["deploy-flow"], { cwd: p }).code).toBe(0);
+    const follower = spawnCli(["run-flow", "long"], p, { FLOWSMITH_LOCAL_REATTACH_SECONDS: "0" });
+    await follower.waitFor(/started run ([0-9a-f-]{36})/);
+    const id = /started run ([0-9a-f-]{36})/.exec(follower.stderr)![1];
+    server.child.kill("SIGKILL");
+    await server.done;
+    const code = await follower.done;
+    expect(code).toBe(4);
+    expect(follower.stderr).toContain(`flowsmith runs show ${id} --follow`);
+  }, 20_000);
+});
