@@ -20,7 +20,7 @@ export function tinyProject(opts: { waits?: Record<string, number>; yaml?: strin
     schema(name);
     writeFileSync(
       join(p, "flows", `${name}.flow.ts`),
-      `import { defineFlow, pass, wait } from "flowsmith";\nexport default defineFlow({ name: "${name}", title: "Waits ${seconds} s", build: () => wait("Nap", { seconds: ${seconds} }).next(pass("Done", { result: "ok", resultPath: "$.done" })) });\n`,
+      `import { defineFlow, pass, wait } from "flowsmith";\nexport default defineFlow({ name: "${name}", title: "Waits ${seconds} s", rundir: (dir) => ({ note: dir.name }), build: () => wait("Nap", { seconds: ${seconds} }).next(pass("Done", { result: "ok", resultPath: "$.done" })) });\n`,
     );
   }
   return p;

@@ -3,6 +3,8 @@
  * attached to it until they are done; a follower survives a kill -9 and restart of
  * `local start`; a follower that gives up says how to reattach.
  */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { flowsmith } from "../support/cli.js";
 import { spawnCli, tinyProject } from "./project.js";
@@ -24,6 +26,19 @@ describe("a runtime started in-process", () => {
     expect(first.stderr).toMatch(/keeping the local runtime up for 1 other command/);
     // Nothing is left running.
     expect(flowsmith(["local", "status"], { cwd: p }).code).toBe(6);
+  }, 20_000);
+});
+
+describe("run-flow --watch --once", () => {
+  it("serves the runs it started to their end instead of leaving them stalled", async () => {
+    const p = tinyProject({ waits: { nap: 1 } });
+    const watched = join(p, "incoming");
+    mkdirSync(join(watched, "scan_001"), { recursive: true });
+    writeFileSync(join(watched, "scan_001", "a.h5"), "x");
+    const r = flowsmith(["run-flow", "nap", "--watch", watched, "--once", "--settle", "0"], { cwd: p });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/waiting for 1 run\(s\) on the local runtime this command started/);
+    expect(r.stdout).toMatch(/SUCCEEDED scan_001 run [0-9a-f-]{36}/);
   }, 20_000);
 });
 

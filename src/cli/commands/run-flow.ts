@@ -245,7 +245,8 @@ export function registerRunFlow(program: Command, ctx: CliContext): void {
       const { config, env } = environmentOf(ctx, opts.env);
       const values = environmentValues(config, env);
       if (opts.watch) {
-        await withSession(ctx, opts.env, (s) => watchDirectory(ctx, s, loaded.source!, flow, { dir: opts.watch!, settleSeconds: Number(opts.settle), pollSeconds: Number(opts.poll), once: !!opts.once, values, start: { ...(opts.label ? { label: opts.label } : {}), tags: opts.tag, monitors: opts.monitor, managers: opts.manager } }));
+        const failed = await withSession(ctx, opts.env, (s) => watchDirectory(ctx, s, loaded.source!, flow, { dir: opts.watch!, settleSeconds: Number(opts.settle), pollSeconds: Number(opts.poll), once: !!opts.once, values, start: { ...(opts.label ? { label: opts.label } : {}), tags: opts.tag, monitors: opts.monitor, managers: opts.manager } }));
+        if (failed) process.exitCode = EXIT.RUN_FAILED;
         return;
       }
       const built = await buildInput(loaded.source, { ...(opts.rundir ? { rundir: opts.rundir } : {}), ...(opts.input ? { inputFile: opts.input } : {}), set: opts.set, values });
