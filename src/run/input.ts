@@ -83,3 +83,18 @@ export async function buildInput(flow: AnyFlowSource, src: InputSources): Promis
   for (const s of src.set ?? []) input = applySet(input, s);
   return input;
 }
+
+/**
+ * The largest run input sent: 16 MiB of JSON, the local runtime's request limit (the Flows
+ * service refuses large bodies with 413 too, after the upload). FLOWSMITH_MAX_INPUT_BYTES
+ * overrides it.
+ */
+export const DEFAULT_MAX_INPUT_BYTES = 16 * 1024 * 1024;
+
+/** Refuse an input too large to send (exit 1), before validate_run or a start is attempted. */
+export function checkInputSize(input: unknown, env: NodeJS.ProcessEnv = process.env): void {
+  const n = Number(env.FLOWSMITH_MAX_INPUT_BYTES);
+  const max = Number.isFinite(n) && n > 0 ? n : DEFAULT_MAX_INPUT_BYTES;
+  const size = Buffer.byteLength(JSON.stringify(input ?? {}), "utf8");
+  if (size > max) throw new CliError(`the run input is ${(size / 1024 / 1024).toFixed(1)} MiB of JSON, over the ${(max / 1024 / 1024).toFixed(1)} MiB limit for a run's input`, EXIT.INVALID, "pass large data by reference (a path on a collection) instead of in the input; FLOWSMITH_MAX_INPUT_BYTES sets the limit");
+}

@@ -5,7 +5,7 @@
 import type { Command } from "commander";
 import ora from "ora";
 import { loadFlow, resolveFlowArg } from "../../project/load-flow.js";
-import { buildInput } from "../../run/input.js";
+import { buildInput, checkInputSize } from "../../run/input.js";
 import { applyDefaults } from "../../run/defaults.js";
 import { abortableSleep, followRun, type LogEntryDoc, type RunDoc } from "../../run/follow.js";
 import { ServiceError } from "../../globus/api.js";
@@ -190,6 +190,7 @@ async function dryRun(ctx: CliContext, flow: CompiledFlow, built: unknown, opts:
   const deployed = lockedFlow(config, env, flow);
   const schema = deployed?.schema ?? environmentSchema(config, env, flow);
   const input = applyDefaults(schema, built);
+  checkInputSize(input);
   reportProblems(ctx, checkInput(schema, input), input, flow.name, opts.json);
   let serviceChecked = false;
   let serviceNote = deployed ? "" : `${flow.name} is not deployed in "${env.name}", so the service was not asked`;
@@ -250,6 +251,7 @@ export function registerRunFlow(program: Command, ctx: CliContext): void {
         return;
       }
       const built = await buildInput(loaded.source, { ...(opts.rundir ? { rundir: opts.rundir } : {}), ...(opts.input ? { inputFile: opts.input } : {}), set: opts.set, values });
+      checkInputSize(built);
       if (opts.dryRun) {
         process.exitCode = await dryRun(ctx, flow, built, { ...(opts.env ? { env: opts.env } : {}), json: !!opts.json });
         return;
