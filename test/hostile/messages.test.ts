@@ -57,6 +57,16 @@ describe("loading flow files", () => {
 });
 
 describe("one message for one mistake", () => {
+  it("import locates definition problems like validate does", async () => {
+    const def = join(dir, "broken-def.json");
+    writeFileSync(def, '{\n  "StartAt": "A",\n  "States": {\n    "A": {\n      "Type": "Pass",\n      "Next": "B"\n    }\n  }\n}\n');
+    const imp = await cli(["import", def, "--name", "brk"], dir);
+    const val = await cli(["validate", def], dir);
+    expect(imp.code).toBe(1);
+    expect(imp.stderr).toMatch(/broken-def\.json:6:7: error TRANSITION_TARGET_UNDEFINED/);
+    expect(val.stdout).toMatch(/broken-def\.json:6:7: error TRANSITION_TARGET_UNDEFINED/);
+  });
+
   it("graph and run-flow both say no flow named", async () => {
     for (const args of [["graph", "nosuch"], ["run-flow", "nosuch", "--dry-run"], ["validate", "nosuch"]]) {
       const r = await cli(args, dir);

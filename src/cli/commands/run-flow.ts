@@ -2,7 +2,7 @@
  * `flowsmith run-flow <flow> [--rundir DIR] [--input F] [--set k=v]… [--label L] [--tag T]…
  *  [--monitor URN]… [--manager URN]… [--env E] [--dry-run] [--no-wait] [--json] [--watch DIR]`
  */
-import type { Command } from "commander";
+import { InvalidArgumentError, type Command } from "commander";
 import ora from "ora";
 import { loadFlow, resolveFlowArg } from "../../project/load-flow.js";
 import { buildInput, checkInputSize } from "../../run/input.js";
@@ -32,6 +32,7 @@ interface RunFlowOptions {
   dryRun?: boolean;
   wait: boolean;
   json?: boolean;
+  output: "summary" | "full";
   watch?: string;
   settle: string;
   poll: string;
@@ -77,6 +78,40 @@ export interface FollowReportOptions {
   reattach?: () => Promise<boolean>;
   /** How long to keep trying to reattach; default FLOWSMITH_LOCAL_REATTACH_SECONDS or 300 s. */
   reattachForMs?: number;
+  /** "full": print the whole run output document; default a summary. */
+  output?: "summary" | "full";
+}
+
+interface ActionResultDoc {
+  action_id?: string;
+  status?: string;
+  display_status?: string;
+  details?: { files_transferred?: number; bytes_transferred?: number; result?: unknown; exception?: string; code?: string; description?: string; DATA?: unknown[] } & Record<string, unknown>;
+}
+
+const oneLine = (v: unknown, max = 120) => {
+  const t = typeof v === "string" ? v : JSON.stringify(v);
+  const flat = (t ?? "").replace(/\s+/g, " ");
+  return flat.length > max ? flat.slice(0, max - 1) + "…" : flat;
+};
+
+/** One line per action result in a run's output (status and what it did), and the function results. */
+export function outputSummary(output: unknown): string[] {
+  if (!output || typeof output !== "object") return [];
+  const lines: string[] = [];
+  for (const [key, value] of Object.entries(output as Record<string, unknown>)) {
+    const r = value as ActionResultDoc;
+    if (!r || typeof r !== "object" || Array.isArray(r) || typeof r.status !== "string" || !("details" in r || "action_id" in r)) continue;
+    const d = r.details ?? {};
+    let what: string;
+    if (typeof d.files_transferred === "number") what = `${d.files_transferred} file(s), ${d.bytes_transferred ?? 0} bytes`;
+    else if (Array.isArray(d.result)) what = `result: ${oneLine(d.result.length === 1 ? d.result[0] : d.result)}`;
+    else if (typeof d.exception === "string") what = `exception: ${oneLine(d.exception.trim().split("\n").at(-1))}`;
+    else if (Array.isArray(d.DATA)) what = `${d.DATA.length} entr${d.DATA.length === 1 ? "y" : "ies"}`;
+    else what = oneLine(d.description ?? d.code ?? d, 100);
+    lines.push(`  ${key}: ${r.status}${what ? `  ${what}` : ""}`);
+  }
+  return lines;
 }
 
 /** A failure that says nothing about the run: the service could not be reached. */
@@ -155,7 +190,13 @@ export async function followAndReport(ctx: CliContext, api: Parameters<typeof fo
   if (opts.json) o.out(JSON.stringify(final, null, 2));
   else if (final.status === "SUCCEEDED") {
     o.out(`${c.green.bold("SUCCEEDED")} run ${final.run_id}`);
-    o.out(JSON.stringify((final.details as { output?: unknown } | undefined)?.output ?? {}, null, 2));
+    const output = (final.details as { output?: unknown } | undefined)?.output ?? {};
+    if (opts.output === "full") o.out(JSON.stringify(output, null, 2));
+    else {
+      const lines = outputSummary(output);
+      if (lines.length) o.out(lines.join("\n"));
+      o.out(c.dim(`full output: flowsmith runs show ${final.run_id} --json (or run-flow --output full)`));
+    }
   } else if (final.status === "INACTIVE") {
     const d = (final.details ?? {}) as { code?: string; description?: string; required_scope?: string };
     o.out(`${c.yellow.bold("INACTIVE")} run ${final.run_id}: ${d.code ?? ""} ${d.description ?? ""}`);
@@ -163,6 +204,8 @@ export async function followAndReport(ctx: CliContext, api: Parameters<typeof fo
     else o.out(`when the cause is fixed: flowsmith runs resume ${final.run_id}`);
   } else {
     o.out(`${c.red.bold(final.status)} run ${final.run_id}`);
+    const lines = outputSummary((final.details as { output?: unknown } | undefined)?.output);
+    if (lines.length && opts.output !== "full") o.out(lines.join("\n"));
     o.out(failureCause(final));
   }
   return final.status === "SUCCEEDED" ? EXIT.OK : EXIT.RUN_FAILED;
@@ -228,6 +271,10 @@ export function registerRunFlow(program: Command, ctx: CliContext): void {
     .option("--dry-run", "build and validate the input, then stop (asks the service's validate_run when deployed)")
     .option("--no-wait", "start the run and return")
     .option("--json", "machine-readable output")
+    .option("--output <mode>", "summary (each action's one-line result) or full (the whole run output)", (v) => {
+      if (v !== "summary" && v !== "full") throw new InvalidArgumentError('must be "summary" or "full"');
+      return v;
+    }, "summary")
     .option("--watch <dir>", "start one run per new run directory under DIR once its files settle")
     .option("--settle <seconds>", "with --watch: seconds a directory must stay unchanged", "30")
     .option("--poll <seconds>", "with --watch: seconds between scans", "10")
@@ -273,7 +320,7 @@ export function registerRunFlow(program: Command, ctx: CliContext): void {
             if (s.localRuntime) o.err(c.yellow("note: the local runtime was started by this command and stops with it; the run resumes when `flowsmith local start` runs"));
             return EXIT.OK;
           }
-          return followAndReport(ctx, s.api, run, { ...(opts.json ? { json: true } : {}), inProcess: !!s.localRuntime, ...(s.env.kind === "local" ? { reattach: () => s.reattach() } : {}) });
+          return followAndReport(ctx, s.api, run, { ...(opts.json ? { json: true } : {}), output: opts.output, inProcess: !!s.localRuntime, ...(s.env.kind === "local" ? { reattach: () => s.reattach() } : {}) });
         },
         { quiet: !!opts.json },
       );
