@@ -2,7 +2,7 @@
  * Load flows/*.flow.ts (through tsx, so users write plain TypeScript) and compile them.
  * Loading a broken file becomes a diagnostic, never a stack trace.
  */
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { diag, type Diagnostic } from "../definition/diagnostics.js";
@@ -43,7 +43,30 @@ export function resolveFlowArg(root: string, arg: string): string | undefined {
 
 let tsImport: ((specifier: string, parent: string) => Promise<Record<string, unknown>>) | undefined;
 
+/**
+ * Loaded modules by file, valid while the file's size and times are unchanged: tsx gives
+ * every tsImport a fresh namespace (so an edited file is seen), which costs a transpile and
+ * an evaluation each time; a long-lived process (--watch, the fuzz tests) loads one flow
+ * many times.
+ */
+const loadedModules = new Map<string, { key: string; mod: Record<string, unknown> }>();
+
 async function importModule(file: string): Promise<Record<string, unknown>> {
+  let key = "";
+  try {
+    const st = statSync(file);
+    key = `${st.size}:${st.mtimeMs}:${st.ctimeMs}:${st.ino}`;
+  } catch {
+    // importing reports the problem
+  }
+  const hit = loadedModules.get(file);
+  if (key && hit?.key === key) return hit.mod;
+  const mod = await importFresh(file);
+  if (key) loadedModules.set(file, { key, mod });
+  return mod;
+}
+
+async function importFresh(file: string): Promise<Record<string, unknown>> {
   if (/\.m?js$/.test(file)) return (await import(pathToFileURL(file).href)) as Record<string, unknown>;
   if (!tsImport) {
     const api = (await import("tsx/esm/api")) as { tsImport: (s: string, p: string) => Promise<Record<string, unknown>> };

@@ -7,7 +7,7 @@ export function parseLocatedYaml(text: string): LocatedDocument {
   const lineCounter = new LineCounter();
   let doc: ReturnType<typeof parseDocument>;
   try {
-    doc = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false, merge: true });
+    doc = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false, merge: true, logLevel: "error" });
   } catch (e) {
     if (e instanceof RangeError) throw new JsonSyntaxError(`the document is nested too deeply to read (limit ${MAX_NESTING} levels)`, { line: 1, column: 1 });
     throw e;
@@ -58,6 +58,8 @@ export function parseLocatedYaml(text: string): LocatedDocument {
       const seen = new Set<string>();
       for (const item of n.items) {
         if (!isPair(item)) continue;
+        // JSON documents have string keys; `? [a]` would become "[ a ]" with a process warning.
+        if (item.key !== null && !isScalar(item.key)) throw new JsonSyntaxError("a mapping key must be a plain value, not a list or a mapping", at((item.key as Node).range?.[0]));
         const k = isScalar(item.key) ? String(item.key.value) : String(item.key);
         const child = pointer + pointerOf(k);
         const kOff = (item.key as Node | null)?.range?.[0];
