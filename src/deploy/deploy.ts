@@ -5,7 +5,8 @@
  * so without a lock entry the existing flow is found and updated, never duplicated.
  */
 import { createHash } from "node:crypto";
-import { readFileSync, existsSync } from "node:fs";
+import { existsSync } from "node:fs";
+import { readTextFile } from "../source/read-text.js";
 import { join } from "node:path";
 import type { CompiledFlow } from "../compile/compile.js";
 import type { EnvironmentConfig, ProjectConfig } from "../project/config.js";
@@ -125,7 +126,9 @@ export async function deployFlows(config: ProjectConfig, env: EnvironmentConfig,
   for (const name of needed) {
     const path = join(config.root, "functions", `${name}.py`);
     if (!existsSync(path)) throw new CliError(`functions/${name}.py does not exist (used by ${flows.filter((f) => f.functions.includes(name)).map((f) => f.name).join(", ")})`, EXIT.INVALID);
-    const source = readFileSync(path, "utf8");
+    const read = readTextFile(path);
+    if (!read.ok) throw new CliError(`functions/${name}.py${read.line ? `:${read.line}:${read.column}` : ""}: ${read.message}`, EXIT.INVALID, read.hint);
+    const source = read.text;
     const hash = sha(`${name}\n${source}`);
     if (!el.functions[name] && harvested[name]) {
       // Adopt the deployed function only if it is this source.
