@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError } from "commander";
 import { CliError, EXIT } from "../errors.js";
+import { packageVersion } from "../assets.js";
 import { AuthError } from "../globus/auth/types.js";
 import { ServiceError } from "../globus/api.js";
 import { findProjectRoot } from "../project/root.js";
@@ -16,7 +17,6 @@ import { registerValidate } from "./commands/validate.js";
 import { registerGraph } from "./commands/graph.js";
 import { registerImport } from "./commands/import.js";
 import { registerTypes } from "./commands/types.js";
-import { registerDemo } from "./commands/demo.js";
 import { registerLocal } from "./commands/local.js";
 import { registerDeploy } from "./commands/deploy.js";
 import { registerRunFlow } from "./commands/run-flow.js";
@@ -49,7 +49,7 @@ const CONFIG_COMMANDS = new Set(["run-flow", "deploy-flow", "publish", "runs", "
 export function buildProgram(ctx: CliContext): Command {
   const program = new Command("flowsmith")
     .description("Compile, check, deploy and run Globus Flows from typed TypeScript")
-    .version("0.1.0")
+    .version(packageVersion())
     .showSuggestionAfterError(true)
     .addHelpText("after", EXIT_HELP)
     .exitOverride()
@@ -59,7 +59,6 @@ export function buildProgram(ctx: CliContext): Command {
   registerGraph(program, ctx);
   registerImport(program, ctx);
   registerTypes(program, ctx);
-  registerDemo(program, ctx);
   registerLocal(program, ctx);
   registerDeploy(program, ctx);
   registerRunFlow(program, ctx);

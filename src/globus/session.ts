@@ -25,7 +25,7 @@ export interface Session {
    * when its in-process owner is gone) and point this session at it. False when none is
    * there yet; always false for real environments.
    */
-  reattach(): Promise<boolean>;
+  reattach?(): Promise<boolean>;
   close(): Promise<void>;
 }
 

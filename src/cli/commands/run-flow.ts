@@ -320,7 +320,7 @@ export function registerRunFlow(program: Command, ctx: CliContext): void {
             if (s.localRuntime) o.err(c.yellow("note: the local runtime was started by this command and stops with it; the run resumes when `flowsmith local start` runs"));
             return EXIT.OK;
           }
-          return followAndReport(ctx, s.api, run, { ...(opts.json ? { json: true } : {}), output: opts.output, inProcess: !!s.localRuntime, ...(s.env.kind === "local" ? { reattach: () => s.reattach() } : {}) });
+          return followAndReport(ctx, s.api, run, { ...(opts.json ? { json: true } : {}), output: opts.output, inProcess: !!s.localRuntime, ...(s.env.kind === "local" && s.reattach ? { reattach: () => s.reattach!() } : {}) });
         },
         { quiet: !!opts.json },
       );

@@ -60,7 +60,7 @@ export function registerRuns(program: Command, ctx: CliContext): void {
       const runId = requireRunId(runIdArg);
       process.exitCode = await withSession(ctx, opts.env, async (s) => {
         const run = (await withRunLookup(runId, s.env.name, () => s.api.call<RunDoc>("FLOWS", `/runs/${runId}`, { scope }))).body;
-        if (opts.follow) return followAndReport(ctx, s.api, run, { ...(opts.json ? { json: true } : {}), inProcess: !!s.localRuntime, ...(s.env.kind === "local" ? { reattach: () => s.reattach() } : {}) });
+        if (opts.follow) return followAndReport(ctx, s.api, run, { ...(opts.json ? { json: true } : {}), inProcess: !!s.localRuntime, ...(s.env.kind === "local" && s.reattach ? { reattach: () => s.reattach!() } : {}) });
         if (opts.json) ctx.output.out(JSON.stringify(run, null, 2));
         else {
           ctx.output.out(`${run.run_id}  ${run.status}  ${run.label ?? ""}`);
