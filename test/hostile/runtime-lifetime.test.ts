@@ -29,6 +29,26 @@ describe("a runtime started in-process", () => {
   }, 20_000);
 });
 
+describe("an in-process owner that is killed", () => {
+  it("is taken over by the command attached to it, which follows its run to the end", async () => {
+    const p = tinyProject({ waits: { long: 3 } });
+    expect(flowsmith(["deploy-flow"], { cwd: p }).code).toBe(0);
+    const owner = spawnCli(["run-flow", "long"], p);
+    await owner.waitFor(/started run/);
+    const follower = spawnCli(["run-flow", "long"], p);
+    await follower.waitFor(/started run/);
+    owner.child.kill("SIGKILL");
+    await owner.done;
+    expect(await follower.done, follower.stderr).toBe(0);
+    expect(follower.stdout).toMatch(/SUCCEEDED/);
+    expect(follower.stderr).toMatch(/started the local runtime in-process/);
+    // The owner's run was resumed by the runtime that took over, and finished too.
+    const ownerRun = /started run ([0-9a-f-]{36})/.exec(owner.stderr)![1]!;
+    const shown = flowsmith(["runs", "show", ownerRun, "--json"], { cwd: p });
+    expect(JSON.parse(shown.stdout).status).toMatch(/SUCCEEDED|ACTIVE/);
+  }, 20_000);
+});
+
 describe("run-flow --watch --once", () => {
   it("serves the runs it started to their end instead of leaving them stalled", async () => {
     const p = tinyProject({ waits: { nap: 1 } });
