@@ -217,7 +217,9 @@ export function requireProjectConfig(root: string): ProjectConfig {
 /** One message for a broken flowsmith.yaml, whichever command found it: `file:line:col: what` and the fix. */
 export function configError(diagnostics: Diagnostic[]): CliError {
   const errors = diagnostics.filter((d) => d.severity === "error");
-  const at = (d: Diagnostic) => `${d.source ? `${relativeFile(d.source.file)}:${d.source.line}:${d.source.column}: ` : ""}${d.message}`;
+  // The location is said once, in front: drop a repeated file prefix and " at line L, column C".
+  const text = (d: Diagnostic) => (d.source ? d.message.replace(`${d.source.file}: `, "").replace(/ at line \d+, column \d+$/, "") : d.message);
+  const at = (d: Diagnostic) => `${d.source ? `${relativeFile(d.source.file)}:${d.source.line}:${d.source.column}: ` : ""}${text(d)}`;
   const hint = errors.find((d) => d.hint)?.hint;
   if (errors.length === 1) return new CliError(at(errors[0]!), EXIT.INVALID, hint);
   return new CliError(`flowsmith.yaml is invalid:\n${errors.map((d) => `  ${at(d)}`).join("\n")}`, EXIT.INVALID, hint);

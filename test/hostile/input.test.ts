@@ -156,5 +156,6 @@ describe("--set", () => {
     const p = mkdtempSync(join(dir, "set-"));
     const r = await cli(["run-flow", "nosuch", "--set", "input.__proto__.x=1", "--dry-run"], p);
     expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/"__proto__" cannot be a key segment/);
   });
 });

@@ -5,7 +5,7 @@
 import { InvalidArgumentError, type Command } from "commander";
 import ora from "ora";
 import { loadFlow, resolveFlowArg } from "../../project/load-flow.js";
-import { buildInput, checkInputSize } from "../../run/input.js";
+import { applySet, buildInput, checkInputSize } from "../../run/input.js";
 import { applyDefaults } from "../../run/defaults.js";
 import { abortableSleep, followRun, type LogEntryDoc, type RunDoc } from "../../run/follow.js";
 import { ServiceError } from "../../globus/api.js";
@@ -282,6 +282,8 @@ export function registerRunFlow(program: Command, ctx: CliContext): void {
     .action(async (flowArg: string, opts: RunFlowOptions) => {
       const o = ctx.output;
       const c = palette(o);
+      // Malformed --set assignments are refused before any flow is loaded.
+      for (const a of opts.set) applySet({}, a);
       const file = resolveFlowArg(ctx.root, flowArg);
       if (!file) throw new CliError(`no flow named "${flowArg}" (looked for flows/${flowArg}.flow.ts)`, EXIT.INVALID);
       const loaded = await loadFlow(file);
