@@ -214,7 +214,7 @@ describe("fuzz", () => {
     await fc.assert(
       fc.asyncProperty(text, command, async (t, args) => {
         writeFileSync(join(configProject, "flowsmith.yaml"), t);
-        check(await cli(args, configProject), `${args.join(" ")} with flowsmith.yaml:\n${String(t).slice(0, 400)}`, new Set([0, 1, 3, 6]));
+        check(await cli([...args], configProject), `${args.join(" ")} with flowsmith.yaml:\n${String(t).slice(0, 400)}`, new Set([0, 1, 3, 6]));
       }),
       { numRuns, seed },
     );

@@ -11,7 +11,7 @@ export interface InProcessRun {
   stderr: string;
 }
 
-export async function cli(args: string[], cwd: string): Promise<InProcessRun> {
+export async function cli(args: readonly string[], cwd: string): Promise<InProcessRun> {
   const out: string[] = [];
   const err: string[] = [];
   const output: Output = { out: (t) => void out.push(t), err: (t) => void err.push(t), color: false };
