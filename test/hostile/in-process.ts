@@ -15,6 +15,9 @@ export async function cli(args: readonly string[], cwd: string): Promise<InProce
   const out: string[] = [];
   const err: string[] = [];
   const output: Output = { out: (t) => void out.push(t), err: (t) => void err.push(t), color: false };
+  // Let timers and I/O run between cases: thousands of back-to-back calls that each finish
+  // in microtasks would otherwise starve vitest's own worker messages.
+  await new Promise((r) => setImmediate(r));
   const before = process.cwd();
   process.chdir(cwd);
   try {
