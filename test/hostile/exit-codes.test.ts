@@ -1,9 +1,11 @@
 /** Exit codes and answers for mistakes a user makes on day one. */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { flowsmith } from "../support/cli.js";
-import { spawnCli, tinyProject } from "./project.js";
+import { reapSpawned, spawnCli, tinyProject } from "./project.js";
+
+afterEach(reapSpawned);
 
 describe("run ids", () => {
   it("a malformed run id is exit 1 before any request", () => {
@@ -52,8 +54,8 @@ describe("own exit codes", () => {
     const p = tinyProject({ waits: { long: 30 } });
     expect(flowsmith(["deploy-flow"], { cwd: p }).code).toBe(0);
     const server = spawnCli(["local", "start"], p);
-    await server.waitFor(/listening on/);
     try {
+      await server.waitFor(/listening on/);
       const f = spawnCli(["run-flow", "long"], p);
       await f.waitFor(/WaitStarted/);
       const id = /started run ([0-9a-f-]{36})/.exec(f.stderr)![1]!;

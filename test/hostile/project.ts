@@ -35,8 +35,18 @@ export interface Spawned {
   waitFor(re: RegExp, ms?: number): Promise<void>;
 }
 
+const running = new Set<ChildProcess>();
+
+/** Kill what a test spawned and left running (a failed assertion skips its own cleanup). */
+export function reapSpawned(): void {
+  for (const c of running) if (c.exitCode === null && c.signalCode === null) c.kill("SIGKILL");
+  running.clear();
+}
+
 export function spawnCli(args: string[], cwd: string, env: Record<string, string> = {}): Spawned {
   const child = spawn(process.execPath, [join(REPO, "bin", "flowsmith.js"), ...args], { cwd, env: { ...process.env, NO_COLOR: "1", ...env } });
+  running.add(child);
+  child.on("exit", () => running.delete(child));
   const s: Spawned = {
     child,
     stdout: "",

@@ -5,9 +5,11 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { flowsmith } from "../support/cli.js";
-import { spawnCli, tinyProject } from "./project.js";
+import { reapSpawned, spawnCli, tinyProject } from "./project.js";
+
+afterEach(reapSpawned);
 
 describe("a runtime started in-process", () => {
   it("keeps serving a second run-flow attached to it after the first command ends", async () => {
@@ -66,8 +68,8 @@ describe("a standing runtime", () => {
   it("a followed run survives kill -9 and restart of local start", async () => {
     const p = tinyProject({ waits: { long: 3 } });
     let server = spawnCli(["local", "start"], p);
-    await server.waitFor(/listening on/);
     try {
+      await server.waitFor(/listening on/);
       expect(flowsmith(["deploy-flow"], { cwd: p }).code).toBe(0);
       const follower = spawnCli(["run-flow", "long"], p);
       await follower.waitFor(/WaitStarted|started run/);
@@ -87,15 +89,19 @@ describe("a standing runtime", () => {
   it("a follower that gives up prints the reattach command and exits 4", async () => {
     const p = tinyProject({ waits: { long: 30 } });
     const server = spawnCli(["local", "start"], p);
-    await server.waitFor(/listening on/);
-    expect(flowsmith(["deploy-flow"], { cwd: p }).code).toBe(0);
-    const follower = spawnCli(["run-flow", "long"], p, { FLOWSMITH_LOCAL_REATTACH_SECONDS: "0" });
-    await follower.waitFor(/started run ([0-9a-f-]{36})/);
-    const id = /started run ([0-9a-f-]{36})/.exec(follower.stderr)![1];
-    server.child.kill("SIGKILL");
-    await server.done;
-    const code = await follower.done;
-    expect(code).toBe(4);
-    expect(follower.stderr).toContain(`flowsmith runs show ${id} --follow`);
+    try {
+      await server.waitFor(/listening on/);
+      expect(flowsmith(["deploy-flow"], { cwd: p }).code).toBe(0);
+      const follower = spawnCli(["run-flow", "long"], p, { FLOWSMITH_LOCAL_REATTACH_SECONDS: "0" });
+      await follower.waitFor(/started run ([0-9a-f-]{36})/);
+      const id = /started run ([0-9a-f-]{36})/.exec(follower.stderr)![1];
+      server.child.kill("SIGKILL");
+      await server.done;
+      const code = await follower.done;
+      expect(code).toBe(4);
+      expect(follower.stderr).toContain(`flowsmith runs show ${id} --follow`);
+    } finally {
+      server.child.kill("SIGKILL"); // no-op when it is gone already
+    }
   }, 20_000);
 });
