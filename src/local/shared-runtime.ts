@@ -44,7 +44,9 @@ async function healthy(url: string): Promise<boolean> {
 
 export async function acquireSharedRuntime(config: ProjectConfig, env: EnvironmentConfig, dataDir: string, opts: SharedRuntimeOptions = {}): Promise<SharedRuntime> {
   const sleep = opts.sleep ?? delay;
-  const purpose = opts.purpose ?? (process.argv.slice(2).join(" ") || "flowsmith");
+  // The command and its first argument only: option values (a --set) may be anything, and
+  // the owner prints this in its own output.
+  const purpose = opts.purpose ?? (["flowsmith", ...process.argv.slice(2).filter((a) => !a.startsWith("-")).slice(0, 2)].join(" "));
   let owned: LocalRuntime | undefined;
   let release: (() => void) | undefined;
   let attached: RuntimeStateFile | undefined;
