@@ -46,7 +46,12 @@ export async function acquireSharedRuntime(config: ProjectConfig, env: Environme
   const sleep = opts.sleep ?? delay;
   // The command and its first argument only: option values (a --set) may be anything, and
   // the owner prints this in its own output.
-  const purpose = opts.purpose ?? (["flowsmith", ...process.argv.slice(2).filter((a) => !a.startsWith("-")).slice(0, 2)].join(" "));
+  const words: string[] = [];
+  for (const a of process.argv.slice(2, 4)) {
+    if (a.startsWith("-")) break;
+    words.push(a);
+  }
+  const purpose = opts.purpose ?? ["flowsmith", ...words].join(" ");
   let owned: LocalRuntime | undefined;
   let release: (() => void) | undefined;
   let attached: RuntimeStateFile | undefined;
