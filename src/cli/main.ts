@@ -27,6 +27,7 @@ import { registerInit } from "./commands/init.js";
 import { registerLogin } from "./commands/login.js";
 import { registerLogout } from "./commands/logout.js";
 import { registerWhoami } from "./commands/whoami.js";
+import { registerTimers } from "./commands/timers.js";
 
 const EXIT_HELP = `
 Exit codes:
@@ -69,6 +70,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerLogin(program, ctx);
   registerLogout(program, ctx);
   registerWhoami(program, ctx);
+  registerTimers(program, ctx);
   for (const cmd of program.commands) cmd.exitOverride().showSuggestionAfterError(true);
   // Commands that work in an environment read flowsmith.yaml first, so a broken file is
   // reported the same way by all of them before anything else is loaded or contacted.

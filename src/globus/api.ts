@@ -8,7 +8,7 @@ import { request } from "@globus/sdk";
 import type { Credentials } from "./auth/types.js";
 import { AuthError } from "./auth/types.js";
 
-export type ServiceId = "FLOWS" | "TRANSFER" | "COMPUTE" | "AUTH";
+export type ServiceId = "FLOWS" | "TRANSFER" | "COMPUTE" | "AUTH" | "TIMERS";
 
 export class ServiceError extends Error {
   constructor(
@@ -42,6 +42,11 @@ export interface CallOptions {
    * connection): return a result to stop, e.g. the flow found by its keyword.
    */
   recover?: () => Promise<unknown | undefined>;
+  /**
+   * Send with one of @globus/sdk's typed service methods instead of the generic `request`
+   * (given the Authorization header); retries and error mapping stay the same.
+   */
+  send?: (headers: { Authorization: string }) => Promise<Response>;
 }
 
 const RETRYABLE = new Set([429, 500, 502, 503, 504]);
@@ -80,7 +85,8 @@ export class GlobusApi {
       let res: Response;
       try {
         const query = o.query ? (Object.fromEntries(Object.entries(o.query).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)])) as Record<string, string>) : undefined;
-        res = (await request({ service, path, method } as never, { headers: { Authorization: `Bearer ${token}` }, ...(o.payload !== undefined ? { payload: o.payload } : {}), ...(query ? { query } : {}) } as never)) as Response;
+        const sent = o.send ? o.send({ Authorization: `Bearer ${token}` }) : (request({ service, path, method } as never, { headers: { Authorization: `Bearer ${token}` }, ...(o.payload !== undefined ? { payload: o.payload } : {}), ...(query ? { query } : {}) } as never) as Promise<Response>);
+        res = await sent;
       } catch (e) {
         lastProblem = `connection failed (${(e as { cause?: { code?: string } }).cause?.code ?? (e as Error).message})`;
         if (method !== "GET" && o.recover) {

@@ -40,7 +40,7 @@ export async function openSession(config: ProjectConfig, env: EnvironmentConfig,
   let current: Credentials | undefined;
   const pointAt = (dataDir: string, url: string) => {
     localUrl = url;
-    for (const s of ["AUTH", "FLOWS", "TRANSFER", "COMPUTE"]) process.env[`GLOBUS_SDK_SERVICE_URL_${s}`] = url;
+    for (const s of ["AUTH", "FLOWS", "TRANSFER", "COMPUTE", "TIMERS"]) process.env[`GLOBUS_SDK_SERVICE_URL_${s}`] = url;
     const client = ensureLocalClient(dataDir);
     current = clientCredentials({ clientId: client.client_id, clientSecret: client.client_secret, authUrl: url, kind: "local" });
   };

@@ -24,6 +24,8 @@ export interface LocalRuntimeConfig {
   engine?: Partial<EngineOptions>;
   /** Share of requests (0-1) that get an injected 5xx, 429 or dropped connection. */
   chaos?: number;
+  /** Virtual seconds per real second (default 1); see skippable-clock.ts. */
+  clockRate?: number;
   log?: (line: string) => void;
   /** A runtime of `flowsmith local start` (not one a command started for itself); said in runtime.json. */
   standing?: boolean;

@@ -8,7 +8,7 @@ import type { AddressInfo } from "node:net";
 import { join, resolve } from "node:path";
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from "node:fs";
 import { ensurePrivateDir, PRIVATE_FILE_MODE, makePrivate } from "./private-files.js";
-import { systemClock, type Clock } from "../engine/clock.js";
+import type { Clock } from "../engine/clock.js";
 import { createProviderResolver } from "../providers/registry.js";
 import type { ProviderResolver } from "../engine/interpreter.js";
 import { createExpressionEvalProvider, createHelloWorldProvider } from "../providers/builtin.js";
@@ -26,6 +26,9 @@ import { transferRoutes } from "./routes/transfer.js";
 import { computeRoutes } from "./routes/compute.js";
 import { actionRoutes } from "./routes/actions.js";
 import { chaosInterceptor } from "./chaos.js";
+import { LocalTimersService } from "./timers/service.js";
+import { timersRoutes } from "./routes/timers.js";
+import { clockRoutes, runtimeClock } from "./timers/runtime-clock.js";
 import { ensureLocalClient, processAlive, stateFileOf, type ClientCredentials, type LocalRuntimeConfig, type RuntimeStateFile } from "./config.js";
 
 export interface LocalRuntime {
@@ -42,8 +45,11 @@ export interface LocalRuntime {
   transfer: LocalTransferService;
   compute: LocalComputeService;
   flows: FlowsService;
-  /** Runs and tasks picked up again at start. */
-  recovered: { runs: number; transferTasks: number };
+  timers: LocalTimersService;
+  /** The clock every service of this runtime reads (skippable: `flowsmith local skip`). */
+  clock: Clock;
+  /** Runs and tasks picked up again at start; timers that came due while the runtime was down. */
+  recovered: { runs: number; transferTasks: number; dueTimers: number };
   /** Write runtime.json again (after unpublish): other commands find and use this runtime. */
   publish(): void;
   /** Remove runtime.json: commands starting now do not attach (the first step of stopping; see lease.ts). */
@@ -98,7 +104,7 @@ export async function startLocalRuntime(config: LocalRuntimeConfig, opts: StartR
   const dataDir = resolve(config.dataDir);
   ensurePrivateDir(dataDir);
   const releaseLock = acquireLock(dataDir);
-  const clock = opts.clock ?? systemClock;
+  const { clock, save: saveClock } = opts.clock ? { clock: opts.clock, save: () => undefined } : runtimeClock(dataDir, config.clockRate);
   const log = config.log ?? (() => {});
   let store: SqliteStore;
   try {
@@ -156,12 +162,18 @@ export async function startLocalRuntime(config: LocalRuntimeConfig, opts: StartR
     transferRoutes(router, auth, transfer);
     computeRoutes(router, auth, compute);
     actionRoutes(router, auth, local);
+    const timers = new LocalTimersService(store, flows, transfer, url, clock, { log });
+    timersRoutes(router, auth, timers);
+    clockRoutes(router, auth, clock, client.client_id, saveClock);
     router.add("GET", "/health", "flows", () => ({ status: 200, body: { status: "ok", url, pid: process.pid } }));
 
     await compute.start();
     const transferTasks = transfer.resumeActiveTasks().length;
     const runs = driver.recover();
     if (runs || transferTasks) log(`recovered ${runs} active run(s) and ${transferTasks} transfer task(s)`);
+    // After the runs: a fire that came due while the runtime was down starts its run now, once.
+    const dueTimers = timers.start();
+    if (dueTimers) log(`${dueTimers} timer(s) came due while the runtime was down; firing each once`);
 
     // Other commands find this runtime through runtime.json and talk to it instead of starting a second one.
     const stateFile = stateFileOf(dataDir);
@@ -177,6 +189,7 @@ export async function startLocalRuntime(config: LocalRuntimeConfig, opts: StartR
       GLOBUS_SDK_SERVICE_URL_FLOWS: url,
       GLOBUS_SDK_SERVICE_URL_TRANSFER: url,
       GLOBUS_SDK_SERVICE_URL_COMPUTE: url,
+      GLOBUS_SDK_SERVICE_URL_TIMERS: url,
     };
     let stopped = false;
     return {
@@ -190,7 +203,9 @@ export async function startLocalRuntime(config: LocalRuntimeConfig, opts: StartR
       transfer,
       compute,
       flows,
-      recovered: { runs, transferTasks },
+      timers,
+      clock,
+      recovered: { runs, transferTasks, dueTimers },
       publish() {
         if (!stopped) publish();
       },
@@ -202,10 +217,12 @@ export async function startLocalRuntime(config: LocalRuntimeConfig, opts: StartR
         stopped = true;
         await new Promise<void>((ok) => server.close(() => ok()));
         server.closeAllConnections?.();
+        await timers.stop();
         await driver.stop();
         await transfer.stop();
         await compute.shutdown();
         store.close();
+        saveClock();
         rmSync(stateFile, { force: true });
         releaseLock();
       },

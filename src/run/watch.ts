@@ -16,6 +16,10 @@ import { palette } from "../cli/output.js";
 import { buildInput } from "./input.js";
 import { applyDefaults } from "./defaults.js";
 import { checkInput, ensureDeployed, startRun, type StartOptions } from "./start.js";
+import { reportFollowUps } from "../cli/follow-ups.js";
+import { checkFollowUps } from "./follow-ups.js";
+import { FINAL, type RunDoc } from "./follow.js";
+import { SCOPES } from "../local/auth/scopes.js";
 
 export interface WatchOptions {
   dir: string;
@@ -27,7 +31,8 @@ export interface WatchOptions {
 }
 
 interface WatchState {
-  started: Record<string, { run_id: string; at: string }>;
+  /** `follow_ups`: the run ended and its follow-ups were scheduled (or it has none). */
+  started: Record<string, { run_id: string; at: string; follow_ups?: "done" }>;
 }
 
 function newestMtime(dir: string): number {
@@ -56,13 +61,31 @@ export async function watchDirectory(ctx: CliContext, s: Session, source: AnyFlo
     renameSync(`${stateFile}.tmp`, stateFile);
   };
   const deployed = await ensureDeployed(s, flow, (l) => out.err(c.dim(l)));
+  await checkFollowUps(s, s.config.root, source);
   let stop = false;
   const startedNow: { name: string; run_id: string }[] = [];
   const onSigint = () => (stop = true);
   process.once("SIGINT", onSigint);
   out.err(`watching ${root} for new run directories (settle ${o.settleSeconds} s, scan every ${o.pollSeconds} s); state in ${stateFile}`);
+  // A started run that has ended gets its follow-ups once; the state file remembers it across restarts.
+  const followUps = async () => {
+    if (!source.followUps?.length) return;
+    for (const [dirName, st] of Object.entries(state.started)) {
+      if (!st.run_id || st.follow_ups === "done" || stop) continue;
+      try {
+        const run = (await s.api.call<RunDoc>("FLOWS", `/runs/${st.run_id}`, { scope: SCOPES.flows("all") })).body;
+        if (!FINAL.has(run.status)) continue;
+        if (run.status === "SUCCEEDED") await reportFollowUps(ctx, s, source, st.run_id, { indent: `${dirName}: ` });
+        st.follow_ups = "done";
+        save();
+      } catch (err) {
+        out.err(`${c.red("could not schedule follow-ups")} of ${dirName} (run ${st.run_id}): ${(err as Error).message} (will retry)`);
+      }
+    }
+  };
   try {
     while (!stop) {
+      await followUps();
       for (const e of readdirSync(root, { withFileTypes: true })) {
         if (!e.isDirectory() || e.name.startsWith(".") || state.started[e.name]) continue;
         const dir = join(root, e.name);

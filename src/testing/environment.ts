@@ -32,7 +32,8 @@ import { checkInput, ensureDeployed, startRun } from "../run/start.js";
 import { CliError, EXIT } from "../errors.js";
 import { TestCollection } from "./collection.js";
 import { OverrideProvider, type ActionOverride } from "./overrides.js";
-import { TestRun } from "./run.js";
+import { TestRun, type RunResult } from "./run.js";
+import { runFollowUps, type FollowUpResult } from "./follow-ups.js";
 
 export interface TestEnvironmentOptions {
   /** The flows project (default: the nearest directory above the working directory with flowsmith.yaml). */
@@ -77,7 +78,7 @@ export class RunInputError extends CliError {
   }
 }
 
-const SERVICES = ["AUTH", "FLOWS", "TRANSFER", "COMPUTE"] as const;
+const SERVICES = ["AUTH", "FLOWS", "TRANSFER", "COMPUTE", "TIMERS"] as const;
 
 export class TestEnvironment {
   private readonly overrides = new Map<string, OverrideProvider>();
@@ -219,6 +220,15 @@ export class TestEnvironment {
   async runFlow(name: string, o: StartOptions & { timeoutMs?: number } = {}) {
     const run = await this.startRun(name, o);
     return run.result(o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {});
+  }
+
+  /**
+   * Schedule a SUCCEEDED run's follow-ups (its flow's `followUps`) as run-flow does, and
+   * wait for each timer to fire and its run to end; with time skipping the ALS prunes two
+   * and seven days later take milliseconds.
+   */
+  async runFollowUps(result: RunResult, o: { timeoutMs?: number } = {}): Promise<FollowUpResult[]> {
+    return runFollowUps(this, result, o);
   }
 
   /**

@@ -4,6 +4,7 @@
  */
 export { startTestEnvironment, TestEnvironment, RunInputError, type TestEnvironmentOptions, type StartOptions } from "./environment.js";
 export { TestRun, RunResult } from "./run.js";
+export type { FollowUpResult } from "./follow-ups.js";
 export { TestCollection } from "./collection.js";
 export { OverrideProvider, type ActionOverride, type ActionOutcome } from "./overrides.js";
 export { TimeSkippingClock } from "../engine/time-skipping-clock.js";

@@ -1,7 +1,7 @@
 /**
  * flowsmith/testing on this repository's own seed project: the ALS 8.3.2 flow with its
- * default prune days (2 and 7) runs to SUCCEEDED with its deletes done, because the clock
- * skips the waits; an overridden action makes the run take its failure path; the clock
+ * default prune days (2 and 7) runs to SUCCEEDED, and its prune follow-ups (timers) fire
+ * 2 and 7 virtual days later with their deletes done, because the clock skips ahead; an overridden action makes the run take its failure path; the clock
  * never jumps while real work runs.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -30,7 +30,7 @@ function sampleScan(folder: string): string {
 }
 
 describe("flowsmith/testing", () => {
-  it("runs ALS 8.3.2 with the default prune days (2 and 7) to SUCCEEDED, deletes included, in virtual time", async () => {
+  it("runs ALS 8.3.2 with the default prune days (2 and 7) to SUCCEEDED, then its prunes as timers, in virtual time", async () => {
     const rundir = sampleScan(FOLDER);
     const r = await env.runFlow("als832_alcf", { rundir, label: "als default prune" });
     expect(r.status, JSON.stringify(r.run.details).slice(0, 1500)).toBe("SUCCEEDED");
@@ -39,16 +39,24 @@ describe("flowsmith/testing", () => {
     // The results came back before the prunes…
     const recon = r.actionResult<{ details: { files_transferred: number } }>("TransferResultsToNERSC");
     expect(recon?.status).toBe("SUCCEEDED");
-    // …and the prunes ran: ALCF raw and scratch, then NERSC scratch, are gone.
+    // …the run ends there (pruning is not part of it)…
+    expect(alcf.exists(`/bl832/raw/${FOLDER}/${SCAN}`)).toBe(true);
+    // …and its follow-ups, once-timers of als832_prune, fire 2 and 7 virtual days later:
+    // ALCF raw and scratch, then NERSC scratch, are gone.
+    const prunes = await env.runFollowUps(r);
+    expect(prunes.map((p) => [p.name, p.result?.status])).toEqual([["prune-alcf", "SUCCEEDED"], ["prune-nersc", "SUCCEEDED"]]);
     expect(alcf.exists(`/bl832/raw/${FOLDER}/${SCAN}`)).toBe(false);
     expect(alcf.list(`/bl832/scratch/${FOLDER}`)).toEqual([]);
     expect(nersc.list(`/8.3.2/scratch/${FOLDER}`)).toEqual([]);
     // The raw scan at NERSC is the beamline's copy and stays.
     expect(nersc.exists(`/8.3.2/raw/${FOLDER}/${SCAN}`)).toBe(true);
-    // The log is in virtual time: the run spans the 7 days of its waits.
-    const first = Date.parse(r.log[0]!.time);
-    const last = Date.parse(r.log.at(-1)!.time);
-    expect(last - first).toBeGreaterThanOrEqual(7 * 86_400_000);
+    // In virtual time: the prunes started 2 and 7 days after the run ended.
+    const ended = Date.parse(String(r.run.completion_time));
+    const started = prunes.map((p) => Date.parse(String(p.result!.run.start_time)) - ended);
+    expect(started[0]).toBeGreaterThanOrEqual(2 * 86_400_000 - 1000);
+    expect(started[0]).toBeLessThan(2 * 86_400_000 + 60_000);
+    expect(started[1]).toBeGreaterThanOrEqual(7 * 86_400_000 - 1000);
+    expect(started[1]).toBeLessThan(7 * 86_400_000 + 60_000);
     expect(r.states).toEqual(expect.arrayContaining(["ComputePaths", "TransferRawToALCF", "Reconstruct", "ConvertToZarr", "TransferResultsToNERSC"]));
   });
 

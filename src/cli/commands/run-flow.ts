@@ -19,6 +19,8 @@ import { CliError, EXIT } from "../../errors.js";
 import { formatDiagnostic, palette, type Output } from "../output.js";
 import { environmentOf, withSession } from "../environment.js";
 import type { CliContext } from "../context.js";
+import { reportFollowUps } from "../follow-ups.js";
+import { checkFollowUps } from "../../run/follow-ups.js";
 
 interface RunFlowOptions {
   rundir?: string;
@@ -311,6 +313,7 @@ export function registerRunFlow(program: Command, ctx: CliContext): void {
         async (s) => {
           const log = (l: string) => (opts.json ? undefined : o.err(c.dim(l)));
           const deployed = await ensureDeployed(s, flow, log);
+          await checkFollowUps(s, ctx.root, loaded.source!);
           // Schema defaults fill what the run directory and overrides left out, as the web form does.
           const input = applyDefaults(deployed.schema, built);
           reportProblems(ctx, checkInput(deployed.schema, input), input, flow.name, !!opts.json);
@@ -320,9 +323,21 @@ export function registerRunFlow(program: Command, ctx: CliContext): void {
             if (opts.json) o.out(JSON.stringify(run, null, 2));
             else o.out(run.run_id);
             if (s.localRuntime) o.err(c.yellow("note: the local runtime was started by this command and stops with it; the run resumes when `flowsmith local start` runs"));
+            if (loaded.source!.followUps?.length) o.err(c.dim(`note: ${flow.name} declares follow-ups; schedule them once the run SUCCEEDED with: flowsmith timers follow-up ${flow.name} ${run.run_id}`));
             return EXIT.OK;
           }
-          return followAndReport(ctx, s.api, run, { ...(opts.json ? { json: true } : {}), output: opts.output, inProcess: !!s.localRuntime, ...(s.env.kind === "local" && s.reattach ? { reattach: () => s.reattach!() } : {}) });
+          const result = await followAndReport(ctx, s.api, run, { ...(opts.json ? { json: true } : {}), output: opts.output, inProcess: !!s.localRuntime, ...(s.env.kind === "local" && s.reattach ? { reattach: () => s.reattach!() } : {}) });
+          if (result === EXIT.OK) {
+            try {
+              await reportFollowUps(ctx, s, loaded.source!, run.run_id, { ...(opts.json ? { json: true } : {}) });
+            } catch (e) {
+              // The run itself succeeded: say so, and how to schedule what is missing (it is idempotent).
+              o.err(`${c.yellow("note")}: run ${run.run_id} SUCCEEDED but its follow-ups were not all scheduled`);
+              if (e instanceof CliError || e instanceof AuthError) throw e;
+              throw new CliError(`scheduling the follow-ups failed: ${(e as Error).message}`, EXIT.SERVICE, `retry with: flowsmith timers follow-up ${flow.name} ${run.run_id}${opts.env ? ` --env ${opts.env}` : ""}`);
+            }
+          }
+          return result;
         },
         { quiet: !!opts.json },
       );

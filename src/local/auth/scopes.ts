@@ -1,4 +1,5 @@
 /** Scope strings and the resource servers they belong to (globus-flows.md §3.2, §2.8). */
+import { TIMERS_RESOURCE_SERVER, TIMER_SCOPE } from "../../globus/timers-scope.js";
 
 export const FLOWS_CLIENT_ID = "eec9b274-0c81-4334-bdc2-54e90e689b9a";
 export const COMPUTE_SCOPE_ID = "facd7ccc-c5f4-42aa-916b-a0e270e2c2a9";
@@ -48,6 +49,7 @@ export function resourceServerOf(scope: string, flowExists: (id: string) => bool
   if (["openid", "profile", "email"].includes(s) || s.startsWith("urn:globus:auth:scope:auth.globus.org:")) return RESOURCE_SERVERS.auth;
   if (s.startsWith("urn:globus:auth:scope:transfer.api.globus.org:")) return RESOURCE_SERVERS.transfer;
   if (s === SCOPES.compute) return RESOURCE_SERVERS.compute;
+  if (s === TIMER_SCOPE) return TIMERS_RESOURCE_SERVER;
   if (s.startsWith(`https://auth.globus.org/scopes/${FLOWS_CLIENT_ID}/`)) return RESOURCE_SERVERS.flows;
   const m = /^https:\/\/auth\.globus\.org\/scopes\/([0-9a-f-]{36})\/flow_[0-9a-f_]{36}_user$/.exec(s);
   if (m && flowExists(m[1]!)) return m[1]!;
