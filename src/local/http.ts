@@ -175,6 +175,8 @@ export interface ServeOptions {
   /** Time allowed for a request's headers (default 10 s) and for all of it (default 60 s). */
   headersTimeoutMs?: number;
   requestTimeoutMs?: number;
+  /** +1 when a request arrives, -1 when its response is done (time-skipping clocks wait for 0). */
+  onRequest?: (delta: 1 | -1) => void;
 }
 
 export function createHttpServer(router: Router, opts: ServeOptions = {}): Server {
@@ -184,6 +186,14 @@ export function createHttpServer(router: Router, opts: ServeOptions = {}): Serve
   const requestTimeout = Math.max(opts.requestTimeoutMs ?? 60_000, headersTimeout);
   const serverOpts = { headersTimeout, requestTimeout, connectionsCheckingInterval: Math.min(1000, headersTimeout) };
   return createServer(serverOpts, async (req, res) => {
+    if (opts.onRequest) {
+      opts.onRequest(1);
+      let done = false;
+      res.once("close", () => {
+        if (!done) opts.onRequest!(-1);
+        done = true;
+      });
+    }
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
     const method = (req.method ?? "GET").toUpperCase();
     let service = serviceOf(url.pathname);

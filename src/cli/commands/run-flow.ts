@@ -135,6 +135,7 @@ export async function followAndReport(ctx: CliContext, api: Parameters<typeof fo
   process.once("SIGINT", onSigint);
   let final: RunDoc | undefined;
   let printed = 0;
+  let announced: string | undefined;
   const reattachHint = `reattach with: flowsmith runs show ${run.run_id} --follow`;
   try {
     for (;;) {
@@ -143,6 +144,15 @@ export async function followAndReport(ctx: CliContext, api: Parameters<typeof fo
           signal: abort.signal,
           stopWhenInactive: true,
           seen: printed,
+          // A run at AwaitWebInput waits for a person: say how to answer (once per web input).
+          onStatus: (r) => {
+            const waiting = (r as { blocking_web_input_id?: string | null }).blocking_web_input_id;
+            if (!waiting || waiting === announced || opts.json) return;
+            announced = waiting;
+            spinner?.stop();
+            o.out(c.yellow(`waiting for a response to web input ${waiting}: see the options with \`flowsmith runs show ${r.run_id}\`, answer with \`flowsmith runs respond ${r.run_id} --set value=<option>\``));
+            spinner?.start();
+          },
           onEntry: (e) => {
             printed++;
             if (opts.json) return;
