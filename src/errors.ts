@@ -12,6 +12,10 @@ export const EXIT = {
   AUTH: 3,
   /** A service or the network failed. */
   SERVICE: 4,
+  /** The command stopped following a run (Ctrl-C) that has not ended; `runs show ID --follow` reattaches. */
+  DETACHED: 5,
+  /** `local status`: no local runtime is running (or it does not answer). */
+  NOT_RUNNING: 6,
 } as const;
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];

@@ -9,6 +9,7 @@ import { packageVersion } from "../assets.js";
 import { AuthError } from "../globus/auth/types.js";
 import { ServiceError } from "../globus/api.js";
 import { findProjectRoot } from "../project/root.js";
+import { requireProjectConfig } from "../project/config.js";
 import { palette, terminalOutput, type Output } from "./output.js";
 import type { CliContext } from "./context.js";
 import { registerBuild } from "./commands/build.js";
@@ -36,10 +37,16 @@ Exit codes:
   2  a run ended in a status other than SUCCEEDED
   3  authentication or authorization failed
   4  a service or the network failed
+  5  detached (Ctrl-C) from a run that has not ended; reattach with \`flowsmith runs show ID --follow\`
+  6  \`local status\`: no local runtime is running
 
 Environment:
   NO_COLOR           disable colour
-  FLOWSMITH_DEBUG=1  print stack traces of unexpected errors`;
+  FLOWSMITH_DEBUG=1  print stack traces of unexpected errors
+  FLOWSMITH_MAX_FILE_BYTES          largest document read (default 16 MiB)
+  FLOWSMITH_LOCAL_REATTACH_SECONDS  how long a follower waits for a lost local runtime (default 300)`;
+
+const CONFIG_COMMANDS = new Set(["run-flow", "deploy-flow", "publish", "runs", "functions", "local", "login", "logout", "whoami", "demo"]);
 
 export function buildProgram(ctx: CliContext): Command {
   const program = new Command("flowsmith")
@@ -67,6 +74,13 @@ export function buildProgram(ctx: CliContext): Command {
   registerUi(program, ctx);
   registerTimers(program, ctx);
   for (const cmd of program.commands) cmd.exitOverride().showSuggestionAfterError(true);
+  // Commands that work in an environment read flowsmith.yaml first, so a broken file is
+  // reported the same way by all of them before anything else is loaded or contacted.
+  program.hook("preAction", (_top, action) => {
+    let cmd = action;
+    while (cmd.parent && cmd.parent !== program) cmd = cmd.parent;
+    if (CONFIG_COMMANDS.has(cmd.name())) requireProjectConfig(ctx.root);
+  });
   return program;
 }
 

@@ -5,7 +5,8 @@
  * so without a lock entry the existing flow is found and updated, never duplicated.
  */
 import { createHash } from "node:crypto";
-import { readFileSync, existsSync } from "node:fs";
+import { existsSync } from "node:fs";
+import { readTextFile } from "../source/read-text.js";
 import { join } from "node:path";
 import type { CompiledFlow } from "../compile/compile.js";
 import type { EnvironmentConfig, ProjectConfig } from "../project/config.js";
@@ -36,6 +37,8 @@ export interface FlowPlan {
   reason?: string;
   diff?: string;
   keyword: string;
+  /** Flows with the same keyword made by concurrent first deploys that this deploy resolved. */
+  converged?: { kept: string; deleted: string[]; others: string[] };
 }
 
 export interface DeployResult {
@@ -66,6 +69,7 @@ export function flowKeyword(config: ProjectConfig, flow: string): string {
 
 interface FlowDoc {
   id: string;
+  created_at?: string;
   globus_auth_scope?: string;
   keywords?: string[];
   definition?: unknown;
@@ -127,7 +131,9 @@ export async function deployFlows(config: ProjectConfig, env: EnvironmentConfig,
   for (const name of needed) {
     const path = join(config.root, "functions", `${name}.py`);
     if (!existsSync(path)) throw new CliError(`functions/${name}.py does not exist (used by ${flows.filter((f) => f.functions.includes(name)).map((f) => f.name).join(", ")})`, EXIT.INVALID);
-    const source = readFileSync(path, "utf8");
+    const read = readTextFile(path);
+    if (!read.ok) throw new CliError(`functions/${name}.py${read.line ? `:${read.line}:${read.column}` : ""}: ${read.message}`, EXIT.INVALID, read.hint);
+    const source = read.text;
     const hash = functionHash(name, source);
     if (!el.functions[name] && harvested[name]) {
       // Adopt the deployed function only if it is this source.
@@ -214,6 +220,18 @@ export async function deployFlows(config: ProjectConfig, env: EnvironmentConfig,
         })
       ).body;
     }
+    if (plan.action === "create" || plan.action === "recreate") {
+      // The keyword search and the create are not atomic: a deploy on another machine may
+      // have created the same flow meanwhile. Converge on the oldest and delete the extra
+      // this deploy made (the other deploy deletes its own when it looks).
+      const converged = await convergeByKeyword(api, keyword, doc, payload, log);
+      if (converged) {
+        plan.converged = converged.report;
+        doc = converged.doc;
+        plan.action = "adopt";
+        plan.reason = `another deploy created ${converged.report.kept} at the same time; kept it (the oldest) and deleted ${converged.report.deleted.join(", ") || "nothing"}`;
+      }
+    }
     const entry: LockedFlow = { id: doc.id, scope: doc.globus_auth_scope ?? SCOPES.flow(doc.id), hash, keyword, title: flow.title };
     el.flows[flow.name] = entry;
     writeLock(file, lock);
@@ -240,8 +258,39 @@ function sameContent(existing: FlowDoc, payload: Record<string, unknown>): boole
   return stableJson(existing.definition) === stableJson(payload.definition) && stableJson(existing.input_schema) === stableJson(payload.input_schema);
 }
 
-async function findByKeyword(api: GlobusApi, keyword: string): Promise<FlowDoc | undefined> {
+async function findAllByKeyword(api: GlobusApi, keyword: string): Promise<FlowDoc[]> {
   const res = await api.call<{ flows: FlowDoc[] }>("FLOWS", "/flows", { scope: SCOPES.flows("all"), query: { filter_keywords: keyword, filter_roles: "flow_owner,flow_administrator", per_page: 50 } });
-  const hits = (res.body.flows ?? []).filter((f) => f.keywords?.includes(keyword));
-  return hits[0];
+  return oldestFirst((res.body.flows ?? []).filter((f) => f.keywords?.includes(keyword)));
+}
+
+/** Oldest first, by created_at then id, so every machine picks the same one. */
+function oldestFirst(flows: FlowDoc[]): FlowDoc[] {
+  return [...flows].sort((a, b) => (a.created_at ?? "").localeCompare(b.created_at ?? "") || a.id.localeCompare(b.id));
+}
+
+async function findByKeyword(api: GlobusApi, keyword: string): Promise<FlowDoc | undefined> {
+  return (await findAllByKeyword(api, keyword))[0];
+}
+
+/**
+ * After creating `mine`: when the keyword finds more than one flow, keep the oldest (updated
+ * to this payload if it differs) and delete `mine` if it is not the oldest. Flows other
+ * deploys created are theirs to delete; they are reported.
+ */
+async function convergeByKeyword(api: GlobusApi, keyword: string, mine: FlowDoc, payload: Record<string, unknown>, log: (l: string) => void): Promise<{ doc: FlowDoc; report: NonNullable<FlowPlan["converged"]> } | undefined> {
+  const hits = await findAllByKeyword(api, keyword);
+  if (hits.length <= 1 || !hits.some((h) => h.id === mine.id)) return undefined;
+  const oldest = hits[0]!;
+  if (oldest.id === mine.id) {
+    log(`${hits.length - 1} other flow(s) with keyword ${keyword} appeared meanwhile (${hits.slice(1).map((h) => h.id).join(", ")}); keeping ${mine.id}, the oldest: their deploys delete them`);
+    return undefined;
+  }
+  await api.call("FLOWS", `/flows/${mine.id}`, { scope: SCOPES.flows("all"), method: "DELETE", accept: [404] });
+  let doc = oldest;
+  const full = (await api.call<FlowDoc>("FLOWS", `/flows/${oldest.id}`, { scope: SCOPES.flows("all") })).body;
+  if (!sameContent(full, payload)) doc = (await api.call<FlowDoc>("FLOWS", `/flows/${oldest.id}`, { scope: SCOPES.flows("all"), method: "PUT", payload })).body;
+  else doc = full;
+  const others = hits.slice(1).map((h) => h.id).filter((id) => id !== mine.id);
+  log(`another deploy created flow ${oldest.id} with keyword ${keyword} at the same time: kept it (the oldest), deleted ${mine.id}, which this deploy created`);
+  return { doc, report: { kept: oldest.id, deleted: [mine.id], others } };
 }

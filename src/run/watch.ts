@@ -4,6 +4,7 @@
  * in a state file (written atomically) so a restart never starts a directory twice; a
  * directory whose run could not start is retried on the next scan, a failed run is not.
  */
+import { followRun } from "./follow.js";
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { CompiledFlow } from "../compile/compile.js";
@@ -43,7 +44,8 @@ function newestMtime(dir: string): number {
   return newest;
 }
 
-export async function watchDirectory(ctx: CliContext, s: Session, source: AnyFlowSource, flow: CompiledFlow, o: WatchOptions): Promise<void> {
+/** Resolves to the runs started that did not succeed (only known when it waited for them). */
+export async function watchDirectory(ctx: CliContext, s: Session, source: AnyFlowSource, flow: CompiledFlow, o: WatchOptions): Promise<number> {
   const out = ctx.output;
   const c = palette(out);
   const root = resolve(o.dir);
@@ -61,6 +63,7 @@ export async function watchDirectory(ctx: CliContext, s: Session, source: AnyFlo
   const deployed = await ensureDeployed(s, flow, (l) => out.err(c.dim(l)));
   await checkFollowUps(s, s.config.root, source);
   let stop = false;
+  const startedNow: { name: string; run_id: string }[] = [];
   const onSigint = () => (stop = true);
   process.once("SIGINT", onSigint);
   out.err(`watching ${root} for new run directories (settle ${o.settleSeconds} s, scan every ${o.pollSeconds} s); state in ${stateFile}`);
@@ -100,6 +103,7 @@ export async function watchDirectory(ctx: CliContext, s: Session, source: AnyFlo
           const run = await startRun(s, deployed, input, { ...o.start, label: o.start.label ?? `${flow.name} ${e.name}`.slice(0, 64) });
           state.started[e.name] = { run_id: run.run_id, at: new Date().toISOString() };
           save();
+          startedNow.push({ name: e.name, run_id: run.run_id });
           out.out(`${c.green("started")} ${e.name} -> run ${run.run_id}`);
         } catch (err) {
           out.err(`${c.red("could not start")} ${e.name}: ${(err as Error).message} (will retry)`);
@@ -111,4 +115,30 @@ export async function watchDirectory(ctx: CliContext, s: Session, source: AnyFlo
   } finally {
     process.removeListener("SIGINT", onSigint);
   }
+  if (!startedNow.length) return 0;
+  if (!s.localRuntime) {
+    out.err(`started ${startedNow.length} run(s); they go on in "${s.env.name}" (follow one with \`flowsmith runs show RUN_ID --follow\`)`);
+    return 0;
+  }
+  // The runtime lives in this process: leaving now would stall the runs until some later
+  // command starts a runtime, so serve them to their end (Ctrl-C leaves them, and says so).
+  out.err(`waiting for ${startedNow.length} run(s) on the local runtime this command started (it stops when they end)`);
+  let failed = 0;
+  const abort = new AbortController();
+  const onInt = () => abort.abort();
+  process.once("SIGINT", onInt);
+  try {
+    for (const r of startedNow) {
+      const final = await followRun(s.api, r.run_id, { signal: abort.signal, stopWhenInactive: true });
+      if (!final) {
+        out.err(`left ${startedNow.length} run(s) unfinished; they resume when \`flowsmith local start\` runs (reattach: flowsmith runs show ${r.run_id} --follow)`);
+        return startedNow.length;
+      }
+      if (final.status !== "SUCCEEDED") failed++;
+      out.out(`${final.status === "SUCCEEDED" ? c.green(final.status) : c.red(final.status)} ${r.name} run ${r.run_id}`);
+    }
+  } finally {
+    process.removeListener("SIGINT", onInt);
+  }
+  return failed;
 }

@@ -1,7 +1,8 @@
 /** `flowsmith functions list|register`: the Compute functions in functions/ and their ids. */
 import type { Command } from "commander";
 import { createHash } from "node:crypto";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
+import { readTextFile } from "../../source/read-text.js";
 import { join } from "node:path";
 import { envLock, lockPath, readLock, writeLock } from "../../deploy/lock.js";
 import { pureSourceRegistration } from "../../globus/compute.js";
@@ -19,7 +20,9 @@ function localFunctions(root: string): { name: string; hash: string; source: str
     .sort()
     .map((f) => {
       const name = f.slice(0, -3);
-      const source = readFileSync(join(dir, f), "utf8");
+      const read = readTextFile(join(dir, f));
+      if (!read.ok) throw new CliError(`functions/${f}${read.line ? `:${read.line}:${read.column}` : ""}: ${read.message}`, EXIT.INVALID, read.hint);
+      const source = read.text;
       return { name, source, hash: "sha256:" + createHash("sha256").update(`${name}\n${source}`).digest("hex") };
     });
 }

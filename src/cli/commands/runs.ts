@@ -7,6 +7,7 @@ import { palette } from "../output.js";
 import { environmentOf, withSession } from "../environment.js";
 import { entryLine, failureCause, followAndReport } from "./run-flow.js";
 import { runScope } from "../../run/start.js";
+import { requireRunId, withRunLookup } from "../../run/run-id.js";
 import type { CliContext } from "../context.js";
 import type { LogEntryDoc, RunDoc } from "../../run/follow.js";
 import { describeOpenWebInputs, registerRunsRespond } from "./runs-respond.js";
@@ -41,6 +42,8 @@ export function registerRuns(program: Command, ctx: CliContext): void {
         });
         if (opts.json) return ctx.output.out(JSON.stringify(res.body, null, 2));
         const c = palette(ctx.output);
+        if (!res.body.runs.length) ctx.output.out(c.dim(`no runs${opts.flow || opts.status || opts.label ? " match these filters" : ""} in ${s.env.name}`));
+        else ctx.output.out(c.bold(`${"RUN ID".padEnd(36)}  ${"STATUS".padEnd(9)}  ${"STARTED".padEnd(19)}  ${"FLOW".padEnd(40)}  LABEL`));
         for (const r of res.body.runs) ctx.output.out(`${r.run_id}  ${(r.status === "SUCCEEDED" ? c.green : r.status === "FAILED" ? c.red : c.yellow)(r.status.padEnd(9))}  ${r.start_time?.slice(0, 19) ?? ""}  ${(r.flow_title ?? "").slice(0, 40).padEnd(40)}  ${r.label ?? ""}`);
         const again = [opts.env ? `--env ${opts.env}` : "", opts.flow ? `--flow ${opts.flow}` : "", opts.status ? `--status ${opts.status}` : "", opts.label ? `--label ${JSON.stringify(opts.label)}` : "", `--limit ${opts.limit}`].filter(Boolean).join(" ");
         if (res.body.has_next_page) ctx.output.out(c.dim(`more: flowsmith runs list ${again} --marker ${res.body.marker}`));
@@ -54,10 +57,11 @@ export function registerRuns(program: Command, ctx: CliContext): void {
     .option("--env <name>", "environment")
     .option("--follow", "reattach and follow the run to its end")
     .option("--json", "machine-readable")
-    .action(async (runId: string, opts: { env?: string; follow?: boolean; json?: boolean }) => {
+    .action(async (runIdArg: string, opts: { env?: string; follow?: boolean; json?: boolean }) => {
+      const runId = requireRunId(runIdArg);
       process.exitCode = await withSession(ctx, opts.env, async (s) => {
-        const run = (await s.api.call<RunDoc>("FLOWS", `/runs/${runId}`, { scope })).body;
-        if (opts.follow) return followAndReport(ctx, s.api, run, { ...(opts.json ? { json: true } : {}), inProcess: !!s.localRuntime });
+        const run = (await withRunLookup(runId, s.env.name, () => s.api.call<RunDoc>("FLOWS", `/runs/${runId}`, { scope }))).body;
+        if (opts.follow) return followAndReport(ctx, s.api, run, { ...(opts.json ? { json: true } : {}), inProcess: !!s.localRuntime, ...(s.env.kind === "local" && s.reattach ? { reattach: () => s.reattach!() } : {}) });
         const waiting = (run as { blocking_web_input_id?: string | null }).blocking_web_input_id;
         if (opts.json) ctx.output.out(JSON.stringify(run, null, 2));
         else {
@@ -77,8 +81,9 @@ export function registerRuns(program: Command, ctx: CliContext): void {
     .option("--env <name>", "environment")
     .option("--limit <n>", "entries per page", "100")
     .option("--json", "machine-readable")
-    .action(async (runId: string, opts: { env?: string; limit: string; json?: boolean }) => {
-      await withSession(ctx, opts.env, async (s) => {
+    .action(async (runIdArg: string, opts: { env?: string; limit: string; json?: boolean }) => {
+      const runId = requireRunId(runIdArg);
+      await withSession(ctx, opts.env, (s) => withRunLookup(runId, s.env.name, async () => {
         const entries: LogEntryDoc[] = [];
         let marker: string | undefined;
         do {
@@ -88,7 +93,7 @@ export function registerRuns(program: Command, ctx: CliContext): void {
         } while (marker);
         if (opts.json) ctx.output.out(JSON.stringify({ entries }, null, 2));
         else for (const e of entries) ctx.output.out(entryLine(e, ctx.output));
-      }, { quiet: true });
+      }), { quiet: true });
     });
 
   registerRunsRespond(runs, ctx);
@@ -104,8 +109,9 @@ export function registerRuns(program: Command, ctx: CliContext): void {
       .description(desc)
       .option("--env <name>", "environment")
       .option("--json", "machine-readable")
-      .action(async (runId: string, opts: { env?: string; json?: boolean }) => {
-        await withSession(ctx, opts.env, async (s) => {
+      .action(async (runIdArg: string, opts: { env?: string; json?: boolean }) => {
+        const runId = requireRunId(runIdArg);
+        await withSession(ctx, opts.env, (s) => withRunLookup(runId, s.env.name, async () => {
           let callScope: string = scope;
           if (name === "resume") {
             const run = (await s.api.call<RunDoc>("FLOWS", `/runs/${runId}`, { scope })).body;
@@ -116,7 +122,7 @@ export function registerRuns(program: Command, ctx: CliContext): void {
           if (opts.json) ctx.output.out(JSON.stringify(res.body, null, 2));
           else if (name === "cancel") ctx.output.out(["SUCCEEDED", "FAILED", "ENDED"].includes(res.body.status) && !(res.body.details as { code?: string } | undefined)?.code?.includes("Cancel") ? `run ${runId} had already finished (${res.body.status}); nothing to cancel` : `cancel requested for run ${runId}; its active action is being cancelled`);
           else ctx.output.out(`${name}: run ${runId} is ${res.body.status}`);
-        }, { quiet: true });
+        }), { quiet: true });
       });
   }
 }
