@@ -49,7 +49,9 @@ flowsmith("2. deploy als832_alcf and its Compute functions to the local runtime"
 // 3. One fresh scan per demo run, so the run processes exactly this one.
 const folder = "BLS-00564_demo";
 const rundir = join(nersc, String(values.nersc_raw_path ?? "/8.3.2/raw").replace(/^\//, ""), folder);
+const back = join(nersc, String(values.nersc_scratch_path ?? "/8.3.2/scratch").replace(/^\//, ""), folder);
 rmSync(rundir, { recursive: true, force: true });
+rmSync(back, { recursive: true, force: true });
 mkdirSync(rundir, { recursive: true });
 const stamp = new Date().toISOString().replace(/[-:]/g, "").replace("T", "_").slice(0, 15);
 const scan = `${stamp}_sand-30-100_27keV.h5`;
@@ -59,7 +61,6 @@ process.stdout.write(`\n${bold("3. a sample run directory at the beamline's NERS
 
 flowsmith("4. run it", ["run-flow", "als832_alcf", "--rundir", relative(root, rundir), "--label", `demo ${scan}`.slice(0, 64), "--tag", "flowsmith-demo", "--set", "input.prune.alcf_after_days=0", "--set", "input.prune.nersc_after_days=0"]);
 
-const back = join(nersc, String(values.nersc_scratch_path ?? "/8.3.2/scratch").replace(/^\//, ""), folder);
 process.stdout.write(`\n${bold("5. what came back")}\n   files now at NERSC scratch (${relative(root, back)}):\n`);
 for (const f of tree(back).slice(0, 24)) process.stdout.write(`     ${f}\n`);
 process.stdout.write("   (tomopy and tiff_to_zarr ran as stand-ins from demo/standins; the flow, transfers and function code are the production ones)\n");
