@@ -11,7 +11,7 @@ import type { CompiledFlow } from "../compile/compile.js";
 import type { EnvironmentConfig, ProjectConfig } from "../project/config.js";
 import type { GlobusApi } from "../globus/api.js";
 import { pureSourceRegistration } from "../globus/compute.js";
-import { SCOPES } from "../local/auth/scopes.js";
+import { SCOPES } from "../wire/scopes.js";
 import { CliError, EXIT } from "../errors.js";
 import { fillPlaceholders, MissingValueError } from "./fill.js";
 import { envLock, lockPath, readLock, writeLock, type LockedFlow } from "./lock.js";
@@ -126,14 +126,14 @@ export async function deployFlows(config: ProjectConfig, env: EnvironmentConfig,
     const hash = sha(`${name}\n${source}`);
     if (!el.functions[name] && harvested[name]) {
       // Adopt the deployed function only if it is this source.
-      const remote = await api.call<{ function_code?: string }>("COMPUTE", `/v2/functions/${harvested[name]}`, { scope: SCOPES.compute, accept: [404, 403] });
+      const remote = await api.call<{ function_code?: string }>("COMPUTE", `/v2/functions/${harvested[name]}`, { scope: SCOPES.computeAll, accept: [404, 403] });
       const expected = (pureSourceRegistration(name, source) as { function_code: string }).function_code;
       if (remote.status === 200 && remote.body.function_code === expected) el.functions[name] = { id: harvested[name]!, hash };
     }
     const locked = el.functions[name];
     let reason: string | undefined;
     if (locked && locked.hash === hash) {
-      const remote = await api.call("COMPUTE", `/v2/functions/${locked.id}`, { scope: SCOPES.compute, accept: [404, 403] });
+      const remote = await api.call("COMPUTE", `/v2/functions/${locked.id}`, { scope: SCOPES.computeAll, accept: [404, 403] });
       if (remote.status === 200) {
         functionIds[name] = locked.id;
         result.functions.push({ name, action: "unchanged", hash, id: locked.id });
@@ -146,7 +146,7 @@ export async function deployFlows(config: ProjectConfig, env: EnvironmentConfig,
       result.functions.push({ name, action: "register", hash, reason });
       continue;
     }
-    const res = await api.call<{ function_uuid: string }>("COMPUTE", "/v3/functions", { scope: SCOPES.compute, method: "POST", payload: pureSourceRegistration(name, source, { description: `flowsmith ${config.project}: functions/${name}.py` }) });
+    const res = await api.call<{ function_uuid: string }>("COMPUTE", "/v3/functions", { scope: SCOPES.computeAll, method: "POST", payload: pureSourceRegistration(name, source, { description: `flowsmith ${config.project}: functions/${name}.py` }) });
     functionIds[name] = res.body.function_uuid;
     el.functions[name] = { id: res.body.function_uuid, hash };
     writeLock(file, lock);

@@ -3,7 +3,7 @@
  * keep a spinner with the current state on a TTY, stop at a final status.
  */
 import type { GlobusApi } from "../globus/api.js";
-import { SCOPES } from "../local/auth/scopes.js";
+import { SCOPES } from "../wire/scopes.js";
 
 export interface RunDoc {
   run_id: string;

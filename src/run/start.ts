@@ -12,7 +12,7 @@ import { envLock, lockPath, readLock } from "../deploy/lock.js";
 import type { Diagnostic } from "../definition/diagnostics.js";
 import type { Session } from "../globus/session.js";
 import type { EnvironmentConfig, ProjectConfig } from "../project/config.js";
-import { SCOPES } from "../local/auth/scopes.js";
+import { SCOPES } from "../wire/scopes.js";
 import { validateRunInput } from "../validate/index.js";
 import { CliError, EXIT } from "../errors.js";
 import type { RunDoc } from "./follow.js";
@@ -66,7 +66,7 @@ export function checkInput(schema: unknown, input: unknown): Diagnostic[] {
 export function runScope(s: Session, flowId: string): string {
   if (s.env.kind === "local") return SCOPES.flow(flowId);
   const collections = Object.values(s.env.collections).map((c) => `*${SCOPES.collectionDataAccess(c.id)}`);
-  return `${SCOPES.flow(flowId)}[${SCOPES.transfer}${collections.length ? `[${collections.join(" ")}]` : ""}]`;
+  return `${SCOPES.flow(flowId)}[${SCOPES.transferAll}${collections.length ? `[${collections.join(" ")}]` : ""}]`;
 }
 
 export interface StartOptions {

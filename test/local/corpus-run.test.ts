@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { startLocalRuntime, type LocalRuntime } from "../../src/local/runtime.js";
-import { SCOPES } from "../../src/local/auth/scopes.js";
+import { SCOPES } from "../../src/wire/scopes.js";
 import { corpusFiles, inputsFor, readJson } from "../support/corpus.js";
 import { tokenFor } from "../support/runtime.js";
 

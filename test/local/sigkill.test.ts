@@ -8,8 +8,8 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { pureSourceRegistration } from "../../src/local/compute/serialization.js";
-import { SCOPES } from "../../src/local/auth/scopes.js";
+import { pureSourceRegistration } from "../../src/wire/compute-serialization.js";
+import { SCOPES } from "../../src/wire/scopes.js";
 import { SqliteStore } from "../../src/local/store.js";
 import { REPO } from "../support/paths.js";
 
@@ -63,7 +63,7 @@ describe("SIGKILL at random points", () => {
 
     let { child, url } = await startChild(configFile);
     const client = JSON.parse(readFileSync(join(root, "data", "client.json"), "utf8"));
-    let t = await token(url, client, [SCOPES.flows("all"), SCOPES.compute]);
+    let t = await token(url, client, [SCOPES.flows("all"), SCOPES.computeAll]);
     const fn = pureSourceRegistration("record", `def record(label, ledger):\n    import time\n    with open(ledger, "a") as f:\n        f.write(label + "\\n")\n    time.sleep(0.15)\n    return label\n`);
     const function_uuid = (await (await fetch(`${url}/v3/functions`, { method: "POST", headers: { authorization: `Bearer ${t.funcx_service}`, "content-type": "application/json" }, body: JSON.stringify(fn) })).json()).function_uuid;
     const definition = {
@@ -95,7 +95,7 @@ describe("SIGKILL at random points", () => {
         await new Promise((res) => child.once("exit", res));
         kills++;
         ({ child, url } = await startChild(configFile));
-        t = await token(url, client, [SCOPES.flows("all"), SCOPES.compute]);
+        t = await token(url, client, [SCOPES.flows("all"), SCOPES.computeAll]);
         continue;
       }
       const s = await statuses();

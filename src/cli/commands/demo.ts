@@ -16,7 +16,7 @@ import { buildInput, applySet } from "../../run/input.js";
 import { applyDefaults } from "../../run/defaults.js";
 import { checkInput, ensureDeployed, startRun } from "../../run/start.js";
 import { openSession } from "../../globus/session.js";
-import { SCOPES } from "../../local/auth/scopes.js";
+import { SCOPES } from "../../wire/scopes.js";
 import { CliError, EXIT } from "../../errors.js";
 import { displayPath, formatDiagnostic, palette } from "../output.js";
 import { followAndReport } from "./run-flow.js";

@@ -5,7 +5,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { envLock, lockPath, readLock, writeLock } from "../../deploy/lock.js";
 import { pureSourceRegistration } from "../../globus/compute.js";
-import { SCOPES } from "../../local/auth/scopes.js";
+import { SCOPES } from "../../wire/scopes.js";
 import { CliError, EXIT } from "../../errors.js";
 import { palette } from "../output.js";
 import { environmentOf, withSession } from "../environment.js";
@@ -60,7 +60,7 @@ export function registerFunctions(program: Command, ctx: CliContext): void {
             report.push({ name: f.name, id: el.functions[f.name]!.id, action: "unchanged" });
             continue;
           }
-          const res = await s.api.call<{ function_uuid: string }>("COMPUTE", "/v3/functions", { scope: SCOPES.compute, method: "POST", payload: pureSourceRegistration(f.name, f.source) });
+          const res = await s.api.call<{ function_uuid: string }>("COMPUTE", "/v3/functions", { scope: SCOPES.computeAll, method: "POST", payload: pureSourceRegistration(f.name, f.source) });
           el.functions[f.name] = { id: res.body.function_uuid, hash: f.hash };
           writeLock(file, lock);
           report.push({ name: f.name, id: res.body.function_uuid, action: "registered" });

@@ -1,6 +1,6 @@
 /** `flowsmith runs list|show|log|cancel|resume|release` */
 import type { Command } from "commander";
-import { SCOPES } from "../../local/auth/scopes.js";
+import { SCOPES } from "../../wire/scopes.js";
 import { envLock, lockPath, readLock } from "../../deploy/lock.js";
 import { CliError, EXIT } from "../../errors.js";
 import { palette } from "../output.js";

@@ -18,7 +18,7 @@ import type { DocStore } from "../store.js";
 import { ComputeError, isObject, notFound, RequestValidator } from "./errors.js";
 import { WorkerPool, type JobOutcome } from "./pool.js";
 import { readResultFile, removeResultFile, type TaskResultRecord } from "./result-file.js";
-import { decodeFunctionCode, decodeTaskPayload, DEFAULT_RESULT_STRATEGIES, strategyFromImportPath, type SourceFunction } from "./serialization.js";
+import { decodeFunctionCode, decodeTaskPayload, DEFAULT_RESULT_STRATEGIES, strategyFromImportPath, type SourceFunction } from "../../wire/compute-serialization.js";
 import {
   isFinal,
   type BatchStatusRequest,
