@@ -1,12 +1,9 @@
 /**
- * One command's connection to an environment: which services to call (Globus, or the
- * local runtime — started in-process when none is running), with which credentials.
+ * One command's connection to an environment: which services to call (Globus, or a local
+ * runtime the caller attached to — src/local/attach.ts, called by the CLI; this layer never
+ * imports the emulator), with which credentials.
  */
-import { join } from "node:path";
 import type { EnvironmentConfig, ProjectConfig } from "../project/config.js";
-import { ensureLocalClient, runningRuntime } from "../local/config.js";
-import { runtimeConfigFor } from "../local/from-project.js";
-import type { LocalRuntime } from "../local/runtime.js";
 import { GlobusApi, type ApiOptions } from "./api.js";
 import { AuthError, type Credentials } from "./auth/types.js";
 import { clientCredentials } from "./auth/client-credentials.js";
@@ -16,44 +13,35 @@ export interface Session {
   env: EnvironmentConfig;
   api: GlobusApi;
   credentials: Credentials;
-  /** The local runtime this command started, if it had to (stopped by close()). */
-  localRuntime?: LocalRuntime;
+  /** Set when the local runtime was started by this command (it stops with close()). */
+  localRuntime?: { url: string };
   /** Base URL of the local runtime when the environment is local. */
   localUrl?: string;
   close(): Promise<void>;
 }
 
 
+/** A local runtime to talk to: its URL and its own confidential client. */
+export interface LocalConnection {
+  url: string;
+  client: { client_id: string; client_secret: string };
+  /** Started for this command (and stopped by close()). */
+  inProcess: boolean;
+  close(): Promise<void>;
+}
+
 export type CredentialsFactory = (env: EnvironmentConfig, opts: { root: string; authUrl?: string }) => Credentials | Promise<Credentials>;
 
-/** Open a session; for a local environment, use the running runtime or start one in-process. */
-export async function openSession(config: ProjectConfig, env: EnvironmentConfig, opts: { api?: ApiOptions; credentials?: CredentialsFactory; log?: (l: string) => void } = {}): Promise<Session> {
-  let localRuntime: LocalRuntime | undefined;
+/** Open a session; a local environment needs `opts.local`, the runtime the caller attached to. */
+export async function openSession(config: ProjectConfig, env: EnvironmentConfig, opts: { api?: ApiOptions; credentials?: CredentialsFactory; log?: (l: string) => void; local?: LocalConnection } = {}): Promise<Session> {
   let localUrl: string | undefined;
   let credentials: Credentials;
+  const local = opts.local;
   if (env.kind === "local") {
-    const dataDir = env.data_dir ?? join(config.root, ".flowsmith", "local");
-    const running = runningRuntime(dataDir);
-    if (running) localUrl = running.url;
-    else {
-      const { startLocalRuntime, RuntimeBusyError } = await import("../local/runtime.js");
-      try {
-        localRuntime = await startLocalRuntime({ ...runtimeConfigFor(env, config.root, { dataDir }), port: 0 });
-        localUrl = localRuntime.url;
-        opts.log?.(`started the local runtime in-process at ${localUrl}`);
-      } catch (e) {
-        if (!(e instanceof RuntimeBusyError)) throw e;
-        // Another command is starting one right now: use it once it has said where it listens.
-        for (let i = 0; i < 100 && !localUrl; i++) {
-          localUrl = runningRuntime(dataDir)?.url;
-          if (!localUrl) await new Promise((r) => setTimeout(r, 50));
-        }
-        if (!localUrl) throw e;
-      }
-    }
+    if (!local) throw new Error(`environment "${env.name}" is local: attach to its runtime first (src/local/attach.ts)`);
+    localUrl = local.url;
     for (const s of ["AUTH", "FLOWS", "TRANSFER", "COMPUTE"]) process.env[`GLOBUS_SDK_SERVICE_URL_${s}`] = localUrl;
-    const client = ensureLocalClient(dataDir);
-    credentials = clientCredentials({ clientId: client.client_id, clientSecret: client.client_secret, authUrl: localUrl!, kind: "local" });
+    credentials = clientCredentials({ clientId: local.client.client_id, clientSecret: local.client.client_secret, authUrl: localUrl, kind: "local" });
   } else {
     if (env.globus_environment && !process.env.GLOBUS_SDK_ENVIRONMENT) process.env.GLOBUS_SDK_ENVIRONMENT = env.globus_environment;
     if (!opts.credentials) throw new AuthError(`no credentials for environment "${env.name}"`, "set GLOBUS_CLIENT_ID and GLOBUS_CLIENT_SECRET, or run `flowsmith login`");
@@ -65,10 +53,10 @@ export async function openSession(config: ProjectConfig, env: EnvironmentConfig,
     env,
     api,
     credentials,
-    ...(localRuntime ? { localRuntime } : {}),
+    ...(local?.inProcess ? { localRuntime: { url: local.url } } : {}),
     ...(localUrl ? { localUrl } : {}),
     async close() {
-      await localRuntime?.stop();
+      await local?.close();
     },
   };
 }

@@ -16,6 +16,7 @@ import { SCOPES } from "../wire/scopes.js";
 import { validateRunInput } from "../validate/index.js";
 import { CliError, EXIT } from "../errors.js";
 import type { RunDoc } from "./follow.js";
+import { applyDefaults } from "./defaults.js";
 
 export interface DeployedFlow {
   id: string;
@@ -96,4 +97,24 @@ export async function startRun(s: Session, flow: DeployedFlow, input: unknown, o
     },
   });
   return res.body;
+}
+
+/** Built input -> schema defaults -> offline check (what a start and a --dry-run both do first). */
+export function completeInput(schema: unknown, built: unknown): { input: unknown; problems: Diagnostic[] } {
+  const input = applyDefaults(schema, built);
+  return { input, problems: checkInput(schema, input) };
+}
+
+/** What the one start path did: started a run, or found the input invalid (nothing started). */
+export type StartOutcome = { input: unknown; run: RunDoc; problems?: undefined } | { input: unknown; run?: undefined; problems: Diagnostic[] };
+
+/**
+ * The one path from a built input to a run, used by run-flow, --watch and the demo: schema
+ * defaults fill what the run directory and overrides left out (as the web form does), the
+ * result is checked offline against the deployed schema, and only a valid input is started.
+ */
+export async function startChecked(s: Session, flow: DeployedFlow, built: unknown, o: StartOptions): Promise<StartOutcome> {
+  const { input, problems } = completeInput(flow.schema, built);
+  if (problems.length) return { input, problems };
+  return { input, run: await startRun(s, flow, input, o) };
 }

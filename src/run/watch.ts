@@ -10,11 +10,9 @@ import type { CompiledFlow } from "../compile/compile.js";
 import { CliError, EXIT } from "../errors.js";
 import type { AnyFlowSource } from "../dsl/flow.js";
 import type { Session } from "../globus/session.js";
-import type { CliContext } from "../cli/context.js";
-import { palette } from "../cli/output.js";
+import type { Diagnostic } from "../definition/diagnostics.js";
 import { buildInput } from "./input.js";
-import { applyDefaults } from "./defaults.js";
-import { checkInput, ensureDeployed, startRun, type StartOptions } from "./start.js";
+import { ensureDeployed, startChecked, type StartOptions } from "./start.js";
 
 export interface WatchOptions {
   dir: string;
@@ -24,6 +22,14 @@ export interface WatchOptions {
   values: Record<string, unknown>;
   start: StartOptions;
 }
+
+/** What the watcher reports; the CLI renders these (this layer prints nothing). */
+export type WatchEvent =
+  | { kind: "log"; line: string }
+  | { kind: "watching"; root: string; stateFile: string; settleSeconds: number; pollSeconds: number }
+  | { kind: "skipped"; dir: string; problems: Diagnostic[] }
+  | { kind: "started"; dir: string; run_id: string }
+  | { kind: "start-failed"; dir: string; message: string };
 
 interface WatchState {
   started: Record<string, { run_id: string; at: string }>;
@@ -38,9 +44,7 @@ function newestMtime(dir: string): number {
   return newest;
 }
 
-export async function watchDirectory(ctx: CliContext, s: Session, source: AnyFlowSource, flow: CompiledFlow, o: WatchOptions): Promise<void> {
-  const out = ctx.output;
-  const c = palette(out);
+export async function watchDirectory(s: Session, source: AnyFlowSource, flow: CompiledFlow, o: WatchOptions, emit: (e: WatchEvent) => void): Promise<void> {
   const root = resolve(o.dir);
   if (!existsSync(root) || !statSync(root).isDirectory()) throw new CliError(`--watch ${o.dir} is not a directory`, EXIT.INVALID);
   if (!Number.isFinite(o.settleSeconds) || o.settleSeconds < 0 || !Number.isFinite(o.pollSeconds) || o.pollSeconds <= 0) {
@@ -53,11 +57,11 @@ export async function watchDirectory(ctx: CliContext, s: Session, source: AnyFlo
     writeFileSync(`${stateFile}.tmp`, JSON.stringify(state, null, 2));
     renameSync(`${stateFile}.tmp`, stateFile);
   };
-  const deployed = await ensureDeployed(s, flow, (l) => out.err(c.dim(l)));
+  const deployed = await ensureDeployed(s, flow, (line) => emit({ kind: "log", line }));
   let stop = false;
   const onSigint = () => (stop = true);
   process.once("SIGINT", onSigint);
-  out.err(`watching ${root} for new run directories (settle ${o.settleSeconds} s, scan every ${o.pollSeconds} s); state in ${stateFile}`);
+  emit({ kind: "watching", root, stateFile, settleSeconds: o.settleSeconds, pollSeconds: o.pollSeconds });
   try {
     while (!stop) {
       for (const e of readdirSync(root, { withFileTypes: true })) {
@@ -66,20 +70,14 @@ export async function watchDirectory(ctx: CliContext, s: Session, source: AnyFlo
         const age = (Date.now() - newestMtime(dir)) / 1000;
         if (age < o.settleSeconds) continue;
         try {
-          const input = applyDefaults(deployed.schema, await buildInput(source, { rundir: dir, values: o.values }));
-          const problems = checkInput(deployed.schema, input);
-          if (problems.length) {
-            out.err(`${c.red("skip")} ${e.name}: ${problems.map((p) => p.message).join("; ")}`);
-            state.started[e.name] = { run_id: "", at: new Date().toISOString() };
-            save();
-            continue;
-          }
-          const run = await startRun(s, deployed, input, { ...o.start, label: o.start.label ?? `${flow.name} ${e.name}`.slice(0, 64) });
-          state.started[e.name] = { run_id: run.run_id, at: new Date().toISOString() };
+          const built = await buildInput(source, { rundir: dir, values: o.values });
+          const started = await startChecked(s, deployed, built, { ...o.start, label: o.start.label ?? `${flow.name} ${e.name}`.slice(0, 64) });
+          state.started[e.name] = { run_id: started.run?.run_id ?? "", at: new Date().toISOString() };
           save();
-          out.out(`${c.green("started")} ${e.name} -> run ${run.run_id}`);
+          if (started.run) emit({ kind: "started", dir: e.name, run_id: started.run.run_id });
+          else emit({ kind: "skipped", dir: e.name, problems: started.problems });
         } catch (err) {
-          out.err(`${c.red("could not start")} ${e.name}: ${(err as Error).message} (will retry)`);
+          emit({ kind: "start-failed", dir: e.name, message: (err as Error).message });
         }
       }
       if (o.once) break;

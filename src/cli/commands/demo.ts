@@ -13,9 +13,8 @@ import { loadFlow } from "../../project/load-flow.js";
 import { requireProjectConfig, selectEnvironment } from "../../project/config.js";
 import { environmentValues } from "../../deploy/values.js";
 import { buildInput, applySet } from "../../run/input.js";
-import { applyDefaults } from "../../run/defaults.js";
-import { checkInput, ensureDeployed, startRun } from "../../run/start.js";
-import { openSession } from "../../globus/session.js";
+import { ensureDeployed, startChecked } from "../../run/start.js";
+import { connect as openSession } from "../environment.js";
 import { SCOPES } from "../../wire/scopes.js";
 import { CliError, EXIT } from "../../errors.js";
 import { displayPath, formatDiagnostic, palette } from "../output.js";
@@ -83,10 +82,9 @@ export function registerDemo(program: Command, ctx: CliContext): void {
         const source = (await loadFlow(join(ctx.root, "flows", "als832_alcf.flow.ts"))).source!;
         let input = await buildInput(source, { rundir, values });
         input = applySet(applySet(input, "input.prune.alcf_after_days=0"), "input.prune.nersc_after_days=0");
-        input = applyDefaults(deployed.schema, input);
-        const problems = checkInput(deployed.schema, input);
-        if (problems.length) throw new CliError(`demo input is invalid: ${problems.map((p) => `${p.pointer} ${p.message}`).join("; ")}`, EXIT.INVALID);
-        const run = await startRun(session, deployed, input, { label: `demo ${scan}`.slice(0, 64), tags: ["flowsmith-demo"] });
+        const started = await startChecked(session, deployed, input, { label: `demo ${scan}`.slice(0, 64), tags: ["flowsmith-demo"] });
+        if (!started.run) throw new CliError(`demo input is invalid: ${started.problems.map((p) => `${p.pointer} ${p.message}`).join("; ")}`, EXIT.INVALID);
+        const run = started.run;
         const code = await followAndReportQuiet(ctx, session, run);
 
         o.out(c.bold("\n5. what happened"));

@@ -6,13 +6,12 @@ import type { Command } from "commander";
 import ora from "ora";
 import { loadFlow, resolveFlowArg } from "../../project/load-flow.js";
 import { buildInput } from "../../run/input.js";
-import { applyDefaults } from "../../run/defaults.js";
 import { followRun, type LogEntryDoc, type RunDoc } from "../../run/follow.js";
-import { checkInput, ensureDeployed, environmentSchema, lockedFlow, runScope, startRun } from "../../run/start.js";
+import { completeInput, ensureDeployed, environmentSchema, lockedFlow, runScope, startChecked } from "../../run/start.js";
 import type { CompiledFlow } from "../../compile/compile.js";
 import type { Diagnostic } from "../../definition/diagnostics.js";
 import { AuthError } from "../../globus/auth/types.js";
-import { watchDirectory } from "../../run/watch.js";
+import { watchDirectory, type WatchEvent } from "../../run/watch.js";
 import { environmentValues } from "../../deploy/values.js";
 import { CliError, EXIT } from "../../errors.js";
 import { formatDiagnostic, palette, type Output } from "../output.js";
@@ -115,8 +114,24 @@ export async function followAndReport(ctx: CliContext, api: Parameters<typeof fo
   return final.status === "SUCCEEDED" ? EXIT.OK : EXIT.RUN_FAILED;
 }
 
-function reportProblems(ctx: CliContext, problems: Diagnostic[], input: unknown, flow: string, json: boolean): void {
-  if (!problems.length) return;
+/** One line per watcher event: runs started on stdout, everything else on stderr. */
+function renderWatchEvent(o: Output, e: WatchEvent): void {
+  const c = palette(o);
+  switch (e.kind) {
+    case "log":
+      return o.err(c.dim(e.line));
+    case "watching":
+      return o.err(`watching ${e.root} for new run directories (settle ${e.settleSeconds} s, scan every ${e.pollSeconds} s); state in ${e.stateFile}`);
+    case "skipped":
+      return o.err(`${c.red("skip")} ${e.dir}: ${e.problems.map((p) => p.message).join("; ")}`);
+    case "started":
+      return o.out(`${c.green("started")} ${e.dir} -> run ${e.run_id}`);
+    case "start-failed":
+      return o.err(`${c.red("could not start")} ${e.dir}: ${e.message} (will retry)`);
+  }
+}
+
+function reportProblems(ctx: CliContext, problems: Diagnostic[], input: unknown, flow: string, json: boolean): never {
   const o = ctx.output;
   if (json) o.out(JSON.stringify({ input, diagnostics: problems }, null, 2));
   else {
@@ -136,8 +151,8 @@ async function dryRun(ctx: CliContext, flow: CompiledFlow, built: unknown, opts:
   const { config, env } = environmentOf(ctx, opts.env);
   const deployed = lockedFlow(config, env, flow);
   const schema = deployed?.schema ?? environmentSchema(config, env, flow);
-  const input = applyDefaults(schema, built);
-  reportProblems(ctx, checkInput(schema, input), input, flow.name, opts.json);
+  const { input, problems } = completeInput(schema, built);
+  if (problems.length) reportProblems(ctx, problems, input, flow.name, opts.json);
   let serviceChecked = false;
   let serviceNote = deployed ? "" : `${flow.name} is not deployed in "${env.name}", so the service was not asked`;
   if (deployed) {
@@ -192,7 +207,8 @@ export function registerRunFlow(program: Command, ctx: CliContext): void {
       const { config, env } = environmentOf(ctx, opts.env);
       const values = environmentValues(config, env);
       if (opts.watch) {
-        await withSession(ctx, opts.env, (s) => watchDirectory(ctx, s, loaded.source!, flow, { dir: opts.watch!, settleSeconds: Number(opts.settle), pollSeconds: Number(opts.poll), once: !!opts.once, values, start: { ...(opts.label ? { label: opts.label } : {}), tags: opts.tag, monitors: opts.monitor, managers: opts.manager } }));
+        const watch = { dir: opts.watch, settleSeconds: Number(opts.settle), pollSeconds: Number(opts.poll), once: !!opts.once, values, start: { ...(opts.label ? { label: opts.label } : {}), tags: opts.tag, monitors: opts.monitor, managers: opts.manager } };
+        await withSession(ctx, opts.env, (s) => watchDirectory(s, loaded.source!, flow, watch, (e) => renderWatchEvent(o, e)));
         return;
       }
       const built = await buildInput(loaded.source, { ...(opts.rundir ? { rundir: opts.rundir } : {}), ...(opts.input ? { inputFile: opts.input } : {}), set: opts.set, values });
@@ -206,10 +222,9 @@ export function registerRunFlow(program: Command, ctx: CliContext): void {
         async (s) => {
           const log = (l: string) => (opts.json ? undefined : o.err(c.dim(l)));
           const deployed = await ensureDeployed(s, flow, log);
-          // Schema defaults fill what the run directory and overrides left out, as the web form does.
-          const input = applyDefaults(deployed.schema, built);
-          reportProblems(ctx, checkInput(deployed.schema, input), input, flow.name, !!opts.json);
-          const run = await startRun(s, deployed, input, { ...(opts.label ? { label: opts.label } : {}), tags: opts.tag, monitors: opts.monitor, managers: opts.manager });
+          const started = await startChecked(s, deployed, built, { ...(opts.label ? { label: opts.label } : {}), tags: opts.tag, monitors: opts.monitor, managers: opts.manager });
+          if (!started.run) return reportProblems(ctx, started.problems, started.input, flow.name, !!opts.json);
+          const run = started.run;
           if (!opts.json) o.err(`started run ${c.bold(run.run_id)} of ${flow.name} in ${env.name}`);
           if (!opts.wait) {
             if (opts.json) o.out(JSON.stringify(run, null, 2));

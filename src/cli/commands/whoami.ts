@@ -2,7 +2,8 @@
 import type { Command } from "commander";
 import { palette } from "../output.js";
 import type { CliContext } from "../context.js";
-import { TokenStore, describeCredentials, loginInfo, runningLocalRuntime, localDataDir, type CredentialsInfo } from "../../globus/auth/index.js";
+import { TokenStore, describeCredentials, loginInfo, type CredentialsInfo } from "../../globus/auth/index.js";
+import { localLocator, runningLocalRuntime } from "../../local/attach.js";
 import { authAction, environmentFor, shortPath } from "./login.js";
 
 function tokenLines(info: CredentialsInfo): string[] {
@@ -19,7 +20,7 @@ export function registerWhoami(program: Command, ctx: CliContext): void {
       authAction(async () => {
         const env = environmentFor(ctx, opts.env);
         const c = palette(ctx.output);
-        const info = describeCredentials(env, { root: ctx.root });
+        const info = describeCredentials(env, { root: ctx.root, ...(env.kind === "local" ? { local: localLocator(env, ctx.root) } : {}) });
         // A local environment acts as the runtime's client; a user login there is shown too.
         const store = TokenStore.forEnvironment(ctx.root, env.name);
         let login: CredentialsInfo | undefined;
@@ -30,7 +31,7 @@ export function registerWhoami(program: Command, ctx: CliContext): void {
             login = undefined;
           }
         }
-        const running = env.kind === "local" ? runningLocalRuntime(localDataDir(env, ctx.root)) : undefined;
+        const running = env.kind === "local" ? runningLocalRuntime(env, ctx.root) : undefined;
         if (opts.json) {
           ctx.output.out(JSON.stringify({ ...info, ...(login ? { login } : {}) }, null, 2));
           return;
