@@ -47,7 +47,11 @@ export function summarise(results: FileResult[], o: Output): string {
   const c = palette(o);
   let errors = 0;
   let warnings = 0;
-  for (const r of results) for (const d of r.diagnostics) d.severity === "error" ? errors++ : d.severity === "warning" ? warnings++ : 0;
+  for (const r of results)
+    for (const d of r.diagnostics) {
+      if (d.severity === "error") errors++;
+      else if (d.severity === "warning") warnings++;
+    }
   const files = results.length;
   const text = `${files} file${files === 1 ? "" : "s"} checked: ${errors} error${errors === 1 ? "" : "s"}, ${warnings} warning${warnings === 1 ? "" : "s"}`;
   return errors ? c.red(text) : warnings ? c.yellow(text) : c.green(text);

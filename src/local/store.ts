@@ -8,24 +8,9 @@ import Database from "better-sqlite3";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 
-export interface DocStore {
-  get<T>(kind: string, id: string): T | undefined;
-  put<T>(kind: string, id: string, value: T): void;
-  delete(kind: string, id: string): void;
-  /** All documents of a kind, oldest first (insertion order). */
-  list<T>(kind: string): T[];
-  /** Documents of a kind whose indexed `key` equals `value`. */
-  find<T>(kind: string, key: string, value: string): T[];
-  /** Index a document under (key, value) for `find`. */
-  index(kind: string, id: string, key: string, value: string): void;
-  appendLog(stream: string, entry: unknown): number;
-  /** Entries after `after` (an entry number), up to `limit`. */
-  readLog<T>(stream: string, after: number, limit: number, reverse?: boolean): { seq: number; entry: T }[];
-  countLog(stream: string): number;
-  /** Run fn atomically; nested calls join the outer transaction. */
-  transaction<R>(fn: () => R): R;
-  close(): void;
-}
+import type { DocStore } from "../providers/doc-store.js";
+
+export type { DocStore };
 
 export class SqliteStore implements DocStore {
   private readonly db: Database.Database;
