@@ -3,10 +3,9 @@
  * parsing errors, the mapping of failures to exit codes, and is the only place that
  * prints an error before exiting.
  */
-import { Command, CommanderError } from "commander";
-import { CliError, EXIT } from "../errors.js";
-import { AuthError } from "../globus/auth/types.js";
-import { ServiceError } from "../globus/api.js";
+import { Command } from "commander";
+import { EXIT } from "../errors.js";
+import { describeFailure } from "./failure.js";
 import { findProjectRoot } from "../project/root.js";
 import { palette, terminalOutput, type Output } from "./output.js";
 import type { CliContext } from "./context.js";
@@ -67,51 +66,29 @@ export function buildProgram(ctx: CliContext): Command {
   return program;
 }
 
+/** `--json` before a `--` terminator: failures are printed as JSON on stdout too. */
+function wantsJson(argv: string[]): boolean {
+  const end = argv.indexOf("--");
+  return (end < 0 ? argv : argv.slice(0, end)).includes("--json");
+}
+
 /** Run the CLI; resolves to the exit code. */
 export async function run(argv: string[], output: Output = terminalOutput()): Promise<number> {
-  const ctx: CliContext = { root: findProjectRoot(), output };
+  let exitCode: number = EXIT.OK;
+  const ctx: CliContext = { root: findProjectRoot(), output, exit: (code) => void (exitCode = code) };
   const c = palette(output);
-  process.exitCode = 0;
   try {
     await buildProgram(ctx).parseAsync(argv);
-    return Number(process.exitCode ?? 0);
+    return exitCode;
   } catch (e) {
-    if (e instanceof CommanderError) {
-      // Help and --version exit through here with code 0.
-      if (e.exitCode === 0 || e.code === "commander.helpDisplayed" || e.code === "commander.version") return EXIT.OK;
-      return EXIT.INVALID; // commander already printed the message
+    const f = describeFailure(e);
+    if (!f) return EXIT.OK;
+    if (wantsJson(argv)) output.out(JSON.stringify({ error: { code: f.code, message: f.message, hint: f.hint } }));
+    if (!f.printed) {
+      output.err(`${c.red("error")}: ${f.message}`);
+      if (f.hint) output.err(`${c.dim(`${f.label}:`)} ${f.hint}`);
+      if (f.stack && process.env.FLOWSMITH_DEBUG) output.err(f.stack);
     }
-    if (e instanceof AuthError) {
-      output.err(`${c.red("error")}: ${e.message}`);
-      if (e.fix) output.err(`${c.dim("fix:")} ${e.fix}`);
-      return EXIT.AUTH;
-    }
-    if (e instanceof ServiceError) {
-      output.err(`${c.red("error")}: ${e.message}`);
-      return EXIT.SERVICE;
-    }
-    if (e instanceof CliError) {
-      output.err(`${c.red("error")}: ${e.message}`);
-      if (e.hint) output.err(`${c.dim("hint:")} ${e.hint}`);
-      return e.exitCode;
-    }
-    const sys = e as NodeJS.ErrnoException;
-    if (typeof sys?.code === "string" && /^E[A-Z]+$/.test(sys.code) && (sys.syscall || sys.path)) {
-      // A file or network problem on this machine: say which, not "unexpected".
-      const what = sys.code === "EADDRINUSE" ? `the port is already in use (${sys.message})` : sys.message;
-      output.err(`${c.red("error")}: ${what}`);
-      if (sys.code === "EADDRINUSE") output.err(`${c.dim("hint:")} pick another with --port, or stop what uses it`);
-      return sys.code === "EADDRINUSE" || sys.code === "ECONNREFUSED" ? EXIT.SERVICE : EXIT.INVALID;
-    }
-    if (e instanceof Error && e.name === "RuntimeBusyError") {
-      output.err(`${c.red("error")}: ${e.message}`);
-      output.err(`${c.dim("hint:")} use it (commands find it by itself), or stop it with \`flowsmith local stop\``);
-      return EXIT.INVALID;
-    }
-    const err = e instanceof Error ? e : new Error(String(e));
-    output.err(`${c.red("error")}: unexpected failure: ${err.message}`);
-    if (process.env.FLOWSMITH_DEBUG) output.err(err.stack ?? "");
-    else output.err(`${c.dim("hint:")} set FLOWSMITH_DEBUG=1 for details, and please report it`);
-    return EXIT.INVALID;
+    return f.exit;
   }
 }

@@ -7,10 +7,13 @@
 import { request } from "@globus/sdk";
 import type { Credentials } from "./auth/types.js";
 import { AuthError } from "./auth/types.js";
+import type { CodedError, ErrorCode } from "../errors.js";
 
 export type ServiceId = "FLOWS" | "TRANSFER" | "COMPUTE" | "AUTH";
 
-export class ServiceError extends Error {
+export class ServiceError extends Error implements CodedError {
+  /** The catalog code; `code` is the service's own (e.g. "NOT_FOUND", "UNAVAILABLE"). */
+  readonly errorCode: ErrorCode;
   constructor(
     message: string,
     readonly status: number,
@@ -19,6 +22,8 @@ export class ServiceError extends Error {
   ) {
     super(message);
     this.name = "ServiceError";
+    // status 0: no answer at all (refused, reset, timed out).
+    this.errorCode = status === 0 ? "SERVICE_UNAVAILABLE" : "SERVICE_ERROR";
   }
 }
 

@@ -4,6 +4,7 @@
  * resumed after a restart. The embedded default for a new user and for every test.
  */
 import type { Server } from "node:http";
+import type { CodedError, ErrorCode } from "../errors.js";
 import type { AddressInfo } from "node:net";
 import { join, resolve } from "node:path";
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from "node:fs";
@@ -46,7 +47,9 @@ export interface LocalRuntime {
 }
 
 /** Another process already runs a runtime on this data directory. */
-export class RuntimeBusyError extends Error {
+export class RuntimeBusyError extends Error implements CodedError {
+  readonly errorCode: ErrorCode = "RUNTIME_BUSY";
+  readonly hint = "use it (commands find it by itself), or stop it with `flowsmith local stop`";
   constructor(
     readonly dataDir: string,
     readonly pid: number,

@@ -19,7 +19,7 @@ import { SCOPES } from "../../wire/scopes.js";
 import { CliError, EXIT } from "../../errors.js";
 import { displayPath, formatDiagnostic, palette } from "../output.js";
 import { followAndReport } from "./run-flow.js";
-import type { CliContext } from "../context.js";
+import { setExitCode, type CliContext } from "../context.js";
 
 function tree(root: string): string[] {
   const out: string[] = [];
@@ -92,7 +92,7 @@ export function registerDemo(program: Command, ctx: CliContext): void {
         o.out(`   files now at NERSC scratch (${displayPath(back)}):`);
         for (const f of tree(back).slice(0, 24)) o.out(`     ${f}`);
         o.out(c.dim("   (tomopy and tiff_to_zarr ran as stand-ins from demo/standins; the flow, transfers and function code are the production ones)"));
-        if (code !== EXIT.OK) process.exitCode = code;
+        if (code !== EXIT.OK) setExitCode(ctx, code);
       } finally {
         await session.close();
       }

@@ -8,7 +8,7 @@ import { startLocalRuntime } from "../../local/runtime.js";
 import { processAlive, runningRuntime, stateFileOf } from "../../local/config.js";
 import { CliError, EXIT } from "../../errors.js";
 import { palette } from "../output.js";
-import type { CliContext } from "../context.js";
+import { setExitCode, type CliContext } from "../context.js";
 
 function port(v: string): number {
   const n = Number(v);
@@ -71,7 +71,7 @@ export function registerLocal(program: Command, ctx: CliContext): void {
       }
       if (opts.json) ctx.output.out(JSON.stringify({ running: !!s, healthy, ...(s ?? {}), data_dir: dataDir }, null, 2));
       else ctx.output.out(s ? `running at ${s.url} (pid ${s.pid}, since ${s.started_at})${healthy ? "" : " but not answering"}` : `not running (data dir ${dataDir})`);
-      if (!s || !healthy) process.exitCode = EXIT.SERVICE;
+      if (!s || !healthy) setExitCode(ctx, EXIT.SERVICE);
     });
 
   local

@@ -16,7 +16,7 @@ import { environmentValues } from "../../deploy/values.js";
 import { CliError, EXIT } from "../../errors.js";
 import { formatDiagnostic, palette, type Output } from "../output.js";
 import { environmentOf, withSession } from "../environment.js";
-import type { CliContext } from "../context.js";
+import { setExitCode, type CliContext } from "../context.js";
 
 interface RunFlowOptions {
   rundir?: string;
@@ -213,7 +213,7 @@ export function registerRunFlow(program: Command, ctx: CliContext): void {
       }
       const built = await buildInput(loaded.source, { ...(opts.rundir ? { rundir: opts.rundir } : {}), ...(opts.input ? { inputFile: opts.input } : {}), set: opts.set, values });
       if (opts.dryRun) {
-        process.exitCode = await dryRun(ctx, flow, built, { ...(opts.env ? { env: opts.env } : {}), json: !!opts.json });
+        setExitCode(ctx, await dryRun(ctx, flow, built, { ...(opts.env ? { env: opts.env } : {}), json: !!opts.json }));
         return;
       }
       const code = await withSession(
@@ -236,6 +236,6 @@ export function registerRunFlow(program: Command, ctx: CliContext): void {
         },
         { quiet: !!opts.json },
       );
-      process.exitCode = code;
+      setExitCode(ctx, code);
     });
 }

@@ -7,7 +7,7 @@ import { palette } from "../output.js";
 import { environmentOf, withSession } from "../environment.js";
 import { entryLine, failureCause, followAndReport } from "./run-flow.js";
 import { runScope } from "../../run/start.js";
-import type { CliContext } from "../context.js";
+import { setExitCode, type CliContext } from "../context.js";
 import type { LogEntryDoc, RunDoc } from "../../run/follow.js";
 
 export function registerRuns(program: Command, ctx: CliContext): void {
@@ -54,7 +54,7 @@ export function registerRuns(program: Command, ctx: CliContext): void {
     .option("--follow", "reattach and follow the run to its end")
     .option("--json", "machine-readable")
     .action(async (runId: string, opts: { env?: string; follow?: boolean; json?: boolean }) => {
-      process.exitCode = await withSession(ctx, opts.env, async (s) => {
+      const code = await withSession(ctx, opts.env, async (s) => {
         const run = (await s.api.call<RunDoc>("FLOWS", `/runs/${runId}`, { scope })).body;
         if (opts.follow) return followAndReport(ctx, s.api, run, { ...(opts.json ? { json: true } : {}), inProcess: !!s.localRuntime });
         if (opts.json) ctx.output.out(JSON.stringify(run, null, 2));
@@ -65,6 +65,7 @@ export function registerRuns(program: Command, ctx: CliContext): void {
         }
         return EXIT.OK;
       }, { quiet: true });
+      setExitCode(ctx, code);
     });
 
   runs
