@@ -94,7 +94,7 @@ export async function startLocalRuntime(config: LocalRuntimeConfig, opts: { cloc
   const client = ensureLocalClient(dataDir);
 
   const transfer = new LocalTransferService(store, config.collections, { clock: { now: () => new Date(clock.now()) } });
-  const compute = new LocalComputeService(store, new Map(Object.entries(config.computeEndpoints)), { dataDir: join(dataDir, "compute") });
+  const compute = new LocalComputeService(store, new Map(Object.entries(config.computeEndpoints)), { dataDir: join(dataDir, "compute"), clock: () => new Date(clock.now()) });
   const transferAps = createTransferActionProviders(transfer);
   const computeAps = createComputeActionProviders(compute);
   const now = () => new Date(clock.now());

@@ -468,7 +468,7 @@ export class LocalComputeService {
       if (!t || isFinal(t.status)) return;
       t.status = "running";
       t.worker_pid = pid;
-      t.started_ms = Date.now();
+      t.started_ms = this.clock().getTime();
       this.store.put(TASK, taskId, t);
     });
   }
@@ -609,7 +609,7 @@ export class LocalComputeService {
         else this.requeueLost(this.store.get<StoredTask>(TASK, t.task_id) ?? t);
         return;
       }
-      if (deadline !== undefined && Date.now() > deadline && !watch.stop) {
+      if (deadline !== undefined && this.clock().getTime() > deadline && !watch.stop) {
         watch.stop = "timeout";
         killProcessGroup(pid);
       }
