@@ -23,6 +23,8 @@ export interface LocalRuntimeConfig {
   engine?: Partial<EngineOptions>;
   /** Share of requests (0-1) that get an injected 5xx, 429 or dropped connection. */
   chaos?: number;
+  /** Seed of the fault sequence (default: unseeded). */
+  chaosSeed?: number;
   log?: (line: string) => void;
 }
 

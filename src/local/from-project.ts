@@ -19,11 +19,13 @@ export function runtimeConfigFor(env: EnvironmentConfig, root: string, overrides
   }
   const port = overrides.port ?? env.port;
   const chaos = Number(process.env.FLOWSMITH_CHAOS ?? 0);
+  const seed = process.env.FLOWSMITH_CHAOS_SEED;
   return {
     dataDir: overrides.dataDir ?? env.data_dir ?? resolve(root, ".flowsmith", "local"),
     ...(port !== undefined ? { port } : {}),
     collections,
     computeEndpoints,
     ...(chaos > 0 ? { chaos: Math.min(chaos, 0.9) } : {}),
+    ...(chaos > 0 && seed && Number.isInteger(Number(seed)) ? { chaosSeed: Number(seed) } : {}),
   };
 }

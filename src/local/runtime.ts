@@ -24,7 +24,7 @@ import { flowsRoutes } from "./routes/flows.js";
 import { transferRoutes } from "./routes/transfer.js";
 import { computeRoutes } from "./routes/compute.js";
 import { actionRoutes } from "./routes/actions.js";
-import { chaosInterceptor } from "./chaos.js";
+import { chaosInterceptor, seededRandom } from "./chaos.js";
 import { ensureLocalClient, processAlive, stateFileOf, type ClientCredentials, type LocalRuntimeConfig, type RuntimeStateFile } from "./config.js";
 
 export interface LocalRuntime {
@@ -108,7 +108,7 @@ export async function startLocalRuntime(config: LocalRuntimeConfig, opts: { cloc
   const driver = new RunDriver(store, { clock, providers: createProviderResolver(local), ...(config.engine ? { options: config.engine } : {}) }, { log });
 
   const router = new Router();
-  const server: Server = createHttpServer(router, { log, ...(config.chaos ? { intercept: chaosInterceptor(config.chaos) } : {}) });
+  const server: Server = createHttpServer(router, { log, ...(config.chaos ? { intercept: chaosInterceptor(config.chaos, config.chaosSeed !== undefined ? seededRandom(config.chaosSeed) : Math.random) } : {}) });
   try {
     await new Promise<void>((ok, fail) => {
       server.once("error", fail);
