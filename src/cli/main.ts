@@ -3,28 +3,13 @@
  * parsing errors, the mapping of failures to exit codes, and is the only place that
  * prints an error before exiting.
  */
-import { Command } from "commander";
+import { Command, Option } from "commander";
 import { EXIT } from "../errors.js";
 import { describeFailure } from "./failure.js";
 import { findProjectRoot } from "../project/root.js";
 import { palette, terminalOutput, type Output } from "./output.js";
 import type { CliContext } from "./context.js";
-import { registerBuild } from "./commands/build.js";
-import { registerValidate } from "./commands/validate.js";
-import { registerGraph } from "./commands/graph.js";
-import { registerImport } from "./commands/import.js";
-import { registerTypes } from "./commands/types.js";
-import { registerDemo } from "./commands/demo.js";
-import { registerLocal } from "./commands/local.js";
-import { registerDeploy } from "./commands/deploy.js";
-import { registerRunFlow } from "./commands/run-flow.js";
-import { registerRuns } from "./commands/runs.js";
-import { registerFunctions } from "./commands/functions.js";
-import { registerEndpointConfig } from "./commands/endpoint-config.js";
-import { registerInit } from "./commands/init.js";
-import { registerLogin } from "./commands/login.js";
-import { registerLogout } from "./commands/logout.js";
-import { registerWhoami } from "./commands/whoami.js";
+import { COMMANDS } from "./command-index.js";
 
 const EXIT_HELP = `
 Exit codes:
@@ -38,7 +23,21 @@ Environment:
   NO_COLOR           disable colour
   FLOWSMITH_DEBUG=1  print stack traces of unexpected errors`;
 
-export function buildProgram(ctx: CliContext): Command {
+/** The command a command line runs (`help X` included); undefined for none or an unknown one. */
+function commandOf(argv: string[]): string | undefined {
+  const args = argv.slice(2);
+  const i = args.findIndex((a) => !a.startsWith("-"));
+  if (i < 0) return undefined;
+  const name = args[i] === "help" ? args[i + 1] : args[i];
+  return COMMANDS.some((c) => c.name === name) ? name : undefined;
+}
+
+/**
+ * The commander program. With `argv`, only the module of the command it runs is loaded
+ * (the other commands are listed from src/cli/command-index.ts, so help and suggestions
+ * still know them); without, every command is loaded.
+ */
+export async function buildProgram(ctx: CliContext, argv?: string[]): Promise<Command> {
   const program = new Command("flowsmith")
     .description("Compile, check, deploy and run Globus Flows from typed TypeScript")
     .version("0.1.0")
@@ -46,22 +45,21 @@ export function buildProgram(ctx: CliContext): Command {
     .addHelpText("after", EXIT_HELP)
     .exitOverride()
     .configureOutput({ writeOut: (s) => ctx.output.out(s.replace(/\n$/, "")), writeErr: (s) => ctx.output.err(s.replace(/\n$/, "")) });
-  registerBuild(program, ctx);
-  registerValidate(program, ctx);
-  registerGraph(program, ctx);
-  registerImport(program, ctx);
-  registerTypes(program, ctx);
-  registerDemo(program, ctx);
-  registerLocal(program, ctx);
-  registerDeploy(program, ctx);
-  registerRunFlow(program, ctx);
-  registerRuns(program, ctx);
-  registerFunctions(program, ctx);
-  registerInit(program, ctx);
-  registerEndpointConfig(program, ctx);
-  registerLogin(program, ctx);
-  registerLogout(program, ctx);
-  registerWhoami(program, ctx);
+  const wanted = argv ? commandOf(argv) : undefined;
+  const wantedModule = COMMANDS.find((c) => c.name === wanted)?.module;
+  const loadedModules = new Set<string>();
+  for (const entry of COMMANDS) {
+    if (!argv || entry.module === wantedModule) {
+      if (!loadedModules.has(entry.module)) (await entry.load())(program, ctx);
+      loadedModules.add(entry.module);
+      continue;
+    }
+    // Not run by this command line: its name, arguments and description for help and suggestions.
+    const stub = new Command(entry.name).description(entry.description);
+    if (entry.args) stub.arguments(entry.args);
+    if (entry.options) stub.addOption(new Option("--stub").hideHelp());
+    program.addCommand(stub);
+  }
   for (const cmd of program.commands) cmd.exitOverride().showSuggestionAfterError(true);
   return program;
 }
@@ -78,7 +76,7 @@ export async function run(argv: string[], output: Output = terminalOutput()): Pr
   const ctx: CliContext = { root: findProjectRoot(), output, exit: (code) => void (exitCode = code) };
   const c = palette(output);
   try {
-    await buildProgram(ctx).parseAsync(argv);
+    await (await buildProgram(ctx, argv)).parseAsync(argv);
     return exitCode;
   } catch (e) {
     const f = describeFailure(e);

@@ -8,7 +8,8 @@ import { isAbsolute, join, resolve } from "node:path";
 import type { ErrorObject } from "ajv";
 import { diag, type Diagnostic } from "../definition/diagnostics.js";
 import { readDocumentFile } from "../source/document.js";
-import { Ajv, type ValidateFunction } from "ajv";
+import type { ValidateFunction } from "ajv";
+import { cachedValidators } from "../validate/compiled-cache.js";
 import { closest } from "../validate/context.js";
 import { CliError, EXIT } from "../errors.js";
 
@@ -144,7 +145,7 @@ export function loadProjectConfig(rootIn: string): LoadedConfig {
   const doc = readDocumentFile(file);
   if (!doc.ok) return { diagnostics: doc.diagnostics };
   const value = (doc.value ?? {}) as Record<string, unknown>;
-  validate ??= new Ajv({ allErrors: true, verbose: true, strict: false }).compile(SCHEMA);
+  validate ??= cachedValidators("flowsmith-yaml", { config: SCHEMA as object }, { verbose: true }).get("config")!;
   const diagnostics: Diagnostic[] = [...doc.diagnostics];
   if (!validate(value)) {
     for (const e of validate.errors ?? []) {
