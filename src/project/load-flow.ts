@@ -8,6 +8,7 @@ import { pathToFileURL } from "node:url";
 import { diag, type Diagnostic } from "../definition/diagnostics.js";
 import { compileFlow, locate, type CompiledFlow } from "../compile/compile.js";
 import { isFlowSource, type AnyFlowSource } from "../dsl/flow.js";
+import { importCachedFlow } from "./flow-module-cache.js";
 
 export interface LoadedFlow {
   file: string;
@@ -44,6 +45,8 @@ let tsImport: ((specifier: string, parent: string) => Promise<Record<string, unk
 
 async function importModule(file: string): Promise<Record<string, unknown>> {
   if (/\.m?js$/.test(file)) return (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+  const cached = await importCachedFlow(file);
+  if (cached) return cached;
   if (!tsImport) {
     const api = (await import("tsx/esm/api")) as { tsImport: (s: string, p: string) => Promise<Record<string, unknown>> };
     tsImport = api.tsImport;
