@@ -11,6 +11,12 @@ export interface DocStore {
   list<T>(kind: string): T[];
   /** Documents of a kind whose indexed `key` equals `value`. */
   find<T>(kind: string, key: string, value: string): T[];
+  /**
+   * Documents of a kind in the order of a top-level field (`orderBy`), optionally only those
+   * whose top-level fields equal one of the given values; lazy, so a caller that needs one
+   * page stops after it. Backed by indexes for the fields the services query (run lists).
+   */
+  scan<T>(kind: string, opts: ScanOptions): Iterable<T>;
   /** Index a document under (key, value) for `find`. */
   index(kind: string, id: string, key: string, value: string): void;
   appendLog(stream: string, entry: unknown): number;
@@ -20,4 +26,12 @@ export interface DocStore {
   /** Run fn atomically; nested calls join the outer transaction. */
   transaction<R>(fn: () => R): R;
   close(): void;
+}
+
+export interface ScanOptions {
+  orderBy: string;
+  desc?: boolean;
+  where?: Record<string, readonly string[]>;
+  /** Only documents whose companion of another kind (same id) has `field` containing `text`. */
+  contains?: { kind: string; field: string; text: string };
 }
