@@ -4,6 +4,7 @@
  * `format` values are registered so run inputs validate like the web app's start form.
  */
 import type { Ajv, ValidateFunction } from "ajv";
+import { createHash } from "node:crypto";
 import { createRequire } from "node:module";
 
 // Ajv and its dialects load on first use: a command that validates no run input (or only
@@ -55,13 +56,34 @@ export function ajvFor(schema: unknown): AnyAjv {
 }
 
 const compiled = new WeakMap<object, ValidateFunction>();
+/** By content: a schema read afresh (from SQLite, per run start) is the same schema. */
+const byContent = new Map<string, { fn: ValidateFunction; schema: object; ajv: AnyAjv }>();
+const MAX_BY_CONTENT = 256;
 
-/** Compile (once per schema object) or throw the Ajv error. */
+/**
+ * Compile (once per schema object, and once per schema content) or throw the Ajv error.
+ * The content cache is bounded; an evicted schema is also removed from its Ajv instance,
+ * which otherwise keeps every schema it compiled, so memory stays flat however many runs start.
+ */
 export function compileSchema(schema: object): ValidateFunction {
   let fn = compiled.get(schema);
-  if (!fn) {
-    fn = ajvFor(schema).compile(schema);
-    compiled.set(schema, fn);
+  if (fn) return fn;
+  const key = createHash("sha256").update(JSON.stringify(schema)).digest("base64");
+  const hit = byContent.get(key);
+  if (hit) {
+    byContent.delete(key);
+    byContent.set(key, hit); // most recently used last
+    compiled.set(schema, hit.fn);
+    return hit.fn;
+  }
+  const ajv = ajvFor(schema);
+  fn = ajv.compile(schema);
+  compiled.set(schema, fn);
+  byContent.set(key, { fn, schema, ajv });
+  if (byContent.size > MAX_BY_CONTENT) {
+    const [oldKey, old] = byContent.entries().next().value as [string, { schema: object; ajv: AnyAjv }];
+    byContent.delete(oldKey);
+    old.ajv.removeSchema(old.schema);
   }
   return fn;
 }
