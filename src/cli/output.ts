@@ -10,6 +10,13 @@ export interface Output {
 }
 
 export function terminalOutput(): Output {
+  // `flowsmith … | head`: a reader that went away is the end of the output, not a crash.
+  for (const s of [process.stdout, process.stderr]) {
+    if (s.listenerCount("error") === 0) s.on("error", (e: NodeJS.ErrnoException) => {
+      if (e.code === "EPIPE") process.exit(process.exitCode ?? 0);
+      throw e;
+    });
+  }
   const color = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR && process.env.TERM !== "dumb";
   return {
     out: (t) => void process.stdout.write(t.endsWith("\n") ? t : t + "\n"),

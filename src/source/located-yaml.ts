@@ -1,11 +1,18 @@
 /** YAML counterpart of located-json: values plus the line of every JSON pointer. */
-import { LineCounter, parseDocument, isMap, isSeq, isScalar, isPair, type Node } from "yaml";
+import type { Node } from "yaml";
+import { createRequire } from "node:module";
 import { pointerOf } from "../definition/diagnostics.js";
 import { JsonSyntaxError, type LocatedDocument, type Position } from "./located-json.js";
 
+
+// yaml loads on first use: validating a JSON definition does not pay for it (~20 ms).
+const require = createRequire(import.meta.url);
+let Y: typeof import("yaml");
+
 export function parseLocatedYaml(text: string): LocatedDocument {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false, merge: true });
+  Y ??= require("yaml") as typeof import("yaml");
+  const lineCounter = new Y.LineCounter();
+  const doc = Y.parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false, merge: true });
   const first = doc.errors[0];
   if (first) {
     const p = lineCounter.linePos(first.pos[0]);
@@ -20,18 +27,18 @@ export function parseLocatedYaml(text: string): LocatedDocument {
   const walk = (node: unknown, pointer: string, keyOffset?: number) => {
     const n = node as Node | null;
     positions.set(pointer, at(keyOffset ?? n?.range?.[0]));
-    if (isMap(n)) {
+    if (Y.isMap(n)) {
       const seen = new Set<string>();
       for (const item of n.items) {
-        if (!isPair(item)) continue;
-        const k = isScalar(item.key) ? String(item.key.value) : String(item.key);
+        if (!Y.isPair(item)) continue;
+        const k = Y.isScalar(item.key) ? String(item.key.value) : String(item.key);
         const child = pointer + pointerOf(k);
         const kOff = (item.key as Node | null)?.range?.[0];
         if (seen.has(k)) duplicateKeys.push({ pointer: child, position: at(kOff) });
         seen.add(k);
         walk(item.value, child, kOff);
       }
-    } else if (isSeq(n)) {
+    } else if (Y.isSeq(n)) {
       n.items.forEach((item, idx) => walk(item, pointer + pointerOf(idx)));
     }
   };
