@@ -6,13 +6,14 @@
  * `node_modules/.cache/flowsmith/flows/<name>-<hash>.mjs` beside the project's packages
  * (bare imports resolve from there). Relative imports are rewritten to absolute URLs; a
  * flow with a relative runtime import of another TypeScript file is not cached (tsx loads
- * it). An inline source map keeps diagnostics on the lines of the .flow.ts file.
+ * it). A source map beside it (read only for a diagnostic) keeps locations on the .flow.ts lines.
  */
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { basename, dirname, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
+import { registerSourceMap } from "../dsl/callsite.js";
 
 const require = createRequire(import.meta.url);
 
@@ -98,13 +99,16 @@ export async function importCachedFlow(file: string): Promise<Record<string, unk
   const es = loadEsbuild();
   if (!nm || !es) return undefined;
   const source = readFileSync(file, "utf8");
-  const hash = createHash("sha256").update(file).update("\0").update(source).update(es.version).digest("hex").slice(0, 20);
+  const hash = createHash("sha256").update(file).update("\0").update(source).update(es.version).update("v2").digest("hex").slice(0, 20);
   const dir = join(nm, ".cache", "flowsmith", "flows");
   const out = join(dir, `${basename(file).replace(/\.[cm]?ts$/, "")}-${hash}.mjs`);
   if (!existsSync(out)) {
     let code: string;
+    let map: string;
     try {
-      code = es.transformSync(source, { loader: "ts", format: "esm", target: "node20", sourcemap: "inline", sourcefile: file, sourcesContent: false }).code;
+      const r = es.transformSync(source, { loader: "ts", format: "esm", target: "node20", sourcemap: "external", sourcefile: file, sourcesContent: false }) as { code: string; map: string };
+      code = r.code;
+      map = r.map;
     } catch {
       return undefined; // a syntax error: tsx reports it with its location
     }
@@ -113,16 +117,21 @@ export async function importCachedFlow(file: string): Promise<Record<string, unk
     try {
       mkdirSync(dir, { recursive: true });
       const tmp = `${out}.${process.pid}.tmp`;
+      // The map goes beside the module without a sourceMappingURL, so Node does not parse it
+      // at load (megabytes for a big generated flow); callSite reads it when a diagnostic needs it.
+      writeFileSync(`${tmp}.map`, map);
+      renameSync(`${tmp}.map`, `${out}.map`);
       writeFileSync(tmp, rewritten);
       renameSync(tmp, out);
       // Older versions of this flow are dead weight (another flow of the same file name only recompiles).
       const stem = basename(out).replace(/-[0-9a-f]+\.mjs$/, "-");
-      for (const f of readdirSync(dir)) if (f.startsWith(stem) && f.endsWith(".mjs") && join(dir, f) !== out && /-[0-9a-f]{20}\.mjs$/.test(f)) rmSync(join(dir, f), { force: true });
+      for (const f of readdirSync(dir)) if (f.startsWith(stem) && /-[0-9a-f]{20}\.mjs(\.map)?$/.test(f) && !join(dir, f).startsWith(out)) rmSync(join(dir, f), { force: true });
     } catch {
       return undefined;
     }
   }
-  // Stack traces (the DSL's call sites) then name the .flow.ts lines, as under tsx.
-  process.setSourceMapsEnabled(true);
-  return (await import(pathToFileURL(out).href)) as Record<string, unknown>;
+  const url = pathToFileURL(out).href;
+  // The DSL's call sites then name the .flow.ts lines, as under tsx.
+  registerSourceMap(url, () => JSON.parse(readFileSync(`${out}.map`, "utf8")) as object);
+  return (await import(url)) as Record<string, unknown>;
 }
