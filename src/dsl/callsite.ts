@@ -57,7 +57,10 @@ function siteWithin(depth: number): SourceLocation | undefined {
 type Map_ = ReturnType<typeof findSourceMap>;
 const maps = new Map<string, Map_>();
 /** Source maps read only when a location is asked for (the flow cache registers its modules'). */
-const lazyMaps = new Map<string, () => Map_>();
+// Shared through globalThis: a flow loaded from the cache may bind to another copy of this
+// module than the loader registered with (the built package next to the sources under test).
+const REGISTRY = Symbol.for("flowsmith.callsite.sourceMaps");
+const lazyMaps: Map<string, () => Map_> = ((globalThis as Record<symbol, unknown>)[REGISTRY] ??= new Map()) as Map<string, () => Map_>;
 
 /** Register the source map of a generated module (by URL), read on first use. */
 export function registerSourceMap(url: string, load: () => object): void {

@@ -41,7 +41,7 @@ describe("flow module cache", () => {
     expect(readdirSync(cache).filter((f) => f.endsWith(".mjs"))).toHaveLength(1);
     for (const r of [first, again]) {
       const d = r.diagnostics.find((x) => x.code === "DSL_DUPLICATE_STATE_NAME")!;
-      expect(d.source).toMatchObject({ file, line: 8 });
+      expect({ ...d.source }).toEqual({ file, line: 8, column: 15 });
     }
     writeFileSync(file, FLOW("B"));
     const changed = await loadFlow(file);
