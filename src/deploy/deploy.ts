@@ -5,8 +5,6 @@
  * so without a lock entry the existing flow is found and updated, never duplicated.
  */
 import { createHash } from "node:crypto";
-import { readFileSync, existsSync } from "node:fs";
-import { join } from "node:path";
 import type { CompiledFlow } from "../compile/compile.js";
 import type { EnvironmentConfig, ProjectConfig } from "../project/config.js";
 import type { GlobusApi } from "../globus/api.js";
@@ -17,6 +15,7 @@ import { fillPlaceholders, MissingValueError } from "./fill.js";
 import { envLock, lockPath, readLock, writeLock, type LockedFlow } from "./lock.js";
 import { environmentValues } from "./values.js";
 import { jsonDiff } from "./diff.js";
+import { readFunction, registerFunction } from "./functions.js";
 
 export type Action = "create" | "update" | "unchanged" | "recreate" | "adopt" | "register";
 
@@ -120,10 +119,9 @@ export async function deployFlows(config: ProjectConfig, env: EnvironmentConfig,
   const functionIds: Record<string, string> = {};
   const needed = [...new Set(flows.flatMap((f) => f.functions))].sort();
   for (const name of needed) {
-    const path = join(config.root, "functions", `${name}.py`);
-    if (!existsSync(path)) throw new CliError(`functions/${name}.py does not exist (used by ${flows.filter((f) => f.functions.includes(name)).map((f) => f.name).join(", ")})`, EXIT.INVALID);
-    const source = readFileSync(path, "utf8");
-    const hash = sha(`${name}\n${source}`);
+    const fn = readFunction(config.root, name);
+    if (!fn) throw new CliError(`functions/${name}.py does not exist (used by ${flows.filter((f) => f.functions.includes(name)).map((f) => f.name).join(", ")})`, EXIT.INVALID);
+    const { source, hash } = fn;
     if (!el.functions[name] && harvested[name]) {
       // Adopt the deployed function only if it is this source.
       const remote = await api.call<{ function_code?: string }>("COMPUTE", `/v2/functions/${harvested[name]}`, { scope: SCOPES.computeAll, accept: [404, 403] });
@@ -146,12 +144,10 @@ export async function deployFlows(config: ProjectConfig, env: EnvironmentConfig,
       result.functions.push({ name, action: "register", hash, reason });
       continue;
     }
-    const res = await api.call<{ function_uuid: string }>("COMPUTE", "/v3/functions", { scope: SCOPES.computeAll, method: "POST", payload: pureSourceRegistration(name, source, { description: `flowsmith ${config.project}: functions/${name}.py` }) });
-    functionIds[name] = res.body.function_uuid;
-    el.functions[name] = { id: res.body.function_uuid, hash };
-    writeLock(file, lock);
-    log(`registered function ${name} -> ${res.body.function_uuid} (${reason})`);
-    result.functions.push({ name, action: "register", hash, id: res.body.function_uuid, reason });
+    const id = await registerFunction(api, config, fn, { file, lock, env: el });
+    functionIds[name] = id;
+    log(`registered function ${name} -> ${id} (${reason})`);
+    result.functions.push({ name, action: "register", hash, id, reason });
   }
 
   // 2. Flows.
