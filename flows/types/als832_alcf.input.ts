@@ -61,15 +61,15 @@ export interface Run {
    */
   python?: string;
   /**
-   * When to prune raw and scratch data
+   * When to prune raw and scratch data (follow-up timers of the als832_prune flow)
    */
   prune: {
     /**
-     * Delete the raw file and scratch outputs at ALCF this many days after the run (0: never)
+     * Delete the raw file and scratch outputs at ALCF this many days after the run succeeded (0: never)
      */
     alcf_after_days: number;
     /**
-     * Delete the NERSC scratch outputs this many days after the run (0: never)
+     * Delete the NERSC scratch outputs this many days after the run succeeded (0: never)
      */
     nersc_after_days: number;
   };

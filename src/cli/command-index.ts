@@ -28,7 +28,6 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: "graph", args: "<target>", options: true, description: "print a flow as a Mermaid or Graphviz diagram", module: "graph", load: async () => (await import("./commands/graph.js")).registerGraph },
   { name: "import", args: "<definition>", options: true, description: "turn an existing definition into flows/<name>.flow.ts and schemas/<name>.json", module: "import", load: async () => (await import("./commands/import.js")).registerImport },
   { name: "types", options: true, description: "generate TypeScript input types (flows/types/) from schemas/*.json", module: "types", load: async () => (await import("./commands/types.js")).registerTypes },
-  { name: "demo", options: true, description: "build and validate every flow, then run the ALS 8.3.2 flow end to end on the local runtime", module: "demo", load: async () => (await import("./commands/demo.js")).registerDemo },
   { name: "local", description: "the local Globus-compatible runtime (Auth, Flows, Transfer, Compute on 127.0.0.1)", module: "local", load: async () => (await import("./commands/local.js")).registerLocal },
   { name: "deploy-flow", args: "[flows...]", options: true, description: "register changed Compute functions and create or update changed flows; record ids in the lock file", module: "deploy", load: async () => (await import("./commands/deploy.js")).registerDeploy },
   { name: "publish", options: true, description: "deploy every flow whose compiled content differs from the lock (for CI)", module: "deploy", load: async () => (await import("./commands/deploy.js")).registerDeploy },
@@ -40,4 +39,5 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: "login", options: true, description: "log in as a user (native-app authorization code with PKCE); tokens are kept per environment in .flowsmith/tokens/ (mode 0600)", module: "login", load: async () => (await import("./commands/login.js")).registerLogin },
   { name: "logout", options: true, description: "revoke the tokens of `flowsmith login` at Globus Auth and delete them", module: "logout", load: async () => (await import("./commands/logout.js")).registerLogout },
   { name: "whoami", options: true, description: "show the identity commands act as in an environment and where its credentials come from", module: "whoami", load: async () => (await import("./commands/whoami.js")).registerWhoami },
+  { name: "timers", description: "Globus Timers: run a flow later, or every so often", module: "timers", load: async () => (await import("./commands/timers.js")).registerTimers },
 ];

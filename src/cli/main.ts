@@ -5,6 +5,7 @@
  */
 import { Command, Option } from "commander";
 import { EXIT } from "../errors.js";
+import { packageVersion } from "../assets.js";
 import { describeFailure } from "./failure.js";
 import { findProjectRoot } from "../project/root.js";
 import { palette, terminalOutput, type Output } from "./output.js";
@@ -40,7 +41,7 @@ function commandOf(argv: string[]): string | undefined {
 export async function buildProgram(ctx: CliContext, argv?: string[]): Promise<Command> {
   const program = new Command("flowsmith")
     .description("Compile, check, deploy and run Globus Flows from typed TypeScript")
-    .version("0.1.0")
+    .version(packageVersion())
     .showSuggestionAfterError(true)
     .addHelpText("after", EXIT_HELP)
     .exitOverride()

@@ -22,9 +22,18 @@ export interface LockedFlow {
   title?: string;
 }
 
+/** A declared timer (`<flow>/<name>`): its id on the Timers service and the hash of what was declared. */
+export interface LockedTimer {
+  id: string;
+  hash: string;
+  name: string;
+}
+
 export interface EnvironmentLock {
   functions: Record<string, LockedFunction>;
   flows: Record<string, LockedFlow>;
+  /** Only present when the environment has declared timers. */
+  timers?: Record<string, LockedTimer>;
 }
 
 export interface LockFile {
@@ -60,7 +69,7 @@ function sorted<T>(o: Record<string, T>): Record<string, T> {
 export function writeLock(file: string, lock: LockFile): void {
   const stable: LockFile = {
     version: 1,
-    environments: sorted(Object.fromEntries(Object.entries(lock.environments).map(([k, e]) => [k, { functions: sorted(e.functions), flows: sorted(e.flows) }]))),
+    environments: sorted(Object.fromEntries(Object.entries(lock.environments).map(([k, e]) => [k, { functions: sorted(e.functions), flows: sorted(e.flows), ...(e.timers && Object.keys(e.timers).length ? { timers: sorted(e.timers) } : {}) }]))),
   };
   mkdirSync(dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;

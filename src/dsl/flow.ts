@@ -4,6 +4,7 @@ import type { SourceLocation } from "../definition/diagnostics.js";
 import { callSite } from "./callsite.js";
 import type { BaseState, Chainable } from "./state.js";
 import type { PathTo } from "./values.js";
+import type { FollowUpDeclaration, TimerDeclaration } from "./timers.js";
 
 export type { RunContext };
 
@@ -35,6 +36,10 @@ export interface FlowOptions<I> {
   inputSchema?: InputSchema | string;
   /** Turns a run directory into this flow's input document (`run-flow --rundir`). */
   rundir?: (dir: RunDirectory, env: EnvironmentValues) => I | Promise<I>;
+  /** Runs of other flows to start a given time after a run of this flow SUCCEEDED (once-timers made by run-flow). */
+  followUps?: FollowUpDeclaration<I>[];
+  /** Named recurring timers of this flow, created or updated by deploy-flow. */
+  timers?: TimerDeclaration[];
   /** Builds the states; `$` is the run state, typed by the input. */
   build: ($: PathTo<I & { _context: RunContext }>) => BuildResult;
 }

@@ -14,7 +14,8 @@ import { FlowRunError, runtimeError } from "./errors.js";
 import { entry, stateCompleted, stateStarted } from "./log.js";
 import type { EngineRun, LogEntry, Position, RunStatus } from "./types.js";
 
-export type ProviderResolver = (url: string, state: ActionState) => ActionProvider;
+/** The provider of an Action state; the state's name lets a test replace one step's provider. */
+export type ProviderResolver = (url: string, state: ActionState, stateName: string) => ActionProvider;
 
 export interface EngineOptions {
   /**
@@ -206,7 +207,7 @@ async function runAction(run: EngineRun, pos: Position, s: ActionState, env: Eng
   const action = pos.action!;
   let provider: ActionProvider;
   try {
-    provider = env.providers(url, s);
+    provider = env.providers(url, s, pos.state);
   } catch (e) {
     throw new FlowRunError("ActionUnableToRun", `no action provider for ${url}: ${(e as Error).message}`, { code: "ProviderNotFound", description: (e as Error).message });
   }
@@ -271,7 +272,7 @@ async function cancel(run: EngineRun, env: EngineEnv, opts: EngineOptions, event
   if (pos?.action?.action_id) {
     const st = run.definition.States[pos.state] as ActionState | undefined;
     try {
-      if (st) await env.providers(pos.action.url, st).cancel(pos.action.action_id, run.caller);
+      if (st) await env.providers(pos.action.url, st, pos.state).cancel(pos.action.action_id, run.caller);
     } catch {
       // The run ends either way; a provider that cannot cancel finishes on its own.
     }
@@ -285,7 +286,7 @@ export async function resumeRun(run: EngineRun, env: EngineEnv): Promise<EngineR
   if (run.status !== "INACTIVE" || !run.position?.action) return run;
   const { action } = run.position;
   const st = run.definition.States[run.position.state] as ActionState;
-  const provider = env.providers(action.url, st);
+  const provider = env.providers(action.url, st, run.position.state);
   if (provider.resume && action.action_id) await provider.resume(action.action_id, run.caller).catch(() => undefined);
   const { inactive: _i, ...rest } = run;
   return { ...rest, status: "ACTIVE", position: { ...run.position, phase: "action-poll", action: { ...action, next_poll_at: env.clock.now() } } };

@@ -10,7 +10,7 @@ import { AuthError } from "./auth/types.js";
 import type { CodedError, ErrorCode } from "../errors.js";
 import { retryDelay, retryPolicy, type RetryPolicy } from "./retry.js";
 
-export type ServiceId = "FLOWS" | "TRANSFER" | "COMPUTE" | "AUTH";
+export type ServiceId = "FLOWS" | "TRANSFER" | "COMPUTE" | "AUTH" | "TIMERS";
 
 export class ServiceError extends Error implements CodedError {
   /** The catalog code; `code` is the service's own (e.g. "NOT_FOUND", "UNAVAILABLE"). */
@@ -42,6 +42,11 @@ export interface CallOptions {
    * connection): return a result to stop, e.g. the flow found by its keyword.
    */
   recover?: () => Promise<unknown | undefined>;
+  /**
+   * Send with one of @globus/sdk's typed service methods instead of the generic `request`
+   * (given the Authorization header); retries and error mapping stay the same.
+   */
+  send?: (headers: { Authorization: string }) => Promise<Response>;
 }
 
 const RETRYABLE = new Set([429, 500, 502, 503, 504]);
@@ -78,7 +83,8 @@ export class GlobusApi {
       let res: Response;
       try {
         const query = o.query ? (Object.fromEntries(Object.entries(o.query).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)])) as Record<string, string>) : undefined;
-        res = (await request({ service, path, method } as never, { headers: { Authorization: `Bearer ${token}` }, ...(o.payload !== undefined ? { payload: o.payload } : {}), ...(query ? { query } : {}) } as never)) as Response;
+        const sent = o.send ? o.send({ Authorization: `Bearer ${token}` }) : (request({ service, path, method } as never, { headers: { Authorization: `Bearer ${token}` }, ...(o.payload !== undefined ? { payload: o.payload } : {}), ...(query ? { query } : {}) } as never) as Promise<Response>);
+        res = await sent;
       } catch (e) {
         lastProblem = `connection failed (${(e as { cause?: { code?: string } }).cause?.code ?? (e as Error).message})`;
         if (method !== "GET" && o.recover) {

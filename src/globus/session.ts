@@ -40,7 +40,7 @@ export async function openSession(config: ProjectConfig, env: EnvironmentConfig,
   if (env.kind === "local") {
     if (!local) throw new Error(`environment "${env.name}" is local: attach to its runtime first (src/local/attach.ts)`);
     localUrl = local.url;
-    for (const s of ["AUTH", "FLOWS", "TRANSFER", "COMPUTE"]) process.env[`GLOBUS_SDK_SERVICE_URL_${s}`] = localUrl;
+    for (const s of ["AUTH", "FLOWS", "TRANSFER", "COMPUTE", "TIMERS"]) process.env[`GLOBUS_SDK_SERVICE_URL_${s}`] = localUrl;
     credentials = clientCredentials({ clientId: local.client.client_id, clientSecret: local.client.client_secret, authUrl: localUrl, kind: "local" });
   } else {
     if (env.globus_environment && !process.env.GLOBUS_SDK_ENVIRONMENT) process.env.GLOBUS_SDK_ENVIRONMENT = env.globus_environment;

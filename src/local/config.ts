@@ -25,6 +25,8 @@ export interface LocalRuntimeConfig {
   chaos?: number;
   /** Seed of the fault sequence (default: unseeded). */
   chaosSeed?: number;
+  /** Virtual seconds per real second (default 1); see skippable-clock.ts. */
+  clockRate?: number;
   log?: (line: string) => void;
 }
 

@@ -6,7 +6,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { randomUUID } from "node:crypto";
 
-export type Service = "auth" | "flows" | "transfer" | "compute" | "actions";
+export type Service = "auth" | "flows" | "transfer" | "compute" | "actions" | "timers";
 
 export interface Request {
   method: string;
@@ -57,6 +57,10 @@ export function renderError(service: Service, e: HttpError, path: string): unkno
       return { code: e.code, message: e.message, request_id: id.replace(/-/g, "").slice(0, 9), resource: path, ...e.extra };
     case "compute":
       return { code: e.code, error_args: [], http_status_code: e.status, reason: e.message, ...e.extra };
+    case "timers":
+      // FastAPI validation errors are `{detail: [...]}`; others `{error: {code, detail, status}}` (fixtures/timers).
+      if (e.status === 422 && Array.isArray(e.extra.detail)) return { detail: e.extra.detail };
+      return { error: { code: e.code, detail: e.message, status: e.status, ...e.extra } };
     case "auth":
       return e.code.includes("_") && e.code === e.code.toLowerCase()
         ? { error: e.code, error_description: e.message }
@@ -107,6 +111,7 @@ export class Router {
 function serviceOf(path: string): Service {
   if (path.startsWith("/v2/oauth2") || path.startsWith("/v2/api") || path.startsWith("/v2/web")) return "auth";
   if (path.startsWith("/v0.10")) return "transfer";
+  if (path.startsWith("/jobs") || path.startsWith("/v2/timer")) return "timers";
   if (/^\/v[23]\//.test(path)) return "compute";
   if (path.startsWith("/actions")) return "actions";
   return "flows";

@@ -8,8 +8,9 @@ import type { CodedError, ErrorCode } from "../errors.js";
 import type { AddressInfo } from "node:net";
 import { join, resolve } from "node:path";
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from "node:fs";
-import { systemClock, type Clock } from "../engine/clock.js";
+import type { Clock } from "../engine/clock.js";
 import { createProviderResolver } from "../providers/registry.js";
+import type { ProviderResolver } from "../engine/interpreter.js";
 import { createExpressionEvalProvider, createHelloWorldProvider } from "../providers/builtin.js";
 import { createHttpServer, Router } from "./http.js";
 import { SqliteStore } from "./store.js";
@@ -25,6 +26,9 @@ import { transferRoutes } from "./routes/transfer.js";
 import { computeRoutes } from "./routes/compute.js";
 import { actionRoutes } from "./routes/actions.js";
 import { chaosInterceptor, seededRandom } from "./chaos.js";
+import { LocalTimersService } from "./timers/service.js";
+import { timersRoutes } from "./routes/timers.js";
+import { clockRoutes, runtimeClock } from "./timers/runtime-clock.js";
 import { ensureLocalClient, processAlive, stateFileOf, type ClientCredentials, type LocalRuntimeConfig, type RuntimeStateFile } from "./config.js";
 
 export interface LocalRuntime {
@@ -41,8 +45,11 @@ export interface LocalRuntime {
   transfer: LocalTransferService;
   compute: LocalComputeService;
   flows: FlowsService;
-  /** Runs and tasks picked up again at start. */
-  recovered: { runs: number; transferTasks: number };
+  timers: LocalTimersService;
+  /** The clock every service of this runtime reads (skippable: `flowsmith local skip`). */
+  clock: Clock;
+  /** Runs and tasks picked up again at start; timers that came due while the runtime was down. */
+  recovered: { runs: number; transferTasks: number; dueTimers: number };
   stop(): Promise<void>;
 }
 
@@ -82,19 +89,35 @@ function acquireLock(dataDir: string): () => void {
   throw new RuntimeBusyError(dataDir, 0);
 }
 
-export async function startLocalRuntime(config: LocalRuntimeConfig, opts: { clock?: Clock } = {}): Promise<LocalRuntime> {
+export interface StartRuntimeOptions {
+  clock?: Clock & { setBusy?: (busy: () => number) => void };
+  /**
+   * Asked first for every Action state's provider; `undefined` falls through to the normal
+   * one. Tests use it to replace one step's result (flowsmith/testing's overrideAction).
+   */
+  providerOverride?: (url: string, stateName: string) => ReturnType<ProviderResolver> | undefined;
+}
+
+export async function startLocalRuntime(config: LocalRuntimeConfig, opts: StartRuntimeOptions = {}): Promise<LocalRuntime> {
   const dataDir = resolve(config.dataDir);
   mkdirSync(dataDir, { recursive: true });
   const releaseLock = acquireLock(dataDir);
-  const clock = opts.clock ?? systemClock;
+  const { clock, save: saveClock } = opts.clock ? { clock: opts.clock, save: () => undefined } : runtimeClock(dataDir, config.clockRate);
   const log = config.log ?? (() => {});
-  const store = new SqliteStore(join(dataDir, "state.sqlite"));
+  let store: SqliteStore;
+  try {
+    store = new SqliteStore(join(dataDir, "state.sqlite"));
+  } catch (e) {
+    releaseLock();
+    throw e;
+  }
   // A local collection is a directory; make sure each one exists before it is served.
   for (const c of Object.values(config.collections)) mkdirSync(c.root, { recursive: true });
   const client = ensureLocalClient(dataDir);
 
   const transfer = new LocalTransferService(store, config.collections, { clock: { now: () => new Date(clock.now()) } });
   const compute = new LocalComputeService(store, new Map(Object.entries(config.computeEndpoints)), { dataDir: join(dataDir, "compute"), clock: () => new Date(clock.now()) });
+  opts.clock?.setBusy?.(() => transfer.activeTaskCount + compute.inflightCount);
   const transferAps = createTransferActionProviders(transfer);
   const computeAps = createComputeActionProviders(compute);
   const now = () => new Date(clock.now());
@@ -105,7 +128,10 @@ export async function startLocalRuntime(config: LocalRuntimeConfig, opts: { cloc
     hello_world: createHelloWorldProvider(store, now),
     expression_eval: createExpressionEvalProvider(store, now),
   };
-  const driver = new RunDriver(store, { clock, providers: createProviderResolver(local), ...(config.engine ? { options: config.engine } : {}) }, { log });
+  const resolver = createProviderResolver(local);
+  const override = opts.providerOverride;
+  const providers: ProviderResolver = override ? (url, state, name) => override(url, name) ?? resolver(url, state, name) : resolver;
+  const driver = new RunDriver(store, { clock, providers, ...(config.engine ? { options: config.engine } : {}) }, { log });
 
   const router = new Router();
   const server: Server = createHttpServer(router, { log, ...(config.chaos ? { intercept: chaosInterceptor(config.chaos, config.chaosSeed !== undefined ? seededRandom(config.chaosSeed) : Math.random) } : {}) });
@@ -120,61 +146,86 @@ export async function startLocalRuntime(config: LocalRuntimeConfig, opts: { cloc
     await compute.shutdown().catch(() => undefined);
     throw e;
   }
-  const port = (server.address() as AddressInfo).port;
-  const url = `http://${config.host ?? "127.0.0.1"}:${port}`;
+  // From here on a failure (a missing worker.py, a broken endpoint config) must not leave the
+  // server listening or the workers alive: the command would never exit.
+  try {
+    const port = (server.address() as AddressInfo).port;
+    const url = `http://${config.host ?? "127.0.0.1"}:${port}`;
 
-  const flows = new FlowsService(store, driver, url, () => clock.now());
-  const auth = new LocalAuth(store, flows.flowExists, () => clock.now());
-  auth.addClient(client.client_id, client.client_secret, "flowsmith local runtime");
-  authRoutes(router, auth);
-  flowsRoutes(router, auth, flows, store);
-  transferRoutes(router, auth, transfer);
-  computeRoutes(router, auth, compute);
-  actionRoutes(router, auth, local);
-  router.add("GET", "/health", "flows", () => ({ status: 200, body: { status: "ok", url, pid: process.pid } }));
+    const flows = new FlowsService(store, driver, url, () => clock.now());
+    const auth = new LocalAuth(store, flows.flowExists, () => clock.now());
+    auth.addClient(client.client_id, client.client_secret, "flowsmith local runtime");
+    authRoutes(router, auth);
+    flowsRoutes(router, auth, flows, store);
+    transferRoutes(router, auth, transfer);
+    computeRoutes(router, auth, compute);
+    actionRoutes(router, auth, local);
+    const timers = new LocalTimersService(store, flows, transfer, url, clock, { log });
+    timersRoutes(router, auth, timers);
+    clockRoutes(router, auth, clock, client.client_id, saveClock);
+    router.add("GET", "/health", "flows", () => ({ status: 200, body: { status: "ok", url, pid: process.pid } }));
 
-  await compute.start();
-  const transferTasks = transfer.resumeActiveTasks().length;
-  const runs = driver.recover();
-  if (runs || transferTasks) log(`recovered ${runs} active run(s) and ${transferTasks} transfer task(s)`);
+    await compute.start();
+    const transferTasks = transfer.resumeActiveTasks().length;
+    const runs = driver.recover();
+    if (runs || transferTasks) log(`recovered ${runs} active run(s) and ${transferTasks} transfer task(s)`);
+    // After the runs: a fire that came due while the runtime was down starts its run now, once.
+    const dueTimers = timers.start();
+    if (dueTimers) log(`${dueTimers} timer(s) came due while the runtime was down; firing each once`);
 
-  // Other commands find this runtime through runtime.json and talk to it instead of starting a second one.
-  const stateFile = stateFileOf(dataDir);
-  {
-    const state: RuntimeStateFile = { pid: process.pid, url, port, started_at: new Date().toISOString(), data_dir: dataDir };
-    writeFileSync(stateFile, JSON.stringify(state, null, 2) + "\n");
+    // Other commands find this runtime through runtime.json and talk to it instead of starting a second one.
+    const stateFile = stateFileOf(dataDir);
+    {
+      const state: RuntimeStateFile = { pid: process.pid, url, port, started_at: new Date().toISOString(), data_dir: dataDir };
+      writeFileSync(stateFile, JSON.stringify(state, null, 2) + "\n");
+    }
+
+    const env = {
+      GLOBUS_SDK_SERVICE_URL_AUTH: url,
+      GLOBUS_SDK_SERVICE_URL_FLOWS: url,
+      GLOBUS_SDK_SERVICE_URL_TRANSFER: url,
+      GLOBUS_SDK_SERVICE_URL_COMPUTE: url,
+      GLOBUS_SDK_SERVICE_URL_TIMERS: url,
+    };
+    let stopped = false;
+    return {
+      url,
+      port,
+      client,
+      env,
+      store,
+      driver,
+      auth,
+      transfer,
+      compute,
+      flows,
+      timers,
+      clock,
+      recovered: { runs, transferTasks, dueTimers },
+      async stop() {
+        if (stopped) return;
+        stopped = true;
+        await new Promise<void>((ok) => server.close(() => ok()));
+        server.closeAllConnections?.();
+        await timers.stop();
+        await driver.stop();
+        await transfer.stop();
+        await compute.shutdown();
+        store.close();
+        saveClock();
+        rmSync(stateFile, { force: true });
+        releaseLock();
+      },
+    };
+  } catch (e) {
+    server.closeAllConnections?.();
+    await new Promise<void>((ok) => server.close(() => ok()));
+    await driver.stop().catch(() => undefined);
+    await transfer.stop().catch(() => undefined);
+    await compute.shutdown({ graceMs: 0 }).catch(() => undefined);
+    store.close();
+    rmSync(stateFileOf(dataDir), { force: true });
+    releaseLock();
+    throw e;
   }
-
-  const env = {
-    GLOBUS_SDK_SERVICE_URL_AUTH: url,
-    GLOBUS_SDK_SERVICE_URL_FLOWS: url,
-    GLOBUS_SDK_SERVICE_URL_TRANSFER: url,
-    GLOBUS_SDK_SERVICE_URL_COMPUTE: url,
-  };
-  let stopped = false;
-  return {
-    url,
-    port,
-    client,
-    env,
-    store,
-    driver,
-    auth,
-    transfer,
-    compute,
-    flows,
-    recovered: { runs, transferTasks },
-    async stop() {
-      if (stopped) return;
-      stopped = true;
-      await new Promise<void>((ok) => server.close(() => ok()));
-      server.closeAllConnections?.();
-      await driver.stop();
-      await transfer.stop();
-      await compute.shutdown();
-      store.close();
-      rmSync(stateFile, { force: true });
-      releaseLock();
-    },
-  };
 }

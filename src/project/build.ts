@@ -1,6 +1,7 @@
 /** Build = load + compile + validate; a flow with any error is not built. */
 import { resolve } from "node:path";
 import type { CompiledFlow } from "../compile/compile.js";
+import type { AnyFlowSource } from "../dsl/flow.js";
 import { CliError, EXIT } from "../errors.js";
 import { checkFlowFile, type FileResult } from "./check.js";
 import { listFlowFiles, resolveFlowArg } from "./load-flow.js";
@@ -8,6 +9,8 @@ import { listFlowFiles, resolveFlowArg } from "./load-flow.js";
 export interface BuiltFlow {
   file: string;
   flow?: CompiledFlow;
+  /** The flow file's defineFlow() (follow-ups, declared timers, rundir mapper). */
+  source?: AnyFlowSource;
   results: FileResult[];
   ok: boolean;
 }
@@ -32,6 +35,7 @@ export async function buildFlows(root: string, names: string[]): Promise<BuiltFl
     const ok = !!loaded.compiled && !results.some((r) => r.diagnostics.some((d) => d.severity === "error"));
     const b: BuiltFlow = { file, results, ok };
     if (loaded.compiled) b.flow = loaded.compiled;
+    if (loaded.source) b.source = loaded.source;
     out.push(b);
   }
   return out;

@@ -46,12 +46,28 @@ export interface EnvironmentConfig {
   subscription_id?: string;
 }
 
+/** A recurring timer declared in flowsmith.yaml (`timers.<name>`), deployed by deploy-flow with its flow. */
+export interface ConfigTimer {
+  flow: string;
+  every: string;
+  start?: string;
+  stop_after_runs?: number;
+  stop_after_date?: string;
+  /** The run input; `${env:…}` placeholders take this environment's values. */
+  input: unknown;
+  label?: string;
+  tags?: string[];
+  /** Only these environments (default: every one). */
+  environments?: string[];
+}
+
 export interface ProjectConfig {
   file?: string;
   root: string;
   project: string;
   default_environment: string;
   environments: Record<string, EnvironmentConfig>;
+  timers?: Record<string, ConfigTimer>;
 }
 
 const UUID = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$";
@@ -73,6 +89,26 @@ const SCHEMA = {
   properties: {
     project: { type: "string", pattern: "^[a-z0-9][a-z0-9_.-]{0,63}$" },
     default_environment: { type: "string" },
+    timers: {
+      type: "object",
+      propertyNames: { pattern: "^[A-Za-z0-9_.-]+$" },
+      additionalProperties: {
+        type: "object",
+        additionalProperties: false,
+        required: ["flow", "every", "input"],
+        properties: {
+          flow: { type: "string", pattern: "^[a-z0-9_-]+$" },
+          every: { type: "string", minLength: 1 },
+          start: { type: "string" },
+          stop_after_runs: { type: "integer", minimum: 1 },
+          stop_after_date: { type: "string" },
+          input: {},
+          label: { type: "string", maxLength: 64 },
+          tags: { type: "array", items: { type: "string" } },
+          environments: { type: "array", items: { type: "string" } },
+        },
+      },
+    },
     environments: {
       type: "object",
       minProperties: 1,
@@ -186,7 +222,15 @@ export function loadProjectConfig(rootIn: string): LoadedConfig {
   const dflt = (value.default_environment as string | undefined) ?? (envs.local ? "local" : Object.keys(envs)[0]!);
   if (!envs[dflt]) diagnostics.push(diag("CONFIG_INVALID", "/default_environment", `default_environment "${dflt}" is not one of the environments (${Object.keys(envs).join(", ")})`, { source: doc.locate("/default_environment") ?? { file, line: 1, column: 1 } }));
   if (diagnostics.some((d) => d.severity === "error")) return { diagnostics };
-  return { config: { file, root, project: (value.project as string | undefined) ?? defaultConfig(root).project, default_environment: dflt, environments: envs }, diagnostics };
+  const timers = value.timers as Record<string, ConfigTimer> | undefined;
+  for (const [name, t] of Object.entries(timers ?? {})) {
+    for (const e of t.environments ?? []) {
+      const ptr = `/timers/${name}/environments`;
+      if (!envs[e]) diagnostics.push(diag("CONFIG_INVALID", ptr, `timer "${name}" names environment "${e}", which is not one of ${Object.keys(envs).join(", ")}`, { source: doc.locate(ptr) ?? { file, line: 1, column: 1 } }));
+    }
+  }
+  if (diagnostics.some((d) => d.severity === "error")) return { diagnostics };
+  return { config: { file, root, project: (value.project as string | undefined) ?? defaultConfig(root).project, default_environment: dflt, environments: envs, ...(timers ? { timers } : {}) }, diagnostics };
 }
 
 /** The environment a command works in: --env, FLOWSMITH_ENV, or the default. */

@@ -4,21 +4,14 @@
  * lands as a properly quoted YAML value (a `:`, `#` or quote in a worker_init cannot break
  * the document) and the template's comments survive.
  */
-import { existsSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { assetPath } from "../assets.js";
 import { isMap, isScalar, isSeq, parse, parseDocument, visit, type Document, type Node, type Pair } from "yaml";
 
 /** The flowsmith package's templates/ directory (from src/ under vitest or tsx, or from dist/). */
 export function templatesDir(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 6; i++) {
-    if (existsSync(join(dir, "templates")) && existsSync(join(dir, "package.json"))) return join(dir, "templates");
-    const parent = dirname(dir);
-    if (parent === dir) break;
-    dir = parent;
-  }
-  throw new Error(`cannot find flowsmith's templates/ directory above ${fileURLToPath(import.meta.url)}`);
+  return assetPath("templates");
 }
 
 /** A value for a placeholder; `undefined` removes the key/value pair the placeholder is the value of. */

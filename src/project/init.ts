@@ -12,12 +12,19 @@ import { generateInputType } from "../compile/typegen.js";
 import type { InputSchema } from "../definition/types.js";
 import { CliError, EXIT } from "../errors.js";
 import { PLACEHOLDER_RE, templatesDir } from "./endpoint-templates.js";
+import { classifySpec, detectFlowsmithSpec, type FlowsmithSpec } from "./flowsmith-spec.js";
+import { packageVersion } from "../assets.js";
 
 export interface InitOptions {
   /** Project name (flowsmith.yaml `project`, package.json `name`); default: from the directory name. */
   name?: string;
   /** Write into a non-empty directory, overwriting the scaffold's files there. */
   force?: boolean;
+  /**
+   * The flowsmith dependency spec for package.json (a version range, a git URL, a tarball or
+   * directory path); default: the one that resolves to the flowsmith running init.
+   */
+  flowsmithSpec?: string;
 }
 
 export interface InitResult {
@@ -30,6 +37,8 @@ export interface InitResult {
   overwritten: string[];
   /** The sample run directory, ready for `run-flow hello --rundir`. */
   sampleRun: string;
+  /** The flowsmith dependency written to package.json, and how it was chosen. */
+  flowsmith: FlowsmithSpec;
 }
 
 /** The directory is not empty and `force` was not given. */
@@ -86,20 +95,46 @@ function walk(dir: string, base = dir): string[] {
 }
 
 function fill(text: string, values: Record<string, string>, file: string): string {
+  // package.json takes its values as JSON string contents (a path may hold quotes or backslashes).
+  const json = file.endsWith(".json");
   return text.replace(PLACEHOLDER_RE, (m, name: string) => {
     const v = values[name];
     if (v === undefined) throw new Error(`templates/init/${file}: no value for ${m}`);
-    return v;
+    return json && !v.startsWith("{") ? JSON.stringify(v).slice(1, -1) : v;
   });
 }
 
+/**
+ * npm 11 asks a project to approve its dependencies' install scripts (package.json
+ * `allowScripts`; advisory in npm 11, enforced later): better-sqlite3 builds its native
+ * module, esbuild (under tsx) checks its binary, and flowsmith itself builds dist/ when it
+ * comes from git or a directory.
+ */
+export function allowScriptsFor(spec: FlowsmithSpec): Record<string, boolean> {
+  return { "better-sqlite3": true, esbuild: true, ...(spec.source === "git" || spec.source === "directory" ? { flowsmith: true } : {}) };
+}
+
+/** The flowsmith spec init writes: the one given (checked), or the one that resolves to this flowsmith. */
+export function flowsmithSpecFor(given: string | undefined): FlowsmithSpec {
+  if (given === undefined) return detectFlowsmithSpec();
+  const found = classifySpec(given, process.cwd(), packageVersion());
+  if (!found) {
+    throw new CliError(
+      `--flowsmith-spec ${JSON.stringify(given)} is not a dependency spec npm understands`,
+      EXIT.INVALID,
+      "give a version range (^0.1.0), a git URL (git+https://host/org/flowsmith.git#v0.1.0), or a path to a tarball or checkout (file:../flowsmith-0.1.0.tgz)",
+    );
+  }
+  return { ...found, how: `from --flowsmith-spec (${found.source})` };
+}
+
 /** The scaffold's files and their contents, relative path -> text. */
-export async function scaffoldFiles(project: string): Promise<Map<string, string>> {
+export async function scaffoldFiles(project: string, spec: FlowsmithSpec = detectFlowsmithSpec()): Promise<Map<string, string>> {
   const templates = templatesDir();
-  const pkg = JSON.parse(readFileSync(join(templates, "..", "package.json"), "utf8")) as { version: string };
   const values: Record<string, string> = {
     project,
-    flowsmith_version: `^${pkg.version}`,
+    flowsmith_spec: spec.spec,
+    allow_scripts: JSON.stringify(allowScriptsFor(spec), null, 4).replace(/\n}$/, "\n  }"),
     source_id: randomUUID(),
     destination_id: randomUUID(),
     compute_id: randomUUID(),
@@ -132,7 +167,8 @@ export async function initProject(dir: string, options: InitOptions = {}): Promi
     );
   }
   if (existsSync(root) && !statSync(root).isDirectory()) throw new CliError(`${root} exists and is not a directory`, EXIT.INVALID, "choose a directory for the new project");
-  const files = await scaffoldFiles(project);
+  const spec = flowsmithSpecFor(options.flowsmithSpec);
+  const files = await scaffoldFiles(project, spec);
   const existing = existsSync(root) ? readdirSync(root).filter((e) => e !== ".git") : [];
   const conflicts = [...files.keys()].filter((f) => existsSync(join(root, f)));
   if (existing.length && !options.force) {
@@ -149,5 +185,5 @@ export async function initProject(dir: string, options: InitOptions = {}): Promi
   const sampleRun = join(root, ".flowsmith", "collections", "source", basename(SAMPLE));
   mkdirSync(join(root, ".flowsmith", "collections", "destination"), { recursive: true });
   if (!existsSync(sampleRun)) cpSync(join(root, SAMPLE), sampleRun, { recursive: true });
-  return { root, project, files: [...files.keys()], overwritten: conflicts, sampleRun };
+  return { root, project, files: [...files.keys()], overwritten: conflicts, sampleRun, flowsmith: spec };
 }

@@ -13,6 +13,9 @@ import type { Session } from "../globus/session.js";
 import type { Diagnostic } from "../definition/diagnostics.js";
 import { buildInput } from "./input.js";
 import { ensureDeployed, startChecked, type StartOptions } from "./start.js";
+import { checkFollowUps, scheduleFollowUps, type ScheduledFollowUp } from "./follow-ups.js";
+import { FINAL, type RunDoc } from "./follow.js";
+import { SCOPES } from "../wire/scopes.js";
 
 export interface WatchOptions {
   dir: string;
@@ -29,10 +32,13 @@ export type WatchEvent =
   | { kind: "watching"; root: string; stateFile: string; settleSeconds: number; pollSeconds: number }
   | { kind: "skipped"; dir: string; problems: Diagnostic[] }
   | { kind: "started"; dir: string; run_id: string }
-  | { kind: "start-failed"; dir: string; message: string };
+  | { kind: "start-failed"; dir: string; message: string }
+  | { kind: "follow-ups"; dir: string; run_id: string; scheduled: ScheduledFollowUp[] }
+  | { kind: "follow-ups-failed"; dir: string; run_id: string; message: string };
 
 interface WatchState {
-  started: Record<string, { run_id: string; at: string }>;
+  /** `follow_ups`: the run ended and its follow-ups were scheduled (or it has none). */
+  started: Record<string, { run_id: string; at: string; follow_ups?: "done" }>;
 }
 
 function newestMtime(dir: string): number {
@@ -57,13 +63,32 @@ export async function watchDirectory(s: Session, source: AnyFlowSource, flow: Co
     writeFileSync(`${stateFile}.tmp`, JSON.stringify(state, null, 2));
     renameSync(`${stateFile}.tmp`, stateFile);
   };
-  const deployed = await ensureDeployed(s, flow, (line) => emit({ kind: "log", line }));
+  const log = (line: string) => emit({ kind: "log", line });
+  const deployed = await ensureDeployed(s, flow, log);
+  await checkFollowUps(s, s.config.root, source);
   let stop = false;
   const onSigint = () => (stop = true);
   process.once("SIGINT", onSigint);
   emit({ kind: "watching", root, stateFile, settleSeconds: o.settleSeconds, pollSeconds: o.pollSeconds });
+  // A started run that has ended gets its follow-ups once; the state file remembers it across restarts.
+  const followUps = async () => {
+    if (!source.followUps?.length) return;
+    for (const [dirName, st] of Object.entries(state.started)) {
+      if (!st.run_id || st.follow_ups === "done" || stop) continue;
+      try {
+        const run = (await s.api.call<RunDoc>("FLOWS", `/runs/${st.run_id}`, { scope: SCOPES.flows("all") })).body;
+        if (!FINAL.has(run.status)) continue;
+        if (run.status === "SUCCEEDED") emit({ kind: "follow-ups", dir: dirName, run_id: st.run_id, scheduled: await scheduleFollowUps(s, s.config.root, source, run, log) });
+        st.follow_ups = "done";
+        save();
+      } catch (err) {
+        emit({ kind: "follow-ups-failed", dir: dirName, run_id: st.run_id, message: (err as Error).message });
+      }
+    }
+  };
   try {
     while (!stop) {
+      await followUps();
       for (const e of readdirSync(root, { withFileTypes: true })) {
         if (!e.isDirectory() || e.name.startsWith(".") || state.started[e.name]) continue;
         const dir = join(root, e.name);

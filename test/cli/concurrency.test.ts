@@ -4,7 +4,7 @@
  * started instead of starting another that would drive the same runs again.
  */
 import { spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -36,14 +36,16 @@ describe("one runtime per data directory", () => {
 
   it("a command run while another follows a run attaches to its runtime; the log has one FlowSucceeded", async () => {
     const dir = scratchProject();
-    const rd = join(dir, ".flowsmith", "collections", "nersc_cfs", "8.3.2", "raw", "BLS-00564_conc");
-    mkdirSync(rd, { recursive: true });
-    writeFileSync(join(rd, "20250101_120000_conc.h5"), "h5");
-    expect(flowsmith(["deploy-flow", "als832_alcf"], { cwd: dir }).code).toBe(0);
-    // The followed run waits ~4 s before pruning, so the other commands surely run while it does
-    // (an attached command depends on the runtime of the command that started it).
+    // A run that waits 4 s (the ALS flow no longer waits inside the run: its prunes are timers),
+    // so the other commands surely run while it does (an attached command depends on the
+    // runtime of the command that started it).
+    writeFileSync(
+      join(dir, "flows", "slow.flow.ts"),
+      `import { defineFlow, pass, wait } from "flowsmith";\nexport default defineFlow({ name: "slow", title: "slow", inputSchema: { type: "object" }, build: () => wait("Pause", { seconds: 4 }).next(pass("Done", {})) });\n`,
+    );
+    expect(flowsmith(["deploy-flow", "slow"], { cwd: dir }).code).toBe(0);
     const [follow, list1, list2] = await Promise.all([
-      runAsync(["run-flow", "als832_alcf", "--rundir", rd, "--set", "input.prune.alcf_after_days=0.00005", "--set", "input.prune.nersc_after_days=0", "--json"], dir),
+      runAsync(["run-flow", "slow", "--json"], dir),
       new Promise((r) => setTimeout(r, 300)).then(() => runAsync(["runs", "list", "--json"], dir)),
       new Promise((r) => setTimeout(r, 400)).then(() => runAsync(["runs", "list", "--json"], dir)),
     ]);

@@ -27,11 +27,11 @@ describe("deploy-flow", () => {
     const first = flowsmith(["deploy-flow", "--json"], { cwd: dir });
     expect(first.code, first.stderr).toBe(0);
     const a = json(first);
-    expect(a.flows.map((f) => f.action)).toEqual(["create", "create", "create", "create"]);
+    expect(a.flows.map((f) => f.action)).toEqual(["create", "create", "create", "create", "create"]);
     expect(a.functions.every((f) => f.action === "register")).toBe(true);
 
     const second = json(flowsmith(["deploy-flow", "--json"], { cwd: dir }));
-    expect(second.flows.map((f) => f.action)).toEqual(["unchanged", "unchanged", "unchanged", "unchanged"]);
+    expect(second.flows.map((f) => f.action)).toEqual(["unchanged", "unchanged", "unchanged", "unchanged", "unchanged"]);
     expect(second.functions.every((f) => f.action === "unchanged")).toBe(true);
 
     rmSync(join(dir, ".flowsmith", "local", "flowsmith.lock.json"));
@@ -73,6 +73,8 @@ describe("run-flow --rundir on every seed flow", () => {
     const r = flowsmith(["run-flow", "als832_alcf", "--rundir", rd, "--set", "input.prune.alcf_after_days=0", "--set", "input.prune.nersc_after_days=0"], { cwd: dir });
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toMatch(/SUCCEEDED run/);
+    // A prune day of 0 is never: no timer.
+    expect(r.stdout).toMatch(/follow-up prune-alcf \(als832_prune\): not scheduled for this run/);
     expect(readdirSync(join(col("nersc_cfs"), "8.3.2", "scratch", "BLS-00564_test", "rec20250101_120000_sample")).length).toBe(4);
   });
 

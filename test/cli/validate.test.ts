@@ -96,7 +96,7 @@ describe("flowsmith validate", () => {
     const r = flowsmith(["validate", "--json"]);
     expect(r.code).toBe(0);
     const results = JSON.parse(r.stdout).results as { file: string; diagnostics: unknown[] }[];
-    expect(results.filter((x) => x.file.endsWith(".flow.ts")).map((x) => x.file.split("/").pop()).sort()).toEqual(["als832_alcf.flow.ts", "cosmic_bl7012.flow.ts", "frib_e21062.flow.ts", "tomocupy_alcf.flow.ts"]);
+    expect(results.filter((x) => x.file.endsWith(".flow.ts")).map((x) => x.file.split("/").pop()).sort()).toEqual(["als832_alcf.flow.ts", "als832_prune.flow.ts", "cosmic_bl7012.flow.ts", "frib_e21062.flow.ts", "tomocupy_alcf.flow.ts"]);
     for (const x of results) expect(x.diagnostics).toEqual([]);
   });
 

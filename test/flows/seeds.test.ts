@@ -75,3 +75,49 @@ describe("rundir mappers", () => {
     await expect(async () => src.rundir!(dir("stuff", ["a.evt"]), {})).rejects.toThrow(/not a FRIBDAQ run directory/);
   });
 });
+
+describe("ALS 8.3.2 pruning as follow-up runs", () => {
+  const als = () => loadFlow(join(REPO, "flows", "als832_alcf.flow.ts"));
+  const prune = () => loadFlow(join(REPO, "flows", "als832_prune.flow.ts"));
+
+  it("the prune flow builds to its golden definition: one delete with ignore_missing", async () => {
+    const loaded = await prune();
+    expect(loaded.diagnostics).toEqual([]);
+    const golden = join(REPO, "test", "golden", "als832_prune.definition.json");
+    const text = JSON.stringify(loaded.compiled!.definition, null, 2) + "\n";
+    if (process.env.UPDATE_GOLDEN || !existsSync(golden)) writeFileSync(golden, text);
+    expect(text).toBe(readFileSync(golden, "utf8"));
+    expect(validateDefinition(loaded.compiled!.definition, { inputSchema: loaded.compiled!.inputSchema })).toEqual([]);
+    expect((loaded.compiled!.definition.States.Prune as { Parameters?: unknown }).Parameters).toMatchObject({ ignore_missing: true, recursive: true, "DATA.$": "$.input.items" });
+  });
+
+  it("the reconstruction ends after the results are back at NERSC: no Wait, no delete", async () => {
+    const def = (await als()).compiled!.definition;
+    const types = Object.values(def.States).map((s) => (s as { Type: string; ActionUrl?: string }).ActionUrl ?? s.Type);
+    expect(types).not.toContain("Wait");
+    expect(types.some((t) => String(t).endsWith("/delete"))).toBe(false);
+    expect((def.States.TransferResultsToNERSC as { Next?: string }).Next).toBe("Done");
+  });
+
+  it("declares prune-alcf after alcf_after_days and prune-nersc after nersc_after_days, inputs valid for the prune flow; 0 days is never", async () => {
+    const src = (await als()).source!;
+    const schema = (await prune()).compiled!.inputSchema;
+    const input = JSON.parse(readFileSync(join(REPO, "test", "fixtures", "inputs", "als832_alcf.json"), "utf8"));
+    input.input.prune = { alcf_after_days: 2, nersc_after_days: 7 };
+    const paths = { dataset: "20240425_104614_sand", nersc_raw_file: "/r/F/x.h5", alcf_raw_file: "/a/raw/F/20240425_104614_sand.h5", alcf_scratch_dir: "/a/scratch/F", nersc_scratch_dir: "/n/scratch/F" };
+    const run = { run_id: "r1", label: null, input: { ...input, paths }, output: { ...input, paths } };
+    const [alcf, nersc] = src.followUps!;
+    expect([alcf!.name, nersc!.name]).toEqual(["prune-alcf", "prune-nersc"]);
+    expect(alcf!.after(run)).toBe(2 * 86400);
+    expect(nersc!.after(run)).toBe(7 * 86400);
+    const a = alcf!.input(run) as { input: { collection: string; items: { path: string }[] } };
+    expect(a.input.collection).toBe(input.input.alcf_collection);
+    expect(a.input.items.map((i) => i.path)).toEqual(["/a/raw/F/20240425_104614_sand.h5", "/a/scratch/F/rec20240425_104614_sand/", "/a/scratch/F/rec20240425_104614_sand.zarr/"]);
+    expect((nersc!.input(run) as { input: { items: { path: string }[] } }).input.items.map((i) => i.path)).toEqual(["/n/scratch/F/rec20240425_104614_sand/", "/n/scratch/F/rec20240425_104614_sand.zarr/"]);
+    expect(validateRunInput(schema, a)).toEqual([]);
+    expect(validateRunInput(schema, nersc!.input(run))).toEqual([]);
+    const never = { ...run, input: { ...run.input, input: { ...input.input, prune: { alcf_after_days: 0, nersc_after_days: 0 } } } };
+    expect(alcf!.after(never)).toBe(0);
+    expect(nersc!.after(never)).toBe(0);
+  });
+});

@@ -37,6 +37,7 @@ const EXPECTED_FILES = [
   "samples/run001/notes.txt",
   "samples/run001/readings.txt",
   "schemas/hello.json",
+  "test/hello.test.ts",
   "tsconfig.json",
 ];
 
@@ -51,10 +52,11 @@ beforeAll(async () => {
   }
   dir = join(scratch(), "Beamline 8.3.2 Flows");
   await initProject(dir);
-  // What `npm install` would provide: flowsmith (this repository) and @types/node.
+  // What `npm install` would provide: flowsmith (this repository), @types/node and vitest.
   mkdirSync(join(dir, "node_modules", "@types"), { recursive: true });
   symlinkSync(REPO, join(dir, "node_modules", "flowsmith"));
   symlinkSync(join(REPO, "node_modules", "@types", "node"), join(dir, "node_modules", "@types", "node"));
+  symlinkSync(join(REPO, "node_modules", "vitest"), join(dir, "node_modules", "vitest"));
 });
 
 describe("flowsmith init: the files", () => {
@@ -73,7 +75,9 @@ describe("flowsmith init: the files", () => {
   it("package.json: an ES module project with flowsmith and the scripts", () => {
     const pkg = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as Obj;
     expect(pkg).toMatchObject({ name: "beamline-8.3.2-flows", private: true, type: "module" });
-    expect(pkg.devDependencies.flowsmith).toBe("^0.1.0");
+    // Run from this checkout, init depends on the checkout (a directory dependency) and approves its build.
+    expect(pkg.devDependencies.flowsmith).toBe(`file:${REPO.replace(/\/$/, "")}`);
+    expect(pkg.allowScripts).toEqual({ "better-sqlite3": true, esbuild: true, flowsmith: true });
     expect(Object.keys(pkg.scripts)).toEqual(expect.arrayContaining(["build", "validate", "deploy", "test"]));
     expect(pkg.scripts.build).toBe("flowsmith build");
     expect(pkg.scripts.validate).toBe("flowsmith validate");

@@ -3,6 +3,7 @@ import type { Command } from "commander";
 import { buildFlows } from "../../project/build.js";
 import { deployFlows, type DeployResult } from "../../deploy/deploy.js";
 import { CliError, EXIT } from "../../errors.js";
+import { deployTimers, hasDeclaredTimers, type TimerPlan } from "../../deploy/timers.js";
 import { formatDiagnostic, palette } from "../output.js";
 import { withSession } from "../environment.js";
 import type { CliContext } from "../context.js";
@@ -14,7 +15,23 @@ async function deploy(ctx: CliContext, names: string[], opts: { env?: string; dr
   for (const b of built) for (const r of b.results) for (const d of r.diagnostics) if (d.severity === "error") o.err(formatDiagnostic(d, r.file, o));
   const bad = built.filter((b) => !b.ok);
   if (bad.length) throw new CliError(`${bad.length} flow(s) do not validate; nothing was deployed`, EXIT.INVALID);
-  const result = await withSession(ctx, opts.env, (s) => deployFlows(s.config, s.env, built.map((b) => b.flow!), s.api, { dryRun: !!opts.dryRun, log: opts.json ? () => {} : (l) => o.err(c.dim(l)) }), { quiet: !!opts.json });
+  const log = opts.json ? () => {} : (l: string) => o.err(c.dim(l));
+  const result = await withSession(
+    ctx,
+    opts.env,
+    async (s) => {
+      if (!names.length) {
+        const known = new Set(built.map((b) => b.flow?.name));
+        for (const [n, t] of Object.entries(s.config.timers ?? {})) if (!known.has(t.flow)) throw new CliError(`flowsmith.yaml timers.${n}: flow "${t.flow}" is not in flows/`, EXIT.INVALID, `create flows/${t.flow}.flow.ts or fix timers.${n}.flow`);
+      }
+      const r = await deployFlows(s.config, s.env, built.map((b) => b.flow!), s.api, { dryRun: !!opts.dryRun, log });
+      // Declared timers after their flows: a timer needs its flow's id.
+      const withTimers = built.filter((b) => hasDeclaredTimers(s, b.flow!.name, b.source)).map((b) => ({ flow: b.flow!, source: b.source! }));
+      const timers = withTimers.length ? await deployTimers(s, withTimers, { dryRun: !!opts.dryRun, log }) : [];
+      return { ...r, timers };
+    },
+    { quiet: !!opts.json },
+  );
   if (opts.json) {
     o.out(JSON.stringify(result, null, 2));
     return;
@@ -22,7 +39,7 @@ async function deploy(ctx: CliContext, names: string[], opts: { env?: string; dr
   render(ctx, result);
 }
 
-function render(ctx: CliContext, r: DeployResult): void {
+function render(ctx: CliContext, r: DeployResult & { timers: TimerPlan[] }): void {
   const o = ctx.output;
   const c = palette(o);
   const mark = (a: string) => (a === "unchanged" ? c.dim(a) : a === "create" || a === "register" || a === "recreate" ? c.green(a) : c.yellow(a));
@@ -31,6 +48,10 @@ function render(ctx: CliContext, r: DeployResult): void {
   for (const f of r.flows) {
     o.out(`  flow ${f.name}: ${mark(f.action)}${f.id ? c.dim(` ${f.id}`) : ""}${f.reason && f.action !== "unchanged" ? c.dim(` — ${f.reason}`) : ""}`);
     if (r.dryRun && f.diff) o.out(f.diff.split("\n").map((l) => "      " + (l.startsWith("+") ? c.green(l) : l.startsWith("-") ? c.red(l) : c.dim(l))).join("\n"));
+  }
+  for (const t of r.timers) {
+    const every = t.schedule.type === "recurring" ? `every ${t.schedule.interval_seconds} s` : "once";
+    o.out(`  timer ${t.flow}/${t.timer} (${every}): ${mark(t.action)}${t.id ? c.dim(` ${t.id}`) : ""}${t.reason && t.action !== "unchanged" ? c.dim(` — ${t.reason}`) : ""}`);
   }
   if (!r.dryRun) o.out(c.dim(`lock: ${r.lockFile}`));
 }

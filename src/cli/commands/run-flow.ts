@@ -12,11 +12,14 @@ import type { CompiledFlow } from "../../compile/compile.js";
 import type { Diagnostic } from "../../definition/diagnostics.js";
 import { AuthError } from "../../globus/auth/types.js";
 import { watchDirectory, type WatchEvent } from "../../run/watch.js";
+import type { Session } from "../../globus/session.js";
 import { environmentValues } from "../../deploy/values.js";
 import { CliError, EXIT } from "../../errors.js";
 import { formatDiagnostic, palette, type Output } from "../output.js";
 import { environmentOf, withSession } from "../environment.js";
 import { setExitCode, type CliContext } from "../context.js";
+import { renderFollowUps, reportFollowUps } from "../follow-ups.js";
+import { checkFollowUps } from "../../run/follow-ups.js";
 
 interface RunFlowOptions {
   rundir?: string;
@@ -115,7 +118,7 @@ export async function followAndReport(ctx: CliContext, api: Parameters<typeof fo
 }
 
 /** One line per watcher event: runs started on stdout, everything else on stderr. */
-function renderWatchEvent(o: Output, e: WatchEvent): void {
+function renderWatchEvent(o: Output, s: Session, e: WatchEvent): void {
   const c = palette(o);
   switch (e.kind) {
     case "log":
@@ -128,6 +131,10 @@ function renderWatchEvent(o: Output, e: WatchEvent): void {
       return o.out(`${c.green("started")} ${e.dir} -> run ${e.run_id}`);
     case "start-failed":
       return o.err(`${c.red("could not start")} ${e.dir}: ${e.message} (will retry)`);
+    case "follow-ups":
+      return renderFollowUps(o, s, e.scheduled, { indent: `${e.dir}: ` });
+    case "follow-ups-failed":
+      return o.err(`${c.red("could not schedule follow-ups")} of ${e.dir} (run ${e.run_id}): ${e.message} (will retry)`);
   }
 }
 
@@ -208,7 +215,7 @@ export function registerRunFlow(program: Command, ctx: CliContext): void {
       const values = environmentValues(config, env);
       if (opts.watch) {
         const watch = { dir: opts.watch, settleSeconds: Number(opts.settle), pollSeconds: Number(opts.poll), once: !!opts.once, values, start: { ...(opts.label ? { label: opts.label } : {}), tags: opts.tag, monitors: opts.monitor, managers: opts.manager } };
-        await withSession(ctx, opts.env, (s) => watchDirectory(s, loaded.source!, flow, watch, (e) => renderWatchEvent(o, e)));
+        await withSession(ctx, opts.env, (s) => watchDirectory(s, loaded.source!, flow, watch, (e) => renderWatchEvent(o, s, e)));
         return;
       }
       const built = await buildInput(loaded.source, { ...(opts.rundir ? { rundir: opts.rundir } : {}), ...(opts.input ? { inputFile: opts.input } : {}), set: opts.set, values });
@@ -222,6 +229,7 @@ export function registerRunFlow(program: Command, ctx: CliContext): void {
         async (s) => {
           const log = (l: string) => (opts.json ? undefined : o.err(c.dim(l)));
           const deployed = await ensureDeployed(s, flow, log);
+          await checkFollowUps(s, ctx.root, loaded.source!);
           const started = await startChecked(s, deployed, built, { ...(opts.label ? { label: opts.label } : {}), tags: opts.tag, monitors: opts.monitor, managers: opts.manager });
           if (!started.run) return reportProblems(ctx, started.problems, started.input, flow.name, !!opts.json);
           const run = started.run;
@@ -230,9 +238,21 @@ export function registerRunFlow(program: Command, ctx: CliContext): void {
             if (opts.json) o.out(JSON.stringify(run, null, 2));
             else o.out(run.run_id);
             if (s.localRuntime) o.err(c.yellow("note: the local runtime was started by this command and stops with it; the run resumes when `flowsmith local start` runs"));
+            if (loaded.source!.followUps?.length) o.err(c.dim(`note: ${flow.name} declares follow-ups; schedule them once the run SUCCEEDED with: flowsmith timers follow-up ${flow.name} ${run.run_id}`));
             return EXIT.OK;
           }
-          return followAndReport(ctx, s.api, run, { ...(opts.json ? { json: true } : {}), inProcess: !!s.localRuntime });
+          const result = await followAndReport(ctx, s.api, run, { ...(opts.json ? { json: true } : {}), inProcess: !!s.localRuntime });
+          if (result === EXIT.OK) {
+            try {
+              await reportFollowUps(ctx, s, loaded.source!, run.run_id, { ...(opts.json ? { json: true } : {}) });
+            } catch (e) {
+              // The run itself succeeded: say so, and how to schedule what is missing (it is idempotent).
+              o.err(`${c.yellow("note")}: run ${run.run_id} SUCCEEDED but its follow-ups were not all scheduled`);
+              if (e instanceof CliError || e instanceof AuthError) throw e;
+              throw new CliError(`scheduling the follow-ups failed: ${(e as Error).message}`, EXIT.SERVICE, `retry with: flowsmith timers follow-up ${flow.name} ${run.run_id}${opts.env ? ` --env ${opts.env}` : ""}`);
+            }
+          }
+          return result;
         },
         { quiet: !!opts.json },
       );

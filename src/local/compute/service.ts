@@ -120,6 +120,11 @@ export class LocalComputeService {
     this.logDir = join(opts.dataDir, "compute", "endpoints");
   }
 
+  /** Tasks queued, running or watched in this process (time-skipping clocks hold still while any are). */
+  get inflightCount(): number {
+    return this.inflight.size;
+  }
+
   /** Starts every endpoint's workers, then recovers what a previous runtime left unfinished. */
   async start(): Promise<RecoveryReport> {
     this.closed = false;

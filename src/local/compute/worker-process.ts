@@ -6,8 +6,9 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
-import { delimiter, dirname, join } from "node:path";
+import { delimiter, dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
+import { assetPath, packageRoot } from "../../assets.js";
 import type { TaskResultRecord } from "./result-file.js";
 
 export interface WorkerLaunch {
@@ -38,19 +39,15 @@ export type WorkerMessage =
   | ({ type: "done" } & TaskResultRecord);
 
 /**
- * worker.py ships as source beside this module. tsc does not copy it to dist/, so from a
- * compiled module the package root's src/ copy is used.
+ * worker.py sits beside this module: in src/ under vitest and tsx, and in dist/ where the
+ * build copies it (COPIED_ASSETS). Never looked up in a source checkout: an installed
+ * package that lacks it is broken, and says so.
  */
 export function workerScriptPath(): string {
   const here = dirname(fileURLToPath(import.meta.url));
   const beside = join(here, "worker.py");
   if (existsSync(beside)) return beside;
-  for (let dir = here; ; dir = dirname(dir)) {
-    const candidate = join(dir, "src", "local", "compute", "worker.py");
-    if (existsSync(join(dir, "package.json")) && existsSync(candidate)) return candidate;
-    if (dirname(dir) === dir) break;
-  }
-  throw new Error(`worker.py not found beside ${here} or under a package root's src/local/compute/`);
+  return assetPath(relative(packageRoot(), beside));
 }
 
 export function workerEnv(launch: Pick<WorkerLaunch, "env" | "pathPrefix">): NodeJS.ProcessEnv {

@@ -97,6 +97,11 @@ export class LocalTransferService {
   }
 
   /** GET /submission_id. SDK-JS and real clients see `DATA_TYPE: "submission_id"` beside `value`. */
+  /** Tasks copying right now (time-skipping clocks hold still while any are). */
+  get activeTaskCount(): number {
+    return this.running.size;
+  }
+
   submissionId(): SubmissionIdDocument {
     return { DATA_TYPE: "submission_id", value: randomUUID() };
   }

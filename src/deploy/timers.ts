@@ -1,0 +1,162 @@
+/**
+ * Declared recurring timers (defineFlow({ timers: [...] })): deploy-flow creates each one
+ * on the Timers service, or leaves it alone when it is already there as declared. A timer
+ * is found by the lock entry and, without the lock (another machine, a deleted lock), by
+ * its name on the service, `flowsmith:<project>/<flow>/<timer>` — so deploying twice, or
+ * once more after deleting the lock, still leaves one timer. Timers can only rename a
+ * timer (PATCH takes `name`), so a changed declaration is a delete + create ("recreate").
+ */
+import { createHash } from "node:crypto";
+import type { CompiledFlow } from "../compile/compile.js";
+import type { AnyFlowSource } from "../dsl/flow.js";
+import type { TimerDeclaration } from "../dsl/timers.js";
+import type { Session } from "../globus/session.js";
+import { TimersClient, type FlowStartDocument, type TimerJob, type TimerSchedule } from "../globus/timers.js";
+import { ServiceError } from "../globus/api.js";
+import { completeInput, environmentSchema, runScope } from "../run/start.js";
+import { scheduleFromFlags } from "../run/timer-schedule.js";
+import { CliError, EXIT } from "../errors.js";
+import { environmentValues } from "./values.js";
+import { envLock, lockPath, readLock, writeLock } from "./lock.js";
+import { fillPlaceholders, MissingValueError } from "./fill.js";
+import { stableJson } from "./deploy.js";
+
+export interface TimerPlan {
+  flow: string;
+  timer: string;
+  /** The timer's name on the service. */
+  name: string;
+  action: "create" | "unchanged" | "recreate" | "adopt";
+  id?: string;
+  schedule: TimerSchedule;
+  reason?: string;
+}
+
+export function declaredTimerName(project: string, flow: string, timer: string): string {
+  return `flowsmith:${project}/${flow}/${timer}`;
+}
+
+interface Desired {
+  flow_id: string;
+  schedule: TimerSchedule;
+  body: FlowStartDocument;
+}
+
+/**
+ * An end condition in one comparable form: the service may echo `{count: N}` without a
+ * `condition` (the SDK's V2_TRANSFER_TIMER fixture) or `iterations: N` (SDK docstrings).
+ */
+function endOf(end: unknown): string {
+  const e = (end ?? {}) as { condition?: string; count?: number; iterations?: number; datetime?: string };
+  if (e.datetime) return `time:${Date.parse(e.datetime)}`;
+  const n = e.count ?? e.iterations;
+  return n !== undefined ? `runs:${n}` : "none";
+}
+
+/** Is the timer on the service what is declared? (`start` only counts when it was declared.) */
+function matches(job: TimerJob, d: Desired): boolean {
+  const flowOk = job.flow_id === d.flow_id || job.callback_url.includes(`/flows/${d.flow_id}/`);
+  const s = job.schedule;
+  const w = d.schedule;
+  if (!s || s.type !== w.type) return false;
+  if (s.type === "recurring" && w.type === "recurring") {
+    if (s.interval_seconds !== w.interval_seconds || endOf(s.end) !== endOf(w.end)) return false;
+    if (w.start && Date.parse(w.start) !== Date.parse(s.start ?? "")) return false;
+  }
+  return flowOk && stableJson(job.callback_body) === stableJson(d.body);
+}
+
+function declared(s: Session, flow: CompiledFlow, decl: TimerDeclaration, where: string): { schedule: TimerSchedule; body: FlowStartDocument } {
+  const schedule = scheduleFromFlags({ every: decl.every, ...(decl.start ? { start: decl.start } : {}), ...(decl.stopAfterDate ? { stopAfterDate: decl.stopAfterDate } : {}), ...(decl.stopAfterRuns !== undefined ? { stopAfterRuns: String(decl.stopAfterRuns) } : {}) });
+  const raw = typeof decl.input === "function" ? (decl.input as (env: Record<string, unknown>) => unknown)(environmentValues(s.config, s.env)) : decl.input;
+  const schema = environmentSchema(s.config, s.env, flow);
+  const { input, problems } = completeInput(schema, raw);
+  if (problems.length) throw new CliError(`${where}: the input does not match the input schema of ${flow.name}: ${problems.map((p) => `${p.pointer} ${p.message}`).join("; ")}`, EXIT.INVALID, `fix timers[].input of ${decl.name}`);
+  return { schedule, body: { body: input, ...(decl.label ? { label: decl.label.slice(0, 64) } : {}), ...(decl.tags?.length ? { tags: decl.tags } : {}) } };
+}
+
+/** Timers flowsmith.yaml declares for `flow` in this environment, as declarations (placeholders filled). */
+function configTimers(s: Session, flow: string): { decl: TimerDeclaration; where: string }[] {
+  const out: { decl: TimerDeclaration; where: string }[] = [];
+  for (const [name, t] of Object.entries(s.config.timers ?? {})) {
+    if (t.flow !== flow || (t.environments && !t.environments.includes(s.env.name))) continue;
+    const where = `flowsmith.yaml timers.${name}`;
+    let input: unknown;
+    try {
+      input = fillPlaceholders(t.input, { functions: {}, values: environmentValues(s.config, s.env) });
+    } catch (e) {
+      if (e instanceof MissingValueError) throw new CliError(`${where}: its input needs ${e.message} in environment "${s.env.name}"`, EXIT.INVALID, `add them under environments.${s.env.name}.values in flowsmith.yaml`);
+      throw e;
+    }
+    out.push({
+      where,
+      decl: { name, every: t.every, input, ...(t.start ? { start: t.start } : {}), ...(t.stop_after_runs ? { stopAfterRuns: t.stop_after_runs } : {}), ...(t.stop_after_date ? { stopAfterDate: t.stop_after_date } : {}), ...(t.label ? { label: t.label } : {}), ...(t.tags ? { tags: t.tags } : {}) },
+    });
+  }
+  return out;
+}
+
+/** Flows that have timers to deploy (declared in the flow file or in flowsmith.yaml). */
+export function hasDeclaredTimers(s: Pick<Session, "config">, flow: string, source: AnyFlowSource | undefined): boolean {
+  return !!source?.timers?.length || Object.values(s.config.timers ?? {}).some((t) => t.flow === flow);
+}
+
+export async function deployTimers(s: Session, flows: { flow: CompiledFlow; source: AnyFlowSource }[], opts: { dryRun?: boolean; log?: (l: string) => void } = {}): Promise<TimerPlan[]> {
+  const out: TimerPlan[] = [];
+  const client = new TimersClient(s.api);
+  const file = lockPath(s.config, s.env);
+  for (const { flow, source } of flows) {
+    const decls = [...(source.timers ?? []).map((decl, i) => ({ decl, where: `flows/${flow.name}.flow.ts timers[${i}]` })), ...configTimers(s, flow.name)];
+    const seen = new Set<string>();
+    for (const { decl, where } of decls) {
+      if (!decl.name || !/^[A-Za-z0-9_.-]+$/.test(decl.name)) throw new CliError(`${where}: name "${decl.name}" must be letters, digits, _ . -`, EXIT.INVALID);
+      if (seen.has(decl.name)) throw new CliError(`${where}: a second timer named "${decl.name}" for flow ${flow.name}`, EXIT.INVALID, "timer names must be unique per flow (flow file and flowsmith.yaml together)");
+      seen.add(decl.name);
+      const { schedule, body } = declared(s, flow, decl, where);
+      const name = declaredTimerName(s.config.project, flow.name, decl.name);
+      const key = `${flow.name}/${decl.name}`;
+      const flowId = envLock(readLock(file), s.env.name).flows[flow.name]?.id;
+      const plan: TimerPlan = { flow: flow.name, timer: decl.name, name, action: "create", schedule };
+      if (!flowId) {
+        out.push({ ...plan, reason: "after the flow is created" });
+        continue;
+      }
+      const desired: Desired = { flow_id: flowId, schedule, body };
+      const hash = "sha256:" + createHash("sha256").update(stableJson({ ...desired, schedule: schedule.type === "recurring" && !decl.start ? { ...schedule, start: undefined } : schedule })).digest("hex");
+      const locked = envLock(readLock(file), s.env.name).timers?.[key];
+      let existing: TimerJob | undefined;
+      if (locked) {
+        existing = await client.get(locked.id).catch((e) => {
+          if (e instanceof ServiceError && e.status === 404) return undefined;
+          throw e;
+        });
+      }
+      existing ??= await client.findByName(name);
+      if (existing && matches(existing, desired)) {
+        const action = locked?.id === existing.job_id && locked.hash === hash ? "unchanged" : "adopt";
+        out.push({ ...plan, action, id: existing.job_id, reason: action === "adopt" ? "found on the service by its name" : "" });
+        if (action === "adopt" && !opts.dryRun) record(file, s.env.name, key, { id: existing.job_id, hash, name });
+        continue;
+      }
+      if (opts.dryRun) {
+        out.push({ ...plan, action: existing ? "recreate" : "create", ...(existing ? { id: existing.job_id, reason: "the declaration changed (Timers can only rename a timer)" } : {}) });
+        continue;
+      }
+      if (existing) {
+        opts.log?.(`timer ${name}: the declaration changed; deleting ${existing.job_id} to create it anew`);
+        await client.remove(existing.job_id);
+      }
+      const job = await client.createFlowTimer({ flowId, runScope: runScope(s, flowId), name, schedule, start: body });
+      record(file, s.env.name, key, { id: job.job_id, hash, name });
+      out.push({ ...plan, action: existing ? "recreate" : "create", id: job.job_id });
+    }
+  }
+  return out;
+}
+
+function record(file: string, env: string, key: string, entry: { id: string; hash: string; name: string }): void {
+  const lock = readLock(file);
+  const e = envLock(lock, env);
+  (e.timers ??= {})[key] = entry;
+  writeLock(file, lock);
+}
