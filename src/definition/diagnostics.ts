@@ -93,6 +93,11 @@ export const CATALOG = {
   // Known providers
   PROVIDER_PARAMETER_MISSING: { severity: "error", summary: "the action provider requires this parameter" },
   PROVIDER_PARAMETER_UNKNOWN: { severity: "warning", summary: "the action provider does not document this parameter" },
+  // Fidelity: what Globus accepts but only tolerates, and logic that depends on a disputed default
+  COMMENT_NULL: { severity: "warning", summary: "Comment is null; Globus accepts it, the published schemas say string" },
+  HANDLER_FORM: { severity: "warning", summary: "a Handler that is neither a urn:globus:flows:handle: URN nor a UUID registered API" },
+  EXCEPTION_DEFAULT_DEPENDENCE: { severity: "warning", summary: "the flow's logic depends on the disputed default of ExceptionOnActionFailure" },
+  EXPRESSION_UNDOCUMENTED: { severity: "warning", summary: "an expression uses a function or construct Globus does not document" },
   PROVIDER_PARAMETER_TYPE: { severity: "error", summary: "the parameter has the wrong type for this provider" },
   // Input schema and run input
   INPUT_READ_UNDECLARED: { severity: "error", summary: "the flow reads an input key the input schema cannot contain" },

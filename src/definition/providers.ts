@@ -4,7 +4,22 @@
  * parameters against this table; the local engine maps the same URLs to local providers.
  */
 
-export type ProviderKind = "transfer" | "delete" | "ls" | "mkdir" | "stat" | "collection_info" | "manage_permission" | "compute" | "expression_eval" | "hello_world" | "other";
+export type ProviderKind =
+  | "transfer"
+  | "delete"
+  | "ls"
+  | "mkdir"
+  | "stat"
+  | "collection_info"
+  | "manage_permission"
+  | "compute"
+  | "expression_eval"
+  | "hello_world"
+  | "search_ingest"
+  | "search_delete"
+  | "notify"
+  | "weboption"
+  | "other";
 
 export interface ParamSpec {
   /** Each entry is a set of alternatives; one of them must be present. */
@@ -82,7 +97,11 @@ const CURRENT: ProviderInfo[] = [
   { kind: "mkdir", url: `${T}/mkdir`, params: PATH_OP_PARAMS },
   { kind: "stat", url: `${T}/stat`, params: PATH_OP_PARAMS },
   { kind: "collection_info", url: `${T}/collection_info`, params: { required: [["endpoint_id"]], known: ["endpoint_id"] } },
-  { kind: "manage_permission", url: `${T}/manage_permission` },
+  {
+    kind: "manage_permission",
+    url: `${T}/manage_permission`,
+    params: { required: [["endpoint_id"]], known: ["operation", "endpoint_id", "path", "permissions", "principal_type", "principal", "rule_id", "notify_email", "notify_message"] },
+  },
   { kind: "compute", url: "compute.actions.globus.org/v3", params: COMPUTE_V3_PARAMS, computeVersion: "v3" },
   { kind: "compute", url: "compute.actions.globus.org", params: COMPUTE_V2_PARAMS, computeVersion: "v2" },
   { kind: "compute", url: "compute.actions.globus.org/fxap", params: COMPUTE_V2_PARAMS, computeVersion: "v2" },
@@ -105,7 +124,26 @@ function retiredTransfer(host: string): ProviderInfo[] {
   ];
 }
 
+/** Globus-hosted providers of docs.globus.org/api/flows/hosted-action-providers/ (both hosts are in use in the corpus). */
+function hosted(host: string): ProviderInfo[] {
+  return [
+    { kind: "search_ingest", url: `${host}/search/ingest`, params: { required: [["search_index"], ["subject"], ["visible_to"], ["content"]], known: ["search_index", "subject", "visible_to", "content", "id"] } },
+    { kind: "search_delete", url: `${host}/search/delete`, params: { required: [["search_index"], ["subject"]], known: ["search_index", "subject", "entry_id"] } },
+    {
+      kind: "notify",
+      url: `${host}/notification/notify`,
+      params: {
+        required: [["destination"], ["body_template"]],
+        known: ["notification_method", "notification_type", "notification_priority", "sender", "destination", "subject", "body_template", "body_variables", "body_mimetype", "send_credentials", "__Private_Parameters"],
+      },
+    },
+    { kind: "weboption", url: `${host}/weboption/wait_for_option`, params: { required: [["options"]], known: ["options", "landing_page"] } },
+  ];
+}
+
 const OTHER: ProviderInfo[] = [
+  ...hosted("actions.globus.org"),
+  ...hosted("actions.automate.globus.org"),
   ...retiredTransfer("actions.globus.org"),
   ...retiredTransfer("actions.automate.globus.org"),
   { kind: "hello_world", url: "actions.globus.org/hello_world" },
@@ -137,6 +175,22 @@ export function actionUrlOf(state: { ActionUrl?: unknown; Handler?: unknown; Res
   const h = state.Handler;
   if (h && typeof h === "object" && "Url" in h && typeof (h as { Url: unknown }).Url === "string") return (h as { Url: string }).Url;
   if (typeof state.Resource === "string") return state.Resource;
+  return undefined;
+}
+
+/** Engine target of a `{"Type": "RegisteredAPI", "Id"}` handler: this prefix + the id. */
+export const REGISTERED_API_TARGET = "registered_api:";
+
+/**
+ * What an Action state runs: its provider URL, `registered_api:<id>` for a registered-API
+ * handler, or a `urn:globus:flows:handle:…` string handler as written.
+ */
+export function actionTargetOf(state: { ActionUrl?: unknown; Handler?: unknown; Resource?: unknown }): string | undefined {
+  const url = actionUrlOf(state);
+  if (url) return url;
+  const h = state.Handler;
+  if (typeof h === "string" && h) return h;
+  if (h && typeof h === "object" && (h as { Type?: unknown }).Type === "RegisteredAPI" && typeof (h as { Id?: unknown }).Id === "string") return REGISTERED_API_TARGET + (h as { Id: string }).Id;
   return undefined;
 }
 

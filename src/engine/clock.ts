@@ -11,7 +11,8 @@ export const systemClock: Clock = {
   sleep: (ms, signal) =>
     new Promise((resolve) => {
       if (signal?.aborted) return resolve();
-      const t = setTimeout(done, Math.max(0, ms));
+      // Node fires timers longer than 2^31-1 ms at once; cap them (the caller re-checks and sleeps again).
+      const t = setTimeout(done, Math.min(Math.max(0, ms), 2 ** 31 - 1));
       function done() {
         signal?.removeEventListener("abort", done);
         clearTimeout(t);

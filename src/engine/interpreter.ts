@@ -4,23 +4,30 @@
  * injected clock and action providers, so the caller decides how to persist each
  * transition (the local service commits each one in one SQLite transaction).
  */
-import type { ActionState, Catcher, ExpressionEvalState, FailState, PassState, State, WaitState, ChoiceState } from "../definition/types.js";
-import { actionUrlOf } from "../definition/providers.js";
-import { ActionProviderError, type ActionProvider, type ActionStatus } from "../providers/types.js";
+import type { ActionState, Catcher, ExpressionEvalState, FailState, PassState, State, WaitState, ChoiceState, WebInputState } from "../definition/types.js";
+import { actionTargetOf } from "../definition/providers.js";
+import { ActionProviderError, type ActionCaller, type ActionProvider, type ActionStatus } from "../providers/types.js";
 import type { Clock } from "./clock.js";
 import { chooseNext } from "./choice.js";
 import { evaluate, evaluateParameters, place, privateKeys, readRef, redact, remove } from "./data.js";
 import { FlowRunError, runtimeError } from "./errors.js";
 import { entry, stateCompleted, stateStarted } from "./log.js";
 import type { EngineRun, LogEntry, Position, RunStatus } from "./types.js";
+import { awaitedId, webInputExpired, webInputSpec, type WebInputHost } from "./web-input.js";
 
 /** The provider of an Action state; the state's name lets a test replace one step's provider. */
 export type ProviderResolver = (url: string, state: ActionState, stateName: string) => ActionProvider;
 
 export interface EngineOptions {
   /**
-   * ExceptionOnActionFailure when a definition leaves it unset. The Globus docs say true,
-   * the OpenAPI says false (globus-flows.md §1.6.1); flowsmith follows the docs.
+   * ExceptionOnActionFailure when a definition leaves it unset. Sources conflict
+   * (globus-flows.md §1.6.1): the docs prose and the flows-ide schema description say
+   * true; the Flows OpenAPI (`@default false`) and the globus-automate-client flow schema
+   * (`"default": false`) say false. The service's own examples decide it: globus-flows-
+   * examples `transfer_examples/two_hop` and `move` stat a destination that does not exist
+   * yet and branch on `DestinationStat.details.code != 'NotFound'`, which only works if a
+   * FAILED stat does not raise. So false; `emulation.exception_on_action_failure_default`
+   * in flowsmith.yaml switches it per environment.
    */
   exceptionOnActionFailureDefault: boolean;
   /** WaitTime when unset, seconds (docs: 300). */
@@ -28,22 +35,36 @@ export interface EngineOptions {
   /** First poll delay; doubles up to pollMaxMs (Globus: up to 10 minutes). */
   pollInitialMs: number;
   pollMaxMs: number;
-  /** Status of a canceled run: the OpenAPI's ENDED, or FAILED as the SDK fixture shows. */
+  /**
+   * Status of a canceled run. The captured service response (globus-sdk-python
+   * `testing/data/flows/cancel_run.py`, fixtures/flows/sdk-cancel_run.default.json) is
+   * FAILED with details.code FlowCanceled, so that is the default; the OpenAPI's status
+   * enum also has ENDED, kept as `emulation.canceled_status: ENDED`.
+   */
   canceledStatus: "ENDED" | "FAILED";
+  /**
+   * How long a web input stays open without a response before AwaitWebInput raises
+   * Flows.WebInputExpired. Globus does not publish its expiry; flowsmith uses 7 days and
+   * `emulation.web_input_expires_in` (seconds) changes it.
+   */
+  webInputExpiresInSeconds: number;
 }
 
 export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
-  exceptionOnActionFailureDefault: true,
+  exceptionOnActionFailureDefault: false,
   defaultWaitTime: 300,
   pollInitialMs: 50,
   pollMaxMs: 2000,
-  canceledStatus: "ENDED",
+  canceledStatus: "FAILED",
+  webInputExpiresInSeconds: 7 * 86400,
 };
 
 export interface EngineEnv {
   clock: Clock;
   providers: ProviderResolver;
   options?: Partial<EngineOptions>;
+  /** Stores web inputs for CreateWebInput/AwaitWebInput (absent: those states fail the run). */
+  webInputs?: WebInputHost;
 }
 
 export interface StepResult {
@@ -100,6 +121,10 @@ export function step(run: EngineRun, env: EngineEnv): StepResult | Promise<StepR
         const cause = s.CausePath ? String(readRef(run.state, s.CausePath, run.context)) : (s.Cause ?? `the flow reached Fail state ${pos.state}`);
         return fail(run, now, events, { code, cause, state_name: pos.state });
       }
+      case "CreateWebInput":
+        return runCreateWebInput(run, pos, st as WebInputState, env, opts, now, events);
+      case "AwaitWebInput":
+        return runAwaitWebInput(run, pos, st as WebInputState, env, now, events);
       case "Action":
         return runAction(run, pos, st as ActionState, env, opts, now, events).catch((e: unknown) => {
           if (e instanceof FlowRunError) return raise(run, pos, st, e, now, events);
@@ -186,16 +211,77 @@ function runWait(run: EngineRun, pos: Position, s: WaitState, now: number, event
   return advance(run, pos, s, now, events);
 }
 
+function webInputHost(env: EngineEnv, state: string): WebInputHost {
+  if (!env.webInputs) throw runtimeError(`${state}: this runtime does not serve web inputs`);
+  return env.webInputs;
+}
+
+function webInputParams(s: WebInputState, run: EngineRun): unknown {
+  const input = s.InputPath ? readRef(run.state, s.InputPath, run.context) : run.state;
+  return s.Parameters ? evaluateParameters(s.Parameters, input, run.context) : input;
+}
+
+function runCreateWebInput(run: EngineRun, pos: Position, s: WebInputState, env: EngineEnv, opts: EngineOptions, now: number, events: LogEntry[]): StepResult {
+  const host = webInputHost(env, pos.state);
+  events.push(stateStarted(now, pos.state, "CreateWebInput", redact(run.state)));
+  const spec = webInputSpec(webInputParams(s, run), {
+    key: `${run.run_id}-${pos.visit}`,
+    run_id: run.run_id,
+    flow_id: run.flow_id,
+    state_name: pos.state,
+    creator_urn: run.caller.identity,
+    expires_at: now + opts.webInputExpiresInSeconds * 1000,
+  });
+  const { id } = host.create(spec);
+  return transition(run, pos, s, place(run.state, s.ResultPath, { web_input_id: id, status: "open" }), now, events, "CreateWebInput", true);
+}
+
+/** Wait (ACTIVE, woken by a response or the expiry) until the web input is answered. */
+function runAwaitWebInput(run: EngineRun, pos: Position, s: WebInputState, env: EngineEnv, now: number, events: LogEntry[]): StepResult {
+  const host = webInputHost(env, pos.state);
+  let id = pos.web_input_id;
+  if (pos.phase === "enter" || !id) {
+    id = awaitedId(webInputParams(s, run), pos.state);
+    events.push(stateStarted(now, pos.state, "AwaitWebInput", { web_input_id: id }));
+  }
+  const w = host.get(id);
+  if (!w) throw new FlowRunError("ActionUnableToRun", `AwaitWebInput ${pos.state}: no web input with id ${id}`, { code: "NotFound", web_input_id: id });
+  if (w.response) {
+    const result = { web_input_id: id, response: w.response.value, respondent: w.response.respondent, response_time: w.response.time };
+    events.push(stateCompleted(now, pos.state, "AwaitWebInput", redact(result)));
+    const { web_input_id: _w, ...rest } = pos;
+    return advance({ ...run, state: place(run.state, s.ResultPath, result), position: rest }, pos, s, now, events);
+  }
+  if (w.status === "closed" || now >= w.expires_at) {
+    if (w.status === "open") host.expire(id, now);
+    throw webInputExpired(id, pos.state);
+  }
+  return { run: { ...run, position: { ...pos, phase: "awaiting-input", web_input_id: id } }, events, wakeAt: w.expires_at, done: false };
+}
+
 function actionBody(s: ActionState, run: EngineRun): Record<string, unknown> {
   const body = s.Parameters ? evaluateParameters(s.Parameters, run.state, run.context) : readRef(run.state, s.InputPath!, run.context);
-  if (!body || typeof body !== "object" || Array.isArray(body)) throw runtimeError(`the body for action ${s.ActionUrl ?? ""} must be an object`);
+  if (!body || typeof body !== "object" || Array.isArray(body)) throw runtimeError(`the body for action ${actionTargetOf(s) ?? ""} must be an object`);
   return body as Record<string, unknown>;
 }
 
+/**
+ * Who an action runs as (globus-flows.md §1.9): the starting user, the flow's own identity,
+ * or the identity behind the `_tokens.<Role>` token the run was started with.
+ */
+function callerOf(run: EngineRun, s: ActionState, state: string): ActionCaller {
+  const as = s.RunAs ?? "User";
+  if (as === "User") return run.caller;
+  if (as === "Flow") return { identity: `urn:globus:auth:identity:${run.flow_id}` };
+  const identity = run.run_as?.[as];
+  if (!identity) throw new FlowRunError("ActionUnableToRun", `Action ${state} runs as "${as}", but the run was started without a token for that role`, { code: "MissingRoleToken", description: `start the run with {"_tokens": {"${as}": "<access token>"}} in its input` });
+  return { identity };
+}
+
 async function runAction(run: EngineRun, pos: Position, s: ActionState, env: EngineEnv, opts: EngineOptions, now: number, events: LogEntry[]): Promise<StepResult> {
-  const url = actionUrlOf(s);
-  if (!url) throw runtimeError(`Action ${pos.state} has no ActionUrl`);
-  const caller = run.caller;
+  const url = actionTargetOf(s);
+  if (!url) throw runtimeError(`Action ${pos.state} has no ActionUrl or Handler`);
+  const caller = callerOf(run, s, pos.state);
   if (pos.phase === "enter") {
     const body = actionBody(s, run);
     events.push(stateStarted(now, pos.state, "Action", redact(body, privateKeys(s.Parameters))));
@@ -214,7 +300,9 @@ async function runAction(run: EngineRun, pos: Position, s: ActionState, env: Eng
   let status: ActionStatus;
   if (pos.phase === "action-start") {
     try {
-      status = await provider.run({ request_id: action.request_id, body: actionBody(s, run), label: `${pos.state} of run ${run.run_id}`.slice(0, 64) }, caller);
+      // The run's label (Flows passes it on), else one naming the state; and the run's managers/monitors.
+      const label = (run.label ?? `${pos.state} of run ${run.run_id}`).slice(0, 64);
+      status = await provider.run({ request_id: action.request_id, body: actionBody(s, run), label, manage_by: run.manage_by ?? [], monitor_by: run.monitor_by ?? [] }, caller);
     } catch (e) {
       if (e instanceof FlowRunError) throw e;
       const pe = e instanceof ActionProviderError ? e : undefined;
@@ -269,6 +357,8 @@ async function timeout(run: EngineRun, pos: Position, s: ActionState, last: Acti
 async function cancel(run: EngineRun, env: EngineEnv, opts: EngineOptions, events: LogEntry[]): Promise<StepResult> {
   const now = env.clock.now();
   const pos = run.position;
+  // A canceled run's open web input closes with it (nobody can answer it any more).
+  if (pos?.web_input_id && env.webInputs) env.webInputs.expire(pos.web_input_id, now);
   if (pos?.action?.action_id) {
     const st = run.definition.States[pos.state] as ActionState | undefined;
     try {

@@ -31,7 +31,7 @@ export class TimeSkippingClock implements Clock {
   /** Virtual minus real time, grown by every jump. */
   private offset: number;
   private readonly sleepers = new Set<Sleeper>();
-  private busy: () => number;
+  private readonly busySources: (() => number)[] = [];
   private readonly quietMs: number;
   private timer: NodeJS.Timeout | undefined;
   private skipping = true;
@@ -41,7 +41,7 @@ export class TimeSkippingClock implements Clock {
 
   constructor(opts: TimeSkippingOptions = {}) {
     this.offset = opts.start !== undefined ? opts.start - Date.now() : 0;
-    this.busy = opts.busy ?? (() => 0);
+    if (opts.busy) this.busySources.push(opts.busy);
     this.quietMs = opts.quietMs ?? 5;
   }
 
@@ -49,9 +49,19 @@ export class TimeSkippingClock implements Clock {
     return Date.now() + this.offset;
   }
 
-  /** Set what counts as real work once the services exist (they are made after the clock). */
-  setBusy(busy: () => number): void {
-    this.busy = busy;
+  /**
+   * Add what counts as real work once it exists (the services are made after the clock):
+   * tasks in flight, HTTP requests being answered, client calls on their way. A request
+   * in flight when time jumps could carry a token that expired during the jump.
+   */
+  addBusySource(busy: () => number): void {
+    this.busySources.push(busy);
+  }
+
+  private busy(): number {
+    let n = 0;
+    for (const b of this.busySources) n += b();
+    return n;
   }
 
   /** Turn skipping off (time then runs as real time) or on again. */

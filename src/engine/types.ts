@@ -31,9 +31,11 @@ export interface Position {
   state: string;
   /** Counts state visits in this run; makes request ids unique across loop iterations. */
   visit: number;
-  phase: "enter" | "action-start" | "action-poll" | "waiting";
+  phase: "enter" | "action-start" | "action-poll" | "waiting" | "awaiting-input";
   action?: ActionProgress;
   wait_until?: number;
+  /** AwaitWebInput: the web input the run is blocked on. */
+  web_input_id?: string;
 }
 
 export interface RunError {
@@ -61,4 +63,13 @@ export interface EngineRun {
   cancel_requested?: boolean;
   /** Caller identity the actions run as. */
   caller: { identity: string; token?: string };
+  /**
+   * RunAs role name -> identity URN of the token the starter gave in `_tokens.<Role>` (the
+   * tokens themselves are not kept: the runtime mints a token for that identity per call).
+   */
+  run_as?: Record<string, string>;
+  /** Sent with every action's run request (globus-flows.md §5: label, manage_by, monitor_by). */
+  label?: string | null;
+  manage_by?: string[];
+  monitor_by?: string[];
 }

@@ -8,6 +8,23 @@ export interface LocalCollectionConfig {
   /** Directory the collection's `/` maps to. */
   root: string;
   display_name?: string;
+  /** Transfer `entity_type` that collection_info and GET /endpoint/{id} report. */
+  entity_type?: string;
+  /** Identity URN of the collection's owner; other identities need an ACL (manage_permission). */
+  owner?: string;
+}
+
+/** A registered API served by the local runtime (flowsmith.yaml `registered_apis`). */
+export interface LocalRegisteredApi {
+  id: string;
+  name: string;
+  /** target.destination.url: the operation's URL, `{name}` placeholders filled from path parameters. */
+  url: string;
+  /** target.destination.method (default post). */
+  method?: string;
+  description?: string;
+  handles?: string[];
+  scope?: string;
 }
 
 export type { LocalEndpointConfig } from "./compute/types.js";
@@ -21,6 +38,10 @@ export interface LocalRuntimeConfig {
   collections: Record<string, LocalCollectionConfig>;
   computeEndpoints: Record<string, LocalEndpointConfig>;
   engine?: Partial<EngineOptions>;
+  /** Registered APIs by id (Handler {"Type": "RegisteredAPI"} and urn:globus:flows:handle:…). */
+  registeredApis?: LocalRegisteredApi[];
+  /** Group id -> member identity URNs (RespondentUrns, roles with group URNs). */
+  groups?: Record<string, string[]>;
   /** Share of requests (0-1) that get an injected 5xx, 429 or dropped connection. */
   chaos?: number;
   /** Seed of the fault sequence (default: unseeded). */

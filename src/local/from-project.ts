@@ -5,7 +5,13 @@ import type { LocalRuntimeConfig } from "./config.js";
 
 export function runtimeConfigFor(env: EnvironmentConfig, root: string, overrides: { port?: number; dataDir?: string } = {}): LocalRuntimeConfig {
   const collections: LocalRuntimeConfig["collections"] = {};
-  for (const [name, c] of Object.entries(env.collections)) collections[c.id] = { root: c.root ?? resolve(root, ".flowsmith", "collections", name), display_name: c.display_name ?? name };
+  for (const [name, c] of Object.entries(env.collections))
+    collections[c.id] = {
+      root: c.root ?? resolve(root, ".flowsmith", "collections", name),
+      display_name: c.display_name ?? name,
+      ...(c.entity_type ? { entity_type: c.entity_type } : {}),
+      ...(c.owner ? { owner: c.owner.startsWith("urn:") ? c.owner : `urn:globus:auth:identity:${c.owner}` } : {}),
+    };
   const computeEndpoints: LocalRuntimeConfig["computeEndpoints"] = {};
   for (const [name, e] of Object.entries(env.compute_endpoints)) {
     computeEndpoints[e.id] = {
@@ -20,7 +26,18 @@ export function runtimeConfigFor(env: EnvironmentConfig, root: string, overrides
   const port = overrides.port ?? env.port;
   const chaos = Number(process.env.FLOWSMITH_CHAOS ?? 0);
   const seed = process.env.FLOWSMITH_CHAOS_SEED;
+  const em = env.emulation ?? {};
+  const engine = {
+    ...(em.exception_on_action_failure_default !== undefined ? { exceptionOnActionFailureDefault: em.exception_on_action_failure_default } : {}),
+    ...(em.canceled_status ? { canceledStatus: em.canceled_status } : {}),
+    ...(em.web_input_expires_in ? { webInputExpiresInSeconds: em.web_input_expires_in } : {}),
+  };
+  const registeredApis = Object.entries(env.registered_apis ?? {}).map(([name, r]) => ({ name, ...r }));
+  const groups = Object.fromEntries(Object.values(env.groups ?? {}).map((g) => [g.id, g.members]));
   return {
+    ...(Object.keys(engine).length ? { engine } : {}),
+    ...(registeredApis.length ? { registeredApis } : {}),
+    ...(Object.keys(groups).length ? { groups } : {}),
     dataDir: overrides.dataDir ?? env.data_dir ?? resolve(root, ".flowsmith", "local"),
     ...(port !== undefined ? { port } : {}),
     collections,

@@ -163,10 +163,20 @@ export interface ServeOptions {
   /** Called before routing; may throw an HttpError or end the response (fault injection). */
   intercept?: (req: IncomingMessage, res: ServerResponse) => boolean;
   log?: (line: string) => void;
+  /** +1 when a request arrives, -1 when its response is done (time-skipping clocks wait for 0). */
+  onRequest?: (delta: 1 | -1) => void;
 }
 
 export function createHttpServer(router: Router, opts: ServeOptions = {}): Server {
   return createServer(async (req, res) => {
+    if (opts.onRequest) {
+      opts.onRequest(1);
+      let done = false;
+      res.once("close", () => {
+        if (!done) opts.onRequest!(-1);
+        done = true;
+      });
+    }
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
     const method = (req.method ?? "GET").toUpperCase();
     let service = serviceOf(url.pathname);

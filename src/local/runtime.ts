@@ -25,6 +25,19 @@ import { flowsRoutes } from "./routes/flows.js";
 import { transferRoutes } from "./routes/transfer.js";
 import { computeRoutes } from "./routes/compute.js";
 import { actionRoutes } from "./routes/actions.js";
+import { webInputRoutes } from "./routes/web-inputs.js";
+import { hostedRoutes } from "./routes/hosted.js";
+import { transferEndpointRoutes } from "./routes/transfer-endpoints.js";
+import { createCollectionInfoProvider } from "./providers/collection-info.js";
+import { createManagePermissionProvider } from "./providers/manage-permission.js";
+import { createSearchProviders, LocalSearch } from "./providers/search.js";
+import { createNotifyProvider } from "./providers/notify.js";
+import { createUserSelectionProvider } from "./providers/user-selection.js";
+import { RegisteredApis } from "./providers/registered-apis.js";
+import { registeredApiRoutes } from "./routes/registered-apis.js";
+import { createForwardingProvider, ProviderScopes } from "./providers/remote.js";
+import { IdTokens } from "./auth/id-token.js";
+import { WebInputService } from "./flows/web-inputs.js";
 import { chaosInterceptor, seededRandom } from "./chaos.js";
 import { LocalTimersService } from "./timers/service.js";
 import { timersRoutes } from "./routes/timers.js";
@@ -45,6 +58,10 @@ export interface LocalRuntime {
   transfer: LocalTransferService;
   compute: LocalComputeService;
   flows: FlowsService;
+  webInputs: WebInputService;
+  search: LocalSearch;
+  /** Sent notification emails, one JSON line each (never sent anywhere). */
+  outbox: string;
   timers: LocalTimersService;
   /** The clock every service of this runtime reads (skippable: `flowsmith local skip`). */
   clock: Clock;
@@ -90,12 +107,16 @@ function acquireLock(dataDir: string): () => void {
 }
 
 export interface StartRuntimeOptions {
-  clock?: Clock & { setBusy?: (busy: () => number) => void };
+  clock?: Clock & { addBusySource?: (busy: () => number) => void };
   /**
    * Asked first for every Action state's provider; `undefined` falls through to the normal
    * one. Tests use it to replace one step's result (flowsmith/testing's overrideAction).
    */
   providerOverride?: (url: string, stateName: string) => ReturnType<ProviderResolver> | undefined;
+}
+
+function normaliseGroups(groups: Record<string, string[]> | undefined): Record<string, string[]> {
+  return Object.fromEntries(Object.entries(groups ?? {}).map(([id, members]) => [id.toLowerCase(), members]));
 }
 
 export async function startLocalRuntime(config: LocalRuntimeConfig, opts: StartRuntimeOptions = {}): Promise<LocalRuntime> {
@@ -115,26 +136,49 @@ export async function startLocalRuntime(config: LocalRuntimeConfig, opts: StartR
   for (const c of Object.values(config.collections)) mkdirSync(c.root, { recursive: true });
   const client = ensureLocalClient(dataDir);
 
-  const transfer = new LocalTransferService(store, config.collections, { clock: { now: () => new Date(clock.now()) } });
+  const groups = normaliseGroups(config.groups);
+  const transfer = new LocalTransferService(store, config.collections, { clock: { now: () => new Date(clock.now()) }, groups });
   const compute = new LocalComputeService(store, new Map(Object.entries(config.computeEndpoints)), { dataDir: join(dataDir, "compute"), clock: () => new Date(clock.now()) });
-  opts.clock?.setBusy?.(() => transfer.activeTaskCount + compute.inflightCount);
+  opts.clock?.addBusySource?.(() => transfer.activeTaskCount + compute.inflightCount);
   const transferAps = createTransferActionProviders(transfer);
   const computeAps = createComputeActionProviders(compute);
   const now = () => new Date(clock.now());
+  const search = new LocalSearch(store, now);
+  let origin = "";
+  const selection = createUserSelectionProvider(store, () => origin, now);
   const local = {
     ...transferAps,
+    collection_info: createCollectionInfoProvider(store, transfer, now),
+    manage_permission: createManagePermissionProvider(store, transfer, now),
+    ...createSearchProviders(store, search, now),
+    notify: createNotifyProvider(store, join(dataDir, "outbox.jsonl"), now),
+    weboption: selection.provider,
     compute_v2: computeAps.v2,
     compute_v3: computeAps.v3,
     hello_world: createHelloWorldProvider(store, now),
     expression_eval: createExpressionEvalProvider(store, now),
   };
-  const resolver = createProviderResolver(local);
+  // Tokens the runtime sends on a caller's behalf are minted by its Auth, made after the server starts.
+  let dependentToken: (identity: string, scope: string, resourceServer: string) => string | undefined = () => undefined;
+  const registeredApis = new RegisteredApis(config.registeredApis ?? [], store, now, (caller, api) => dependentToken(caller.identity, api.scope ?? `https://auth.globus.org/scopes/${api.id}/all`, api.id));
+  const providerScopes = new ProviderScopes();
+  const resolver = createProviderResolver(
+    local,
+    (u) => createForwardingProvider(u, providerScopes, (id, scope, rs) => dependentToken(id, scope, rs)),
+    (target) => registeredApis.provider(target),
+  );
   const override = opts.providerOverride;
   const providers: ProviderResolver = override ? (url, state, name) => override(url, name) ?? resolver(url, state, name) : resolver;
-  const driver = new RunDriver(store, { clock, providers, ...(config.engine ? { options: config.engine } : {}) }, { log });
+  // The web-input service wakes the run a response unblocks; the driver is made after it.
+  let wakeRun: (runId: string) => void = () => {};
+  const webInputs = new WebInputService(store, () => clock.now(), groups, (id) => wakeRun(id));
+  const driver = new RunDriver(store, { clock, providers, webInputs, ...(config.engine ? { options: config.engine } : {}) }, { log });
+  wakeRun = (id) => driver.poke(id);
 
   const router = new Router();
-  const server: Server = createHttpServer(router, { log, ...(config.chaos ? { intercept: chaosInterceptor(config.chaos, config.chaosSeed !== undefined ? seededRandom(config.chaosSeed) : Math.random) } : {}) });
+  let requestsInFlight = 0;
+  opts.clock?.addBusySource?.(() => requestsInFlight);
+  const server: Server = createHttpServer(router, { onRequest: (delta) => (requestsInFlight += delta), log, ...(config.chaos ? { intercept: chaosInterceptor(config.chaos, config.chaosSeed !== undefined ? seededRandom(config.chaosSeed) : Math.random) } : {}) });
   try {
     await new Promise<void>((ok, fail) => {
       server.once("error", fail);
@@ -151,15 +195,49 @@ export async function startLocalRuntime(config: LocalRuntimeConfig, opts: StartR
   try {
     const port = (server.address() as AddressInfo).port;
     const url = `http://${config.host ?? "127.0.0.1"}:${port}`;
+    origin = url;
 
-    const flows = new FlowsService(store, driver, url, () => clock.now());
+    // Auth needs to know which flows exist (flow scopes); the service needs Auth for RunAs tokens.
+    let authRef: LocalAuth | undefined;
+    const flows = new FlowsService(store, driver, url, () => clock.now(), {
+      scopes: {
+        registeredApiScope: (target) => {
+          try {
+            const api = registeredApis.resolve(target);
+            return api.scope ?? `https://auth.globus.org/scopes/${api.id}/all`;
+          } catch {
+            return undefined;
+          }
+        },
+        introspect: (u) => providerScopes.introspect(u),
+      },
+      groupsOf: (identity) => Object.entries(groups).filter(([, members]) => members.includes(identity)).map(([g]) => `urn:globus:groups:id:${g}`),
+      identityOfToken: (token) => {
+        try {
+          return authRef?.authenticate(`Bearer ${token}`).identity;
+        } catch {
+          return undefined;
+        }
+      },
+    });
     const auth = new LocalAuth(store, flows.flowExists, () => clock.now());
+    authRef = auth;
+    auth.idTokens = new IdTokens(() => url);
     auth.addClient(client.client_id, client.client_secret, "flowsmith local runtime");
+    dependentToken = (identity, scope, rs) => {
+      const user = auth.localUser();
+      const username = identity === `urn:globus:auth:identity:${user.id}` ? user.username : `${identity.replace(/^urn:globus:auth:identity:/, "")}@clients.auth.globus.org`;
+      return auth.dependentToken({ identity, username }, scope, rs);
+    };
     authRoutes(router, auth);
     flowsRoutes(router, auth, flows, store);
     transferRoutes(router, auth, transfer);
-    computeRoutes(router, auth, compute);
+    computeRoutes(router, auth, compute, store);
     actionRoutes(router, auth, local);
+    webInputRoutes(router, auth, webInputs);
+    registeredApiRoutes(router, auth, registeredApis);
+    transferEndpointRoutes(router, auth, transfer);
+    hostedRoutes(router, auth, search, selection, (who) => Object.entries(groups).filter(([, m]) => m.includes(who)).map(([g]) => `urn:globus:groups:id:${g}`));
     const timers = new LocalTimersService(store, flows, transfer, url, clock, { log });
     timersRoutes(router, auth, timers);
     clockRoutes(router, auth, clock, client.client_id, saveClock);
@@ -199,6 +277,9 @@ export async function startLocalRuntime(config: LocalRuntimeConfig, opts: StartR
       transfer,
       compute,
       flows,
+      webInputs,
+      search,
+      outbox: join(dataDir, "outbox.jsonl"),
       timers,
       clock,
       recovered: { runs, transferTasks, dueTimers },

@@ -96,7 +96,7 @@ export class SqliteStore implements DocStore {
     const where = Object.entries(opts.where ?? {});
     if (where.some(([, vs]) => vs.length === 0)) return;
     const c = opts.contains;
-    const contains = c ? ` AND EXISTS (SELECT 1 FROM docs m WHERE m.kind = ? AND m.id = docs.id AND instr(${field(c.field, "m")}, ?) > 0)` : "";
+    const contains = c ? ` AND EXISTS (SELECT 1 FROM docs m WHERE m.kind = ? AND m.id = docs.id AND instr(lower(${field(c.field, "m")}), lower(?)) > 0)` : "";
     const sql = `SELECT json FROM docs WHERE kind = ?${where.map(([f, vs]) => ` AND ${field(f)} IN (${vs.map(() => "?").join(", ")})`).join("")}${contains} ORDER BY ${field(opts.orderBy)} ${opts.desc ? "DESC" : "ASC"} LIMIT ? OFFSET ?`;
     let stmt = this.scans.get(sql);
     if (!stmt) this.scans.set(sql, (stmt = this.db.prepare(sql)));

@@ -18,6 +18,34 @@ export interface CollectionEntry {
   /** Local environments: the directory the collection serves. */
   root?: string;
   display_name?: string;
+  /** What `collection_info` reports (Transfer `entity_type`); local default GCSv5_mapped_collection. */
+  entity_type?: string;
+  /** Owner identity URN or UUID of a local collection (default: anyone the runtime authenticates is an owner). */
+  owner?: string;
+}
+
+/**
+ * How the local runtime settles what Globus sources disagree on (each default is argued
+ * where it is used: src/engine/interpreter.ts EngineOptions).
+ */
+export interface EmulationConfig {
+  exception_on_action_failure_default?: boolean;
+  canceled_status?: "FAILED" | "ENDED";
+  /** Seconds an open web input waits for a response before it expires (Flows.WebInputExpired). */
+  web_input_expires_in?: number;
+}
+
+/** A registered API the local runtime serves: id -> an HTTP action-provider target. */
+export interface RegisteredApiEntry {
+  id: string;
+  /** The HTTP operation's URL (OpenAPI target.destination.url; `{name}` filled from path parameters). */
+  url: string;
+  /** get, post, put, patch or delete (default post). */
+  method?: string;
+  description?: string;
+  /** `urn:globus:flows:handle:…` names that resolve to this API. */
+  handles?: string[];
+  scope?: string;
 }
 
 export interface EndpointEntry {
@@ -44,6 +72,11 @@ export interface EnvironmentConfig {
   /** Principals granted roles on every deployed flow. */
   roles?: Partial<Record<"flow_viewers" | "flow_starters" | "flow_administrators" | "run_managers" | "run_monitors", string[]>>;
   subscription_id?: string;
+  emulation?: EmulationConfig;
+  /** Local environments: registered APIs by logical name. */
+  registered_apis?: Record<string, RegisteredApiEntry>;
+  /** Local environments: Globus groups by logical name (id + member identity URNs). */
+  groups?: Record<string, { id: string; members: string[] }>;
 }
 
 /** A recurring timer declared in flowsmith.yaml (`timers.<name>`), deployed by deploy-flow with its flow. */
@@ -123,7 +156,29 @@ const SCHEMA = {
           port: { type: "integer", minimum: 0, maximum: 65535 },
           credentials: { enum: ["client", "login", "auto"] },
           subscription_id: { type: "string", pattern: UUID },
-          collections: namedEntries({ root: { type: "string", minLength: 1 }, display_name: { type: "string" } }),
+          collections: namedEntries({
+            root: { type: "string", minLength: 1 },
+            display_name: { type: "string" },
+            entity_type: { enum: ["GCSv5_mapped_collection", "GCSv5_guest_collection", "GCP_mapped_collection", "GCP_guest_collection", "GCSv5_endpoint", "GCSv4_host", "GCSv4_share"] },
+            owner: { type: "string", minLength: 1 },
+          }),
+          emulation: {
+            type: "object",
+            additionalProperties: false,
+            properties: {
+              exception_on_action_failure_default: { type: "boolean" },
+              canceled_status: { enum: ["FAILED", "ENDED"] },
+              web_input_expires_in: { type: "integer", minimum: 1 },
+            },
+          },
+          registered_apis: namedEntries({
+            url: { type: "string", pattern: "^https?://\\S+$" },
+            method: { enum: ["get", "post", "put", "patch", "delete", "GET", "POST", "PUT", "PATCH", "DELETE"] },
+            description: { type: "string" },
+            handles: { type: "array", items: { type: "string", pattern: "^urn:globus:flows:handle:\\S+$" } },
+            scope: { type: "string" },
+          }),
+          groups: namedEntries({ members: { type: "array", items: { type: "string", pattern: "^urn:globus:auth:identity:[0-9a-fA-F-]{36}$" } } }),
           compute_endpoints: namedEntries({
             workers: { type: "integer", minimum: 1, maximum: 64 },
             python: { type: "string" },
@@ -217,6 +272,17 @@ export function loadProjectConfig(rootIn: string): LoadedConfig {
     }
     if (e.roles) env.roles = e.roles as EnvironmentConfig["roles"];
     if (typeof e.subscription_id === "string") env.subscription_id = e.subscription_id;
+    if (e.emulation) env.emulation = e.emulation as EmulationConfig;
+    if (e.registered_apis) {
+      env.registered_apis = e.registered_apis as Record<string, RegisteredApiEntry>;
+      for (const [rname, r] of Object.entries(env.registered_apis)) {
+        if (!r.url) {
+          const ptr = `/environments/${name}/registered_apis/${rname}`;
+          diagnostics.push(diag("CONFIG_INVALID", ptr, `registered API "${rname}" needs a "url" (the HTTP target its Action states are sent to)`, { source: doc.locate(ptr) ?? { file, line: 1, column: 1 } }));
+        }
+      }
+    }
+    if (e.groups) env.groups = Object.fromEntries(Object.entries(e.groups as Record<string, { id: string; members?: string[] }>).map(([g, v]) => [g, { id: v.id, members: v.members ?? [] }]));
     envs[name] = env;
   }
   const dflt = (value.default_environment as string | undefined) ?? (envs.local ? "local" : Object.keys(envs)[0]!);

@@ -32,6 +32,6 @@ export interface ScanOptions {
   orderBy: string;
   desc?: boolean;
   where?: Record<string, readonly string[]>;
-  /** Only documents whose companion of another kind (same id) has `field` containing `text`. */
+  /** Only documents whose companion of another kind (same id) has `field` containing `text` (case-insensitive). */
   contains?: { kind: string; field: string; text: string };
 }

@@ -10,11 +10,38 @@ import type { ProviderResolver } from "../engine/interpreter.js";
 import { createHttpActionProvider } from "./http-client.js";
 import type { ActionProvider } from "./types.js";
 
-export type LocalProviderName = "transfer" | "delete" | "ls" | "mkdir" | "stat" | "compute_v2" | "compute_v3" | "hello_world" | "expression_eval";
+export type LocalProviderName =
+  | "transfer"
+  | "delete"
+  | "ls"
+  | "mkdir"
+  | "stat"
+  | "collection_info"
+  | "manage_permission"
+  | "compute_v2"
+  | "compute_v3"
+  | "hello_world"
+  | "expression_eval"
+  | "search_ingest"
+  | "search_delete"
+  | "notify"
+  | "weboption";
 
-export function createProviderResolver(local: Partial<Record<LocalProviderName, ActionProvider>>, remote: (url: string) => ActionProvider = createHttpActionProvider): ProviderResolver {
+/**
+ * `handlers` resolves the targets that are not URLs (`registered_api:<id>` and
+ * `urn:globus:flows:handle:…`, see actionTargetOf); it throws when it knows none.
+ */
+export function createProviderResolver(
+  local: Partial<Record<LocalProviderName, ActionProvider>>,
+  remote: (url: string) => ActionProvider = createHttpActionProvider,
+  handlers?: (target: string) => ActionProvider,
+): ProviderResolver {
   const remotes = new Map<string, ActionProvider>();
   return (url: string, _state: ActionState) => {
+    if (!/^[a-z]+:\/\//i.test(url)) {
+      if (!handlers) throw new Error(`${url} is a registered-API handler, and this runtime has no registered APIs`);
+      return handlers(url);
+    }
     const info = lookupProvider(url);
     if (info) {
       const name: string = info.kind === "compute" ? `compute_${info.computeVersion ?? "v3"}` : info.kind;

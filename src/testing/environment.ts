@@ -140,6 +140,19 @@ export class TestEnvironment {
     // must judge expiry by it too, or a skipped week leaves it holding dead tokens.
     const credentials = clientCredentials({ clientId: runtime.client.client_id, clientSecret: runtime.client.client_secret, authUrl: runtime.url, kind: "local", now: () => this.clock.now() });
     const api = new GlobusApi(credentials, { envName: this.env.name, log: this.logLine, retry: { attempts: 3, baseMs: 20, maxMs: 200 } });
+    // A call is real work from its token check until its answer: time must not jump under
+    // it, or the token it carries may expire on the way.
+    let calls = 0;
+    const call = api.call.bind(api);
+    api.call = (async (...args: Parameters<typeof call>) => {
+      calls++;
+      try {
+        return await call(...args);
+      } finally {
+        calls--;
+      }
+    }) as typeof api.call;
+    if (this.clock instanceof TimeSkippingClock) this.clock.addBusySource(() => calls);
     this.runtimeRef.session = { config: this.config, env: this.env, api, credentials, localRuntime: runtime, localUrl: runtime.url, close: async () => {} };
   }
 

@@ -4,6 +4,11 @@ import { diag, pointerOf, type Diagnostic, type DiagnosticCode, type Severity } 
 export interface ValidateOptions {
   /** The flow's input schema; enables the `$.input…` read checks. */
   inputSchema?: unknown;
+  /**
+   * Accept `http://127.0.0.1|localhost` ActionUrls (a custom provider under development, run
+   * by the local runtime). Globus only calls https URLs; the CLI never sets this.
+   */
+  allowLoopbackHttp?: boolean;
 }
 
 export interface StateEntry {

@@ -10,10 +10,13 @@ import { checkActions } from "./checks/action.js";
 import { checkPaths } from "./checks/paths.js";
 import { checkParameters } from "./checks/parameters.js";
 import { checkInputReads } from "./checks/input-reads.js";
+import { checkExceptionDefault } from "./checks/exception-default.js";
+import { checkTolerated } from "./checks/tolerated.js";
+import { checkExpressionAllowList } from "./checks/expression-allow-list.js";
 
 export type { ValidateOptions } from "./context.js";
 
-const CHECKS: Check[] = [checkTopLevel, checkStateStructure, checkGraph, checkChoice, checkCatch, checkActions, checkPaths, checkParameters, checkInputReads];
+const CHECKS: Check[] = [checkTopLevel, checkStateStructure, checkGraph, checkChoice, checkCatch, checkActions, checkPaths, checkParameters, checkInputReads, checkExceptionDefault, checkTolerated, checkExpressionAllowList];
 
 export function validateDefinition(definition: unknown, options: ValidateOptions = {}): Diagnostic[] {
   if (!isObject(definition)) {

@@ -36,18 +36,18 @@ describe("one runtime per data directory", () => {
 
   it("a command run while another follows a run attaches to its runtime; the log has one FlowSucceeded", async () => {
     const dir = scratchProject();
-    // A run that waits 4 s (the ALS flow no longer waits inside the run: its prunes are timers),
+    // A run that waits 8 s (the ALS flow no longer waits inside the run: its prunes are timers),
     // so the other commands surely run while it does (an attached command depends on the
     // runtime of the command that started it).
     writeFileSync(
       join(dir, "flows", "slow.flow.ts"),
-      `import { defineFlow, pass, wait } from "flowsmith";\nexport default defineFlow({ name: "slow", title: "slow", inputSchema: { type: "object" }, build: () => wait("Pause", { seconds: 4 }).next(pass("Done", {})) });\n`,
+      `import { defineFlow, pass, wait } from "flowsmith";\nexport default defineFlow({ name: "slow", title: "slow", inputSchema: { type: "object" }, build: () => wait("Pause", { seconds: 8 }).next(pass("Done", {})) });\n`,
     );
     expect(flowsmith(["deploy-flow", "slow"], { cwd: dir }).code).toBe(0);
     const [follow, list1, list2] = await Promise.all([
       runAsync(["run-flow", "slow", "--json"], dir),
-      new Promise((r) => setTimeout(r, 300)).then(() => runAsync(["runs", "list", "--json"], dir)),
-      new Promise((r) => setTimeout(r, 400)).then(() => runAsync(["runs", "list", "--json"], dir)),
+      new Promise((r) => setTimeout(r, 1000)).then(() => runAsync(["runs", "list", "--json"], dir)),
+      new Promise((r) => setTimeout(r, 1500)).then(() => runAsync(["runs", "list", "--json"], dir)),
     ]);
     expect(follow.code, follow.stderr).toBe(0);
     expect([list1.code, list2.code]).toEqual([0, 0]);

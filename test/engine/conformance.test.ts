@@ -187,10 +187,10 @@ describe("Action", () => {
     expect((r.run.state as { R: { status: string } }).R.status).toBe("FAILED");
   });
 
-  it("the default for an unset ExceptionOnActionFailure is configurable (docs: true, OpenAPI: false)", async () => {
+  it("an unset ExceptionOnActionFailure stores the FAILED status (OpenAPI, official examples); configurable to raise (docs)", async () => {
     const failing = () => new FakeProvider(() => ({ statuses: ["FAILED"] }));
-    expect((await execute(one(action()), { x: 1 }, failing())).run.status).toBe("FAILED");
-    expect((await execute(one(action()), { x: 1 }, failing(), { exceptionOnActionFailureDefault: false })).run.status).toBe("SUCCEEDED");
+    expect((await execute(one(action()), { x: 1 }, failing())).run.status).toBe("SUCCEEDED");
+    expect((await execute(one(action()), { x: 1 }, failing(), { exceptionOnActionFailureDefault: true })).run.status).toBe("FAILED");
   });
 
   it("a failed /run raises ActionUnableToRun", async () => {
@@ -238,7 +238,7 @@ describe("Catch", () => {
     definition: {
       StartAt: "A",
       States: {
-        A: { Type: "Action", ActionUrl: AP, Parameters: {}, ResultPath: "$.A", WaitTime: 5, Catch: catchers, Next: "Ok" },
+        A: { Type: "Action", ActionUrl: AP, Parameters: {}, ResultPath: "$.A", WaitTime: 5, ExceptionOnActionFailure: true, Catch: catchers, Next: "Ok" },
         Ok: pass({ Result: "ok", ResultPath: "$.end" }),
         Handled: pass({ Result: "handled", ResultPath: "$.end" }),
         All: pass({ Result: "all", ResultPath: "$.end" }),
@@ -287,10 +287,12 @@ describe("privacy and cancel", () => {
     let r = await step(start(one({ Type: "Action", ActionUrl: AP, Parameters: {}, End: true }), {}), env);
     r = await step(r.run, env);
     r = await step({ ...r.run, cancel_requested: true }, env);
-    expect(r.run.status).toBe("ENDED");
+    // FAILED + FlowCanceled is the captured service response (sdk-cancel_run.default.json).
+    expect(r.run.status).toBe("FAILED");
+    expect(r.run.error?.code).toBe("FlowCanceled");
     expect(r.events.at(-1)!.code).toBe("FlowCanceled");
     expect(p.cancels).toEqual(["act-1"]);
-    const asFailed = await step({ ...(await step(start(one(pass()), {}), env)).run, cancel_requested: true, status: "ACTIVE" }, { ...env, options: { canceledStatus: "FAILED" } });
-    expect(asFailed.run.status).toBe("FAILED");
+    const asEnded = await step({ ...(await step(start(one(pass()), {}), env)).run, cancel_requested: true, status: "ACTIVE" }, { ...env, options: { canceledStatus: "ENDED" } });
+    expect(asEnded.run.status).toBe("ENDED");
   });
 });

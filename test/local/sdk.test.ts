@@ -175,7 +175,8 @@ describe("Flows API", () => {
     const canceled = await flows.runs.cancel(run.run_id, { headers: bearer("flows.globus.org") });
     expect(canceled.status).toBe(202);
     const end = await waitForRun(run.run_id, tokens["flows.globus.org"]!);
-    expect(end.status).toBe("ENDED");
+    // The captured service response: FAILED with details.code FlowCanceled (sdk-cancel_run.default.json).
+    expect(end.status).toBe("FAILED");
     expect(end.details.code).toBe("FlowCanceled");
   });
 

@@ -79,10 +79,20 @@ export async function followAndReport(ctx: CliContext, api: Parameters<typeof fo
   const onSigint = () => abort.abort();
   process.once("SIGINT", onSigint);
   let final: RunDoc | undefined;
+  let announced: string | undefined;
   try {
     final = await followRun(api, run.run_id, {
       signal: abort.signal,
       stopWhenInactive: true,
+      // A run at AwaitWebInput waits for a person: say how to answer (once per web input).
+      onStatus: (r) => {
+        const waiting = (r as { blocking_web_input_id?: string | null }).blocking_web_input_id;
+        if (!waiting || waiting === announced || opts.json) return;
+        announced = waiting;
+        spinner?.stop();
+        o.out(c.yellow(`waiting for a response to web input ${waiting}: see the options with \`flowsmith runs show ${r.run_id}\`, answer with \`flowsmith runs respond ${r.run_id} --set value=<option>\``));
+        spinner?.start();
+      },
       onEntry: (e) => {
         if (opts.json) return;
         spinner?.stop();

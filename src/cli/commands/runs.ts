@@ -9,6 +9,7 @@ import { entryLine, failureCause, followAndReport } from "./run-flow.js";
 import { runScope } from "../../run/start.js";
 import { setExitCode, type CliContext } from "../context.js";
 import type { LogEntryDoc, RunDoc } from "../../run/follow.js";
+import { describeOpenWebInputs, registerRunsRespond } from "./runs-respond.js";
 
 export function registerRuns(program: Command, ctx: CliContext): void {
   const runs = program.command("runs").description("list, inspect and manage runs");
@@ -57,10 +58,12 @@ export function registerRuns(program: Command, ctx: CliContext): void {
       const code = await withSession(ctx, opts.env, async (s) => {
         const run = (await s.api.call<RunDoc>("FLOWS", `/runs/${runId}`, { scope })).body;
         if (opts.follow) return followAndReport(ctx, s.api, run, { ...(opts.json ? { json: true } : {}), inProcess: !!s.localRuntime });
+        const waiting = (run as { blocking_web_input_id?: string | null }).blocking_web_input_id;
         if (opts.json) ctx.output.out(JSON.stringify(run, null, 2));
         else {
           ctx.output.out(`${run.run_id}  ${run.status}  ${run.label ?? ""}`);
           if (run.status === "FAILED" || run.status === "ENDED") ctx.output.out(failureCause(run));
+          else if (waiting) await describeOpenWebInputs(s.api, run.run_id, ctx.output);
           else ctx.output.out(JSON.stringify(run.details ?? {}, null, 2));
         }
         return EXIT.OK;
@@ -88,6 +91,8 @@ export function registerRuns(program: Command, ctx: CliContext): void {
         else for (const e of entries) ctx.output.out(entryLine(e, ctx.output));
       }, { quiet: true });
     });
+
+  registerRunsRespond(runs, ctx);
 
   for (const [name, path, desc] of [
     ["cancel", "cancel", "cancel a run (its active action is cancelled too)"],

@@ -2,6 +2,9 @@
 import { baseScope, FLOWS_CLIENT_ID, RESOURCE_SERVERS, SCOPES } from "../../wire/scopes.js";
 import { TIMERS_RESOURCE_SERVER, TIMER_SCOPE } from "../../wire/timers-scope.js";
 
+// The emulator's modules read the wire facts through here as well (one import for the local Auth's scope knowledge).
+export { baseScope, splitScopes, FLOWS_CLIENT_ID, COMPUTE_SCOPE_ID, RESOURCE_SERVERS, SCOPES } from "../../wire/scopes.js";
+
 /** The resource server of a scope, or undefined for a scope this Auth does not know. */
 export function resourceServerOf(scope: string, flowExists: (id: string) => boolean): string | undefined {
   const s = baseScope(scope);

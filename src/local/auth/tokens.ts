@@ -10,6 +10,8 @@ import type { DocStore } from "../store.js";
 import { HttpError } from "../http.js";
 import { resourceServerOf } from "./scopes.js";
 import { splitScopes, baseScope, RESOURCE_SERVERS } from "../../wire/scopes.js";
+import type { IdTokens } from "./id-token.js";
+import { consentsOf } from "./consents.js";
 import { CHALLENGE_PATTERN, verifierMatches } from "./pkce.js";
 
 export interface LocalClient {
@@ -53,6 +55,8 @@ export interface TokenResponse {
   resource_server: string;
   other_tokens: Omit<TokenResponse, "other_tokens">[];
   refresh_token?: string;
+  /** OpenID Connect id_token, with the auth.globus.org token when `openid` was requested. */
+  id_token?: string;
   /** The `state` of the authorization request (authorization_code grant only). */
   state?: string;
 }
@@ -111,6 +115,29 @@ export class LocalAuth {
     private readonly flowExists: (id: string) => boolean,
     private readonly now: () => number = Date.now,
   ) {}
+
+  /** Signs id_tokens; set by the runtime once its URL (the issuer) is known. */
+  idTokens?: IdTokens;
+
+  private idToken(clientId: string, subject: Subject): string {
+    const sub = subject.identity.replace(/^urn:globus:auth:identity:/, "");
+    const user = this.store.get<LocalUser>("auth_user", "local");
+    const isUser = user?.id === sub;
+    return this.idTokens!.issue({ sub, aud: clientId, username: subject.username, name: isUser ? user.name : subject.username, email: isUser ? user.email : null, identity_provider: isUser ? user.identity_provider : "local", nowSeconds: Math.floor(this.now() / 1000), lifetime: LIFETIME_S });
+  }
+
+  /** GET /v2/api/identities/{id}/consents: what the identity has consented to (consents.ts). */
+  consents(identityId: string, authorization: string | undefined): ReturnType<typeof consentsOf> {
+    const t = this.authenticate(authorization);
+    if (t.resource_server !== RESOURCE_SERVERS.auth) throw new HttpError(403, "FORBIDDEN", "consents need a token for auth.globus.org");
+    const who = `urn:globus:auth:identity:${identityId}`;
+    if (t.identity !== who) throw new HttpError(403, "FORBIDDEN", "an identity's consents are visible to that identity only");
+    const grants = this.store
+      .list<TokenRecord & { refresh?: boolean }>("auth_token")
+      .filter((r) => r.identity === who)
+      .map((r) => ({ client_id: r.client_id, identity: r.identity, scopes: r.scopes, issued_at: new Date(r.expires_at - LIFETIME_S * 1000).toISOString() }));
+    return consentsOf(grants);
+  }
 
   /** Register (or re-key) a confidential client. */
   addClient(clientId: string, secret: string, name?: string): void {
@@ -259,7 +286,10 @@ export class LocalAuth {
       const rec: TokenRecord = { token_sha256: sha(access), client_id: clientId, identity: subject.identity, username: subject.username, resource_server: rs, scopes: ss, expires_at: this.now() + LIFETIME_S * 1000 };
       this.store.put("auth_token", rec.token_sha256, rec);
       hashes.push(rec.token_sha256);
-      const t: Omit<TokenResponse, "other_tokens"> = { access_token: access, scope: ss.join(" "), expires_in: LIFETIME_S, token_type: "Bearer", resource_server: rs };
+      // `scope` names the root scopes only: the SDKs split it and compare each with what they
+      // asked for, so `transfer…:all[*…/data_access]` would read as an unmet requirement.
+      const t: Omit<TokenResponse, "other_tokens"> = { access_token: access, scope: ss.map(baseScope).join(" "), expires_in: LIFETIME_S, token_type: "Bearer", resource_server: rs };
+      if (rs === RESOURCE_SERVERS.auth && ss.some((x) => baseScope(x) === "openid") && this.idTokens) t.id_token = this.idToken(clientId, subject);
       if (withRefresh) {
         const refresh = randomBytes(32).toString("base64url");
         this.store.put("auth_refresh", sha(refresh), { ...rec, token_sha256: sha(refresh), refresh: true });
@@ -271,6 +301,18 @@ export class LocalAuth {
     const [first, ...rest] = tokens;
     if (!first) throw new HttpError(400, "invalid_scope", "no scopes requested");
     return { response: { ...first, other_tokens: rest }, hashes };
+  }
+
+  /**
+   * A short-lived token for `identity` to send to a provider or registered API on its behalf
+   * (what Flows does with a dependent token). Only its hash is stored, like every token; the
+   * provider can introspect it at this runtime's /v2/oauth2/token/introspect.
+   */
+  dependentToken(subject: { identity: string; username: string }, scope: string, resourceServer: string, clientId = "flowsmith-local-flows"): string {
+    const access = randomBytes(32).toString("base64url");
+    const rec: TokenRecord = { token_sha256: sha(access), client_id: clientId, identity: subject.identity, username: subject.username, resource_server: resourceServer, scopes: [scope], expires_at: this.now() + LIFETIME_S * 1000 };
+    this.store.put("auth_token", rec.token_sha256, rec);
+    return access;
   }
 
   /** The record of a bearer token, or a 401. */
@@ -317,7 +359,7 @@ export class LocalAuth {
     if (!rec || rec.expires_at < this.now()) return { active: false };
     return {
       active: true,
-      scope: rec.scopes.join(" "),
+      scope: rec.scopes.map(baseScope).join(" "),
       client_id: rec.client_id,
       sub: rec.identity.split(":").pop(),
       username: rec.username,

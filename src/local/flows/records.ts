@@ -4,6 +4,7 @@ import type { FlowDefinition, InputSchema } from "../../definition/types.js";
 import type { EngineRun, RunStatus } from "../../engine/types.js";
 import { redact } from "../../engine/data.js";
 import { SCOPES } from "../../wire/scopes.js";
+import { withoutPrivateParameters } from "./private-parameters.js";
 
 type S = flows.OpenAPI.components["schemas"];
 export type FlowResponse = S["FlowResponse"];
@@ -47,26 +48,35 @@ export interface RunMeta {
 
 export type FlowRole = "flow_owner" | "flow_administrator" | "flow_starter" | "flow_viewer" | "run_manager" | "run_monitor";
 
+/**
+ * A caller: an identity URN, or an identity with the group URNs it is a member of (role
+ * lists may name `urn:globus:groups:id:…`; the local runtime resolves them against the
+ * `groups` of flowsmith.yaml).
+ */
+export type Who = string | { identity: string; groups: readonly string[] };
+const identityOf = (w: Who) => (typeof w === "string" ? w : w.identity);
+const inList = (list: readonly string[], w: Who) => list.includes(identityOf(w)) || (typeof w !== "string" && w.groups.some((g) => list.includes(g)));
+
 /** Roles a caller holds on a flow ("public" and "all_authenticated_users" count for everyone here). */
-export function flowRoles(f: FlowRecord, who: string): FlowRole[] {
-  const has = (list: string[]) => list.includes(who) || list.includes("all_authenticated_users") || list.includes("public");
+export function flowRoles(f: FlowRecord, who: Who): FlowRole[] {
+  const has = (list: string[]) => inList(list, who) || list.includes("all_authenticated_users") || list.includes("public");
   const roles: FlowRole[] = [];
-  if (f.flow_owner === who) roles.push("flow_owner");
-  if (f.flow_administrators.includes(who)) roles.push("flow_administrator");
+  if (f.flow_owner === identityOf(who)) roles.push("flow_owner");
+  if (inList(f.flow_administrators, who)) roles.push("flow_administrator");
   if (has(f.flow_starters)) roles.push("flow_starter");
   if (has(f.flow_viewers)) roles.push("flow_viewer");
-  if (f.run_managers.includes(who)) roles.push("run_manager");
-  if (f.run_monitors.includes(who)) roles.push("run_monitor");
+  if (inList(f.run_managers, who)) roles.push("run_manager");
+  if (inList(f.run_monitors, who)) roles.push("run_monitor");
   return roles;
 }
 
-export function flowDoc(f: FlowRecord, who: string, origin: string): FlowResponse {
+export function flowDoc(f: FlowRecord, who: Who, origin: string): FlowResponse {
   const roles = flowRoles(f, who);
   const admin = roles.includes("flow_owner") || roles.includes("flow_administrator");
   const url = `${origin}/flows/${f.id}`;
   const doc = {
     id: f.id,
-    definition: f.definition,
+    definition: admin ? f.definition : withoutPrivateParameters(f.definition),
     input_schema: f.input_schema,
     globus_auth_scope: SCOPES.flow(f.id),
     globus_auth_scopes_by_RunAs: { User: SCOPES.flow(f.id) },
@@ -106,11 +116,12 @@ export function flowDoc(f: FlowRecord, who: string, origin: string): FlowRespons
 
 export type RunRole = "run_owner" | "run_manager" | "run_monitor";
 
-export function runRoles(m: RunMeta, f: FlowRecord | undefined, who: string): RunRole[] {
+export function runRoles(m: RunMeta, f: FlowRecord | undefined, who: Who): RunRole[] {
   const roles: RunRole[] = [];
-  if (m.run_owner === who) roles.push("run_owner");
-  if (m.run_managers.includes(who) || f?.run_managers.includes(who) || f?.flow_owner === who || f?.flow_administrators.includes(who)) roles.push("run_manager");
-  if (m.run_monitors.includes(who) || f?.run_monitors.includes(who)) roles.push("run_monitor");
+  const id = identityOf(who);
+  if (m.run_owner === id) roles.push("run_owner");
+  if (inList(m.run_managers, who) || (f && (inList(f.run_managers, who) || f.flow_owner === id || inList(f.flow_administrators, who)))) roles.push("run_manager");
+  if (inList(m.run_monitors, who) || (f && inList(f.run_monitors, who))) roles.push("run_monitor");
   return roles;
 }
 
@@ -131,20 +142,25 @@ function details(run: EngineRun, meta: RunMeta, lastEntry: unknown): Record<stri
         details: { error: run.error?.code, cause: run.error?.cause, state_name: run.error?.state_name, ...(run.error?.details !== undefined ? { details: run.error.details } : {}) },
         output: redact(run.state),
       };
-    case "INACTIVE":
+    case "INACTIVE": {
+      // globus-cli builds its consent remediation from these (fixtures/flows/cli-get_run.inactive_consent_required.json):
+      // the run-level required_scope is the action's scope wrapped in the flow's scope, and
+      // each action status names its state.
+      const actionScope = ((run.inactive?.action_status?.details ?? {}) as { required_scope?: string }).required_scope;
       return {
         code: run.inactive?.code ?? "ActionInactive",
         description: run.inactive?.description ?? "The run is waiting on an inactive action",
         state_name: run.inactive?.state_name,
-        ...(((run.inactive?.action_status?.details ?? {}) as { required_scope?: string }).required_scope ? { required_scope: (run.inactive!.action_status!.details as { required_scope: string }).required_scope } : {}),
-        action_statuses: run.inactive?.action_status ? [run.inactive.action_status] : [],
+        ...(actionScope ? { required_scope: `${SCOPES.flow(run.flow_id)}[${actionScope}]` } : {}),
+        action_statuses: run.inactive?.action_status ? [{ ...run.inactive.action_status, state_name: run.inactive.state_name }] : [],
       };
+    }
     default:
       return lastEntry && typeof lastEntry === "object" ? (lastEntry as Record<string, unknown>) : { code: "FlowStarting", description: "The Flow is starting execution", details: { input: redact(meta.input) } };
   }
 }
 
-export function runDoc(run: EngineRun, meta: RunMeta, f: FlowRecord | undefined, who: string, lastEntry?: unknown): FlowRunDoc {
+export function runDoc(run: EngineRun, meta: RunMeta, f: FlowRecord | undefined, who: Who, lastEntry?: unknown): FlowRunDoc {
   const roles = runRoles(meta, f, who);
   const doc = {
     run_id: meta.run_id,
@@ -167,7 +183,7 @@ export function runDoc(run: EngineRun, meta: RunMeta, f: FlowRecord | undefined,
     created_by: meta.run_owner,
     user_role: roles[0] ?? "run_monitor",
     user_roles: roles,
-    blocking_web_input_id: null,
+    blocking_web_input_id: run.position?.phase === "awaiting-input" ? (run.position.web_input_id ?? null) : null,
   };
   return doc as unknown as FlowRunDoc;
 }

@@ -38,4 +38,7 @@ export function authRoutes(router: Router, auth: LocalAuth): void {
   router.add("POST", "/v2/oauth2/token/introspect", "auth", (req) => ({ status: 200, body: auth.introspect(form(req.body), req.headers.authorization) }));
   router.add("POST", "/v2/oauth2/token/revoke", "auth", (req) => ({ status: 200, body: auth.revoke(form(req.body)) }));
   router.add("GET", "/v2/oauth2/userinfo", "auth", (req) => ({ status: 200, body: auth.userinfo(req.headers.authorization) }));
+  router.add("GET", "/v2/api/identities/:id/consents", "auth", (req) => ({ status: 200, body: auth.consents(req.params.id!, req.headers.authorization) }));
+  router.add("GET", "/jwk.json", "auth", () => ({ status: 200, body: auth.idTokens?.jwks() ?? { keys: [] } }));
+  router.add("GET", "/.well-known/openid-configuration", "auth", () => ({ status: 200, body: auth.idTokens?.configuration() ?? {} }));
 }

@@ -4,8 +4,10 @@ import { RESOURCE_SERVERS, SCOPES } from "../../wire/scopes.js";
 import type { Handler, Request, Router } from "../http.js";
 import type { LocalComputeService } from "../compute/service.js";
 import { ComputeError } from "../compute/errors.js";
+import { ComputeEndpointDocs } from "../compute/endpoint-docs.js";
+import type { DocStore } from "../store.js";
 
-export function computeRoutes(router: Router, auth: LocalAuth, compute: LocalComputeService): void {
+export function computeRoutes(router: Router, auth: LocalAuth, compute: LocalComputeService, store?: DocStore): void {
   const need = (req: Request) => auth.require(req.headers.authorization, RESOURCE_SERVERS.compute, [SCOPES.computeAll]);
   // Compute errors carry their own wire shape.
   const h = (fn: (req: Request) => unknown | Promise<unknown>, status = 200): Handler => async (req) => {
@@ -27,4 +29,13 @@ export function computeRoutes(router: Router, auth: LocalAuth, compute: LocalCom
   router.add("POST", "/v2/batch_status", "compute", h((r) => compute.batchStatus(r.body as never)));
   router.add("GET", "/v2/taskgroup/:id", "compute", h((r) => compute.getTaskGroup(r.params.id!)));
   for (const v of ["v2", "v3"]) router.add("GET", `/${v}/endpoints/:id/status`, "compute", h((r) => compute.endpointStatus(r.params.id!)));
+  if (store) {
+    const docs = new ComputeEndpointDocs(compute.endpoints, store, (id) => compute.endpointStatus(id));
+    router.add("GET", "/v2/endpoints", "compute", h(() => docs.list()));
+    for (const v of ["v2", "v3"]) {
+      router.add("GET", `/${v}/endpoints/:id`, "compute", h((r) => docs.get(r.params.id!)));
+      router.add("DELETE", `/${v}/endpoints/:id`, "compute", h((r) => docs.delete(r.params.id!)));
+    }
+    router.add("PUT", "/v3/endpoints/:id", "compute", h((r) => docs.update(r.params.id!, r.body)));
+  }
 }

@@ -31,23 +31,23 @@ export function transferRoutes(router: Router, auth: LocalAuth, transfer: LocalT
   });
   router.add("POST", `${V}/task/:task_id/cancel`, "transfer", async (req) => (mine(req, req.params.task_id!), { status: 200, body: await transfer.cancelTask(req.params.task_id!) }));
   router.add("GET", `${V}/operation/endpoint/:id/ls`, "transfer", async (req) => {
-    need(req);
+    const who = need(req).identity;
     const q = req.query;
     const opts = Object.fromEntries(
       Object.entries({ show_hidden: bool(q.get("show_hidden")), limit: num(q.get("limit")), offset: num(q.get("offset")), orderby: q.get("orderby") ?? undefined, filter: q.get("filter") ?? undefined }).filter(([, v]) => v !== undefined),
     );
-    return { status: 200, body: await transfer.ls(req.params.id!, q.get("path") ?? undefined, opts) };
+    return { status: 200, body: await transfer.ls(req.params.id!, q.get("path") ?? undefined, opts, who) };
   });
   router.add("POST", `${V}/operation/endpoint/:id/mkdir`, "transfer", async (req) => {
-    need(req);
+    const who = need(req).identity;
     const path = (req.body as { path?: unknown } | undefined)?.path;
     if (typeof path !== "string") throw new HttpError(400, "ClientError.BadRequest", "mkdir needs a JSON body with a string `path`");
-    return { status: 202, body: await transfer.mkdir(req.params.id!, path) };
+    return { status: 202, body: await transfer.mkdir(req.params.id!, path, who) };
   });
   router.add("GET", `${V}/operation/endpoint/:id/stat`, "transfer", async (req) => {
-    need(req);
+    const who = need(req).identity;
     const path = req.query.get("path");
     if (!path) throw new HttpError(400, "ClientError.BadRequest", "stat needs a `path` query parameter");
-    return { status: 200, body: await transfer.stat(req.params.id!, path) };
+    return { status: 200, body: await transfer.stat(req.params.id!, path, who) };
   });
 }

@@ -32,7 +32,7 @@ export function createTransferActionProviders(service: LocalTransferService): Re
   return {
     transfer: new TaskActionProvider(service, records, "transfer"),
     delete: new TaskActionProvider(service, records, "delete"),
-    ls: new SyncActionProvider(service, records, "ls", async (input) => {
+    ls: new SyncActionProvider(service, records, "ls", async (input, caller) => {
       const { endpoint, path } = endpointAndPath(input, false);
       return service.ls(endpoint, path, {
         show_hidden: optionalType<boolean>(input, "show_hidden", "boolean"),
@@ -40,15 +40,15 @@ export function createTransferActionProviders(service: LocalTransferService): Re
         offset: optionalType<number>(input, "offset", "number"),
         orderby: optionalType<string>(input, "orderby", "string"),
         filter: optionalType<string>(input, "filter", "string"),
-      });
+      }, caller.identity);
     }),
-    mkdir: new SyncActionProvider(service, records, "mkdir", async (input) => {
+    mkdir: new SyncActionProvider(service, records, "mkdir", async (input, caller) => {
       const { endpoint, path } = endpointAndPath(input, true);
-      return service.mkdir(endpoint, path!);
+      return service.mkdir(endpoint, path!, caller.identity);
     }),
-    stat: new SyncActionProvider(service, records, "stat", async (input) => {
+    stat: new SyncActionProvider(service, records, "stat", async (input, caller) => {
       const { endpoint, path } = endpointAndPath(input, true);
-      return service.stat(endpoint, path!);
+      return service.stat(endpoint, path!, caller.identity);
     }),
   };
 }
@@ -152,7 +152,9 @@ class TaskActionProvider extends TransferActionProvider {
       details: { ...task, event_list: events },
       creator_id: record.creator_id,
       start_time: record.start_time,
-      completion_time: task.completion_time ? apTimestamp(new Date(task.completion_time)) : null,
+      // The task document's completion_time is whole seconds; the action started at a finer
+      // instant, so a fast task would otherwise "complete" before it started.
+      completion_time: task.completion_time ? apTimestamp(new Date(Math.max(Date.parse(task.completion_time), Date.parse(record.start_time.replace(" ", "T"))))) : null,
       label: record.label,
       manage_by: record.manage_by,
       monitor_by: record.monitor_by,
@@ -166,7 +168,7 @@ class SyncActionProvider extends TransferActionProvider {
     service: LocalTransferService,
     records: ActionRecords,
     name: TransferApName,
-    private readonly operation: (input: Obj) => Promise<unknown>,
+    private readonly operation: (input: Obj, caller: ActionCaller) => Promise<unknown>,
   ) {
     super(service, records, name);
   }
@@ -179,7 +181,7 @@ class SyncActionProvider extends TransferActionProvider {
     let status: ActionStatusValue = "SUCCEEDED";
     let details: unknown;
     try {
-      details = await this.operation(inputObject(request));
+      details = await this.operation(inputObject(request), caller);
     } catch (err) {
       if (!(err instanceof TransferApiError) || !err.endpointError) throw unableToRun(err);
       status = "FAILED";

@@ -22,6 +22,10 @@ export { TransferApiError } from "./errors.js";
 export interface CollectionSpec {
   root: string;
   display_name?: string;
+  /** Transfer entity_type (collection_info, GET /endpoint/{id}); default GCSv5_mapped_collection. */
+  entity_type?: string;
+  /** Owner identity URN; when set, other identities need an access rule (acl.ts). */
+  owner?: string;
 }
 
 export type CollectionConfig = ReadonlyMap<string, CollectionSpec>;
@@ -58,6 +62,10 @@ export class LocalCollections {
 
   has(id: string): boolean {
     return this.specs.has(id);
+  }
+
+  spec(id: string): CollectionSpec | undefined {
+    return this.specs.get(id);
   }
 
   ids(): string[] {

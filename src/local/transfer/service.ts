@@ -18,6 +18,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { DocStore } from "../store.js";
+import { AccessRules } from "./acl.js";
 import { LocalCollections, type CollectionConfig, type CollectionSpec } from "./collections.js";
 import { executeDelete } from "./delete-executor.js";
 import { newRequestId, TransferApiError } from "./errors.js";
@@ -50,6 +51,8 @@ export type { Clock } from "./recorder.js";
 
 export interface LocalTransferOptions {
   clock?: Clock;
+  /** Group id -> member identity URNs, for group access rules. */
+  groups?: Record<string, string[]>;
   /** Username shown in task documents for an owner; default Globus's "u_<base32 of id>". */
   usernameFor?: (ownerId: string) => string;
   /** Concurrent file copies per task. */
@@ -84,6 +87,8 @@ export class LocalTransferService {
   private readonly concurrency: number;
   private readonly progressIntervalMs: number;
   private readonly running = new Map<string, Execution>();
+  /** Access rules of collections that have an owner (manage_permission, /endpoint/{id}/access). */
+  readonly acl: AccessRules;
 
   constructor(store: DocStore, collections: LocalCollections | CollectionConfig | Record<string, CollectionSpec>, opts: LocalTransferOptions = {}) {
     this.store = store;
@@ -94,6 +99,29 @@ export class LocalTransferService {
     this.usernameFor = opts.usernameFor ?? defaultUsername;
     this.concurrency = Math.max(1, opts.concurrency ?? DEFAULT_CONCURRENCY);
     this.progressIntervalMs = opts.progressIntervalMs ?? DEFAULT_PROGRESS_INTERVAL_MS;
+    this.acl = new AccessRules(store, opts.groups ?? {}, () => this.clock.now());
+  }
+
+  /**
+   * Refuse `identity` on a collection with an owner unless it is the owner or an access rule
+   * grants `need` on `path` (Transfer answers 403 PermissionDenied). No identity: an internal
+   * caller, not checked.
+   */
+  authorize(collectionId: string, path: string, identity: string | undefined, need: "r" | "w", resource: string): void {
+    const owner = this.collections.spec(collectionId)?.owner;
+    if (!identity || !owner || ownerIdOf(owner) === ownerIdOf(identity)) return;
+    if (this.acl.allows(collectionId, path, identity, need)) return;
+    throw new TransferApiError(403, "PermissionDenied", `${identity} has no ${need === "r" ? "read" : "write"} permission on ${path} of collection ${collectionId}`, resource, true);
+  }
+
+  /** The collection's owner (URN), or undefined when everyone the runtime authenticates owns it. */
+  collectionOwner(id: string): string | undefined {
+    return this.collections.spec(id)?.owner;
+  }
+
+  collectionSpec(id: string, resource: string): CollectionSpec & { id: string } {
+    this.collections.require(id, resource, "EndpointNotFound");
+    return { id, ...this.collections.spec(id)! };
   }
 
   /** GET /submission_id. SDK-JS and real clients see `DATA_TYPE: "submission_id"` beside `value`. */
@@ -111,6 +139,10 @@ export class LocalTransferService {
     const sub = validateTransfer(body, resource);
     this.collections.require(sub.plan.source_endpoint, resource, "EndpointNotFound");
     this.collections.require(sub.plan.destination_endpoint, resource, "EndpointNotFound");
+    for (const item of sub.plan.items) {
+      this.authorize(sub.plan.source_endpoint, item.source_path, owner, "r", resource);
+      this.authorize(sub.plan.destination_endpoint, item.destination_path, owner, "w", resource);
+    }
     return this.submit(sub, owner, resource);
   }
 
@@ -118,6 +150,7 @@ export class LocalTransferService {
     const resource = "/delete";
     const sub = validateDelete(body, resource);
     this.collections.require(sub.plan.endpoint, resource, "EndpointNotFound");
+    for (const p of sub.plan.paths) this.authorize(sub.plan.endpoint, p, owner, "w", resource);
     return this.submit(sub, owner, resource);
   }
 
@@ -174,15 +207,18 @@ export class LocalTransferService {
       : { DATA_TYPE: "result", code: "TaskComplete", message: "The task completed before the cancel request was processed.", request_id: newRequestId(), resource };
   }
 
-  ls(collectionId: string, path: string | undefined, opts: LsOptions = {}): Promise<FileListDocument> {
+  async ls(collectionId: string, path: string | undefined, opts: LsOptions = {}, identity?: string): Promise<FileListDocument> {
+    this.authorize(collectionId, path ?? "/~/", identity, "r", `/operation/endpoint/${collectionId}/ls`);
     return this.files.ls(collectionId, path, opts);
   }
 
-  mkdir(collectionId: string, path: string): Promise<ResultDocument> {
+  async mkdir(collectionId: string, path: string, identity?: string): Promise<ResultDocument> {
+    this.authorize(collectionId, path, identity, "w", `/operation/endpoint/${collectionId}/mkdir`);
     return this.files.mkdir(collectionId, path);
   }
 
-  stat(collectionId: string, path: string): Promise<FileEntry> {
+  async stat(collectionId: string, path: string, identity?: string): Promise<FileEntry> {
+    this.authorize(collectionId, path, identity, "r", `/operation/endpoint/${collectionId}/stat`);
     return this.files.stat(collectionId, path);
   }
 

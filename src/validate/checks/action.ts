@@ -10,7 +10,7 @@ import { closest, isObject, type Check, type CheckContext } from "../context.js"
 export const checkActions: Check = (ctx) => {
   for (const { name, state, type } of ctx.states) {
     if (type !== "Action") continue;
-    if (typeof state.ActionUrl === "string" && !isHttpsUrl(state.ActionUrl)) {
+    if (typeof state.ActionUrl === "string" && !isHttpsUrl(state.ActionUrl) && !(ctx.options.allowLoopbackHttp && isLoopbackHttp(state.ActionUrl))) {
       ctx.report("ACTION_URL_INVALID", ctx.statePointer(name, "ActionUrl"), `ActionUrl of "${name}" is not an https:// URL: ${JSON.stringify(state.ActionUrl)}`);
     }
     if (typeof state.Resource === "string") {
@@ -78,6 +78,15 @@ function literalMatches(want: string, v: unknown): boolean {
 
 function describe(want: string): string {
   return want === "sync_level" ? 'an integer 0-3 or one of "exists", "size", "mtime", "checksum"' : `a${want === "array" || want === "object" || want === "integer" ? "n" : ""} ${want}`;
+}
+
+function isLoopbackHttp(u: string): boolean {
+  try {
+    const p = new URL(u);
+    return p.protocol === "http:" && ["127.0.0.1", "localhost", "[::1]"].includes(p.hostname);
+  } catch {
+    return false;
+  }
 }
 
 function isHttpsUrl(u: string): boolean {

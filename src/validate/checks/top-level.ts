@@ -22,7 +22,7 @@ export const checkTopLevel: Check = (ctx) => {
   if (!("States" in def)) ctx.report("TOP_LEVEL_FIELD_MISSING", "", 'the definition has no "States"', { hint: 'add "States": { ... }' });
   else if (!isObject(def.States)) ctx.report("FIELD_TYPE", "/States", "States must be an object mapping state names to states");
   else if (Object.keys(def.States).length === 0) ctx.report("STATES_EMPTY", "/States", "States is empty");
-  if ("Comment" in def && typeof def.Comment !== "string") ctx.report("FIELD_TYPE", "/Comment", "Comment must be a string");
+  if ("Comment" in def && typeof def.Comment !== "string" && def.Comment !== null) ctx.report("FIELD_TYPE", "/Comment", "Comment must be a string");
   if (typeof def.StartAt === "string" && isObject(def.States) && !Object.hasOwn(def.States, def.StartAt)) {
     ctx.report("START_AT_UNDEFINED", "/StartAt", `StartAt names "${def.StartAt}", which is not a state`, {
       hint: `defined states: ${Object.keys(def.States).slice(0, 8).join(", ")}`,

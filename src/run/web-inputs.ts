@@ -1,0 +1,60 @@
+/**
+ * Web inputs from the client side: the open web inputs a run waits on, and answering one
+ * (`POST /web_inputs/{id}/respond` with `{"response": {"value": <option id>}}`,
+ * globus-flows.md §2.2). Used by `flowsmith runs respond` and `runs show`.
+ */
+import { resolve } from "node:path";
+import { CliError, EXIT } from "../errors.js";
+import type { GlobusApi } from "../globus/api.js";
+import { readDocumentFile } from "../source/document.js";
+import { applySet, merge } from "./input.js";
+
+export interface WebInputDoc {
+  id: string;
+  status: "open" | "closed";
+  user_roles: string[];
+  context: { title: string; presentation_style: string; rows?: { field: string; value: unknown }[]; text?: string };
+  options: { option_id: string; label: string; description: string }[];
+  run: { id: string; label: string | null };
+}
+
+/** Web-input scopes (SDK-JS); the flows `all` scope the CLI already holds covers them too. */
+const SCOPE = "https://auth.globus.org/scopes/eec9b274-0c81-4334-bdc2-54e90e689b9a/all";
+
+export async function openWebInputs(api: GlobusApi, runId: string): Promise<WebInputDoc[]> {
+  const list = await api.call<{ web_input_summaries: { id: string }[] }>("FLOWS", "/web_inputs", { scope: SCOPE, query: { filter_run_ids: runId, filter_states: "open" } });
+  const out: WebInputDoc[] = [];
+  for (const s of list.body.web_input_summaries) out.push((await api.call<WebInputDoc>("FLOWS", `/web_inputs/${s.id}`, { scope: SCOPE })).body);
+  return out;
+}
+
+/** The response object from --input FILE and --set k=v (a bare option is `--set value=<option>`). */
+export function responseFrom(src: { inputFile?: string; set?: string[] }): { value?: unknown } {
+  let response: unknown = {};
+  if (src.inputFile) {
+    const doc = readDocumentFile(resolve(src.inputFile));
+    if (!doc.ok) throw new CliError(doc.diagnostics[0]!.message, EXIT.INVALID);
+    response = merge(response, doc.value);
+  }
+  for (const a of src.set ?? []) response = applySet(response, a);
+  if (!response || typeof response !== "object" || Array.isArray(response)) throw new CliError("the response must be an object such as {\"value\": \"approve\"}", EXIT.INVALID);
+  return response as { value?: unknown };
+}
+
+export async function respondToRun(api: GlobusApi, runId: string, response: { value?: unknown }, webInputId?: string): Promise<{ webInput: WebInputDoc; value: string; alreadyClosed: boolean }> {
+  const open = await openWebInputs(api, runId);
+  const target = webInputId ? open.find((w) => w.id === webInputId) : open[0];
+  if (!target) {
+    throw new CliError(webInputId ? `run ${runId} has no open web input ${webInputId}` : `run ${runId} is not waiting for a web input`, EXIT.INVALID, "flowsmith runs show RUN_ID lists what a run waits for");
+  }
+  if (!webInputId && open.length > 1) throw new CliError(`run ${runId} has ${open.length} open web inputs; choose one with --web-input (${open.map((w) => w.id).join(", ")})`, EXIT.INVALID);
+  const options = target.options.map((o) => o.option_id);
+  const value = response.value;
+  if (typeof value !== "string" || !options.includes(value)) {
+    throw new CliError(`${value === undefined ? "no response value given" : `${JSON.stringify(value)} is not an option`} of web input ${target.id} ("${target.context.title}")`, EXIT.INVALID, `options: ${target.options.map((o) => `${o.option_id} (${o.label})`).join(", ")}; e.g. --set value=${options[0]}`);
+  }
+  if (!target.user_roles.includes("respondent")) throw new CliError(`you are not a respondent of web input ${target.id}`, EXIT.AUTH);
+  // A retried respond whose first attempt landed answers 409 (closed): the answer is in.
+  const res = await api.call("FLOWS", `/web_inputs/${target.id}/respond`, { scope: SCOPE, method: "POST", payload: { response: { ...response, value } }, accept: [409] });
+  return { webInput: target, value, alreadyClosed: res.status === 409 };
+}
