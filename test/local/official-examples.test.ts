@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startLocalRuntime, type LocalRuntime } from "../../src/local/runtime.js";
-import { pureSourceRegistration } from "../../src/local/compute/serialization.js";
+import { pureSourceRegistration } from "../../src/wire/compute-serialization.js";
 import { SCOPES } from "../../src/local/auth/scopes.js";
 import { CORPUS, FIXTURES } from "../support/paths.js";
 import { shapeDiff, tokenFor } from "../support/runtime.js";
