@@ -2,8 +2,7 @@
 import type { AnyFlowSource } from "../dsl/flow.js";
 import type { Session } from "../globus/session.js";
 import { scheduleFollowUps, type ScheduledFollowUp } from "../run/follow-ups.js";
-import type { RunDoc } from "../run/follow.js";
-import { SCOPES } from "../wire/scopes.js";
+import { FlowsClient } from "../globus/flows.js";
 import { palette, type Output } from "./output.js";
 import type { CliContext } from "./context.js";
 
@@ -11,7 +10,7 @@ export async function reportFollowUps(ctx: CliContext, s: Session, source: AnyFl
   if (!source.followUps?.length) return [];
   const o = ctx.output;
   const c = palette(o);
-  const run = (await s.api.call<RunDoc>("FLOWS", `/runs/${runId}`, { scope: SCOPES.flows("all") })).body;
+  const run = await new FlowsClient(s.api).getRun(runId);
   const done = await scheduleFollowUps(s, ctx.root, source, run, (l) => (opts.json ? undefined : o.err(c.dim(l))));
   renderFollowUps(o, s, done, opts);
   return done;

@@ -8,6 +8,7 @@ import { createHash } from "node:crypto";
 import type { CompiledFlow } from "../compile/compile.js";
 import type { EnvironmentConfig, ProjectConfig } from "../project/config.js";
 import type { GlobusApi } from "../globus/api.js";
+import { FlowsClient, type FlowResponse } from "../globus/flows.js";
 import { pureSourceRegistration } from "../globus/compute.js";
 import { SCOPES } from "../wire/scopes.js";
 import { CliError, EXIT } from "../errors.js";
@@ -157,8 +158,8 @@ export async function deployFlows(config: ProjectConfig, env: EnvironmentConfig,
     let existing: FlowDoc | undefined;
     let reason: string | undefined;
     if (locked) {
-      const got = await api.call<FlowDoc>("FLOWS", `/flows/${locked.id}`, { scope: SCOPES.flows("all"), accept: [404] });
-      if (got.status === 200) existing = got.body;
+      const got = await new FlowsClient(api).getFlow(locked.id);
+      if (got) existing = got as FlowDoc;
       else reason = `flow ${locked.id} was deleted on the service; recreating it`;
     }
     let adopted = false;
@@ -192,18 +193,11 @@ export async function deployFlows(config: ProjectConfig, env: EnvironmentConfig,
     result.flows.push(plan);
     if (opts.dryRun) continue;
     let doc: FlowDoc;
-    if (plan.action === "update") doc = (await api.call<FlowDoc>("FLOWS", `/flows/${existing!.id}`, { scope: SCOPES.flows("all"), method: "PUT", payload })).body;
+    if (plan.action === "update") doc = (await new FlowsClient(api).updateFlow(existing!.id, payload)) as FlowDoc;
     else if (plan.action === "adopt") doc = existing!;
     else {
-      doc = (
-        await api.call<FlowDoc>("FLOWS", "/flows", {
-          scope: SCOPES.flows("all"),
-          method: "POST",
-          payload,
-          // A dropped connection may hide a flow that was created: look before creating again.
-          recover: () => findByKeyword(api, keyword),
-        })
-      ).body;
+      // A dropped connection may hide a flow that was created: look before creating again.
+      doc = (await new FlowsClient(api).createFlow(payload, async () => (await findByKeyword(api, keyword)) as FlowResponse | undefined)) as FlowDoc;
     }
     const entry: LockedFlow = { id: doc.id, scope: doc.globus_auth_scope ?? SCOPES.flow(doc.id), hash, keyword, title: flow.title };
     el.flows[flow.name] = entry;
@@ -232,7 +226,7 @@ function sameContent(existing: FlowDoc, payload: Record<string, unknown>): boole
 }
 
 async function findByKeyword(api: GlobusApi, keyword: string): Promise<FlowDoc | undefined> {
-  const res = await api.call<{ flows: FlowDoc[] }>("FLOWS", "/flows", { scope: SCOPES.flows("all"), query: { filter_keywords: keyword, filter_roles: "flow_owner,flow_administrator", per_page: 50 } });
-  const hits = (res.body.flows ?? []).filter((f) => f.keywords?.includes(keyword));
+  const res = await new FlowsClient(api).listFlows({ filter_keywords: keyword, filter_roles: "flow_owner,flow_administrator", per_page: 50 });
+  const hits = ((res.flows ?? []) as FlowDoc[]).filter((f) => f.keywords?.includes(keyword));
   return hits[0];
 }

@@ -11,6 +11,7 @@ import { environmentValues } from "../deploy/values.js";
 import { envLock, lockPath, readLock } from "../deploy/lock.js";
 import type { Diagnostic } from "../definition/diagnostics.js";
 import type { Session } from "../globus/session.js";
+import { FlowsClient } from "../globus/flows.js";
 import type { EnvironmentConfig, ProjectConfig } from "../project/config.js";
 import { SCOPES } from "../wire/scopes.js";
 import { validateRunInput } from "../validate/index.js";
@@ -86,17 +87,12 @@ export async function startRun(s: Session, flow: DeployedFlow, input: unknown, o
     ...(o.monitors?.length ? { run_monitors: o.monitors } : {}),
     ...(o.managers?.length ? { run_managers: o.managers } : {}),
   };
-  const res = await s.api.call<RunDoc>("FLOWS", `/flows/${flow.id}/run`, {
-    scope: runScope(s, flow.id),
-    method: "POST",
-    payload,
-    // If the answer to a start was lost, the run may exist: find it by its tag rather than start a second one.
-    recover: async () => {
-      const list = await s.api.call<{ runs: (RunDoc & { tags?: string[] })[] }>("FLOWS", "/runs", { scope: SCOPES.flows("all"), query: { filter_flow_id: flow.id, orderby: "start_time DESC", per_page: 50 } });
-      return list.body.runs.find((r) => r.tags?.includes(startTag));
-    },
+  const client = new FlowsClient(s.api);
+  // If the answer to a start was lost, the run may exist: find it by its tag rather than start a second one.
+  return client.startRun(flow.id, payload, runScope(s, flow.id), async () => {
+    const list = await client.listRuns({ filter_flow_id: flow.id, orderby: "start_time DESC", per_page: 50 });
+    return (list.runs ?? []).find((r) => r.tags?.includes(startTag));
   });
-  return res.body;
 }
 
 /** Built input -> schema defaults -> offline check (what a start and a --dry-run both do first). */

@@ -14,8 +14,8 @@ import type { Diagnostic } from "../definition/diagnostics.js";
 import { buildInput } from "./input.js";
 import { ensureDeployed, startChecked, type StartOptions } from "./start.js";
 import { checkFollowUps, scheduleFollowUps, type ScheduledFollowUp } from "./follow-ups.js";
-import { FINAL, type RunDoc } from "./follow.js";
-import { SCOPES } from "../wire/scopes.js";
+import { FINAL } from "./follow.js";
+import { FlowsClient } from "../globus/flows.js";
 
 export interface WatchOptions {
   dir: string;
@@ -76,7 +76,7 @@ export async function watchDirectory(s: Session, source: AnyFlowSource, flow: Co
     for (const [dirName, st] of Object.entries(state.started)) {
       if (!st.run_id || st.follow_ups === "done" || stop) continue;
       try {
-        const run = (await s.api.call<RunDoc>("FLOWS", `/runs/${st.run_id}`, { scope: SCOPES.flows("all") })).body;
+        const run = await new FlowsClient(s.api).getRun(st.run_id);
         if (!FINAL.has(run.status)) continue;
         if (run.status === "SUCCEEDED") emit({ kind: "follow-ups", dir: dirName, run_id: st.run_id, scheduled: await scheduleFollowUps(s, s.config.root, source, run, log) });
         st.follow_ups = "done";

@@ -13,6 +13,7 @@ import type { Diagnostic } from "../../definition/diagnostics.js";
 import { AuthError } from "../../globus/auth/types.js";
 import { watchDirectory, type WatchEvent } from "../../run/watch.js";
 import type { Session } from "../../globus/session.js";
+import { FlowsClient } from "../../globus/flows.js";
 import { environmentValues } from "../../deploy/values.js";
 import { CliError, EXIT } from "../../errors.js";
 import { formatDiagnostic, palette, type Output } from "../output.js";
@@ -174,7 +175,7 @@ async function dryRun(ctx: CliContext, flow: CompiledFlow, built: unknown, opts:
   let serviceNote = deployed ? "" : `${flow.name} is not deployed in "${env.name}", so the service was not asked`;
   if (deployed) {
     try {
-      await withSession(ctx, opts.env, (s) => s.api.call("FLOWS", `/flows/${deployed.id}/validate_run`, { scope: runScope(s, deployed.id), method: "POST", payload: { body: input } }), { quiet: true });
+      await withSession(ctx, opts.env, (s) => new FlowsClient(s.api).validateRun(deployed.id, input, runScope(s, deployed.id)), { quiet: true });
       serviceChecked = true;
     } catch (e) {
       if (!(e instanceof AuthError)) throw e;

@@ -5,6 +5,7 @@ import { envLock, lockPath, readLock } from "../../deploy/lock.js";
 import { CliError, EXIT } from "../../errors.js";
 import { palette } from "../output.js";
 import { environmentOf, withSession } from "../environment.js";
+import { FlowsClient } from "../../globus/flows.js";
 import { entryLine, failureCause, followAndReport } from "./run-flow.js";
 import { runScope } from "../../run/start.js";
 import { setExitCode, type CliContext } from "../context.js";
@@ -35,10 +36,7 @@ export function registerRuns(program: Command, ctx: CliContext): void {
       let flowId = opts.flow;
       if (flowId && !/^[0-9a-f-]{36}$/.test(flowId)) flowId = envLock(readLock(lockPath(config, env)), env.name).flows[flowId]?.id ?? flowId;
       await withSession(ctx, opts.env, async (s) => {
-        const res = await s.api.call<{ runs: RunDoc[]; has_next_page: boolean; marker?: string }>("FLOWS", "/runs", {
-          scope,
-          query: { per_page: Number(opts.limit), filter_flow_id: flowId, filter_status: opts.status?.toUpperCase(), filter_label: opts.label, marker: opts.marker, orderby: "start_time DESC" },
-        });
+        const res = { body: (await new FlowsClient(s.api).listRuns({ per_page: Number(opts.limit), filter_flow_id: flowId, filter_status: opts.status?.toUpperCase(), filter_label: opts.label, marker: opts.marker, orderby: "start_time DESC" }, scope)) as { runs: RunDoc[]; has_next_page: boolean; marker?: string } };
         if (opts.json) return ctx.output.out(JSON.stringify(res.body, null, 2));
         const c = palette(ctx.output);
         for (const r of res.body.runs) ctx.output.out(`${r.run_id}  ${(r.status === "SUCCEEDED" ? c.green : r.status === "FAILED" ? c.red : c.yellow)(r.status.padEnd(9))}  ${r.start_time?.slice(0, 19) ?? ""}  ${(r.flow_title ?? "").slice(0, 40).padEnd(40)}  ${r.label ?? ""}`);
@@ -56,7 +54,7 @@ export function registerRuns(program: Command, ctx: CliContext): void {
     .option("--json", "machine-readable")
     .action(async (runId: string, opts: { env?: string; follow?: boolean; json?: boolean }) => {
       const code = await withSession(ctx, opts.env, async (s) => {
-        const run = (await s.api.call<RunDoc>("FLOWS", `/runs/${runId}`, { scope })).body;
+        const run = await new FlowsClient(s.api).getRun(runId, scope);
         if (opts.follow) return followAndReport(ctx, s.api, run, { ...(opts.json ? { json: true } : {}), inProcess: !!s.localRuntime });
         const waiting = (run as { blocking_web_input_id?: string | null }).blocking_web_input_id;
         if (opts.json) ctx.output.out(JSON.stringify(run, null, 2));
@@ -83,9 +81,9 @@ export function registerRuns(program: Command, ctx: CliContext): void {
         const entries: LogEntryDoc[] = [];
         let marker: string | undefined;
         do {
-          const page = await s.api.call<{ entries: LogEntryDoc[]; has_next_page: boolean; marker?: string }>("FLOWS", `/runs/${runId}/log`, { scope, query: { limit: Number(opts.limit), marker } });
-          entries.push(...page.body.entries);
-          marker = page.body.has_next_page ? page.body.marker : undefined;
+          const page = await new FlowsClient(s.api).runLog(runId, { limit: Number(opts.limit), marker }, scope);
+          entries.push(...(page.entries as unknown as LogEntryDoc[]));
+          marker = page.has_next_page ? page.marker : undefined;
         } while (marker);
         if (opts.json) ctx.output.out(JSON.stringify({ entries }, null, 2));
         else for (const e of entries) ctx.output.out(entryLine(e, ctx.output));
@@ -109,11 +107,12 @@ export function registerRuns(program: Command, ctx: CliContext): void {
         await withSession(ctx, opts.env, async (s) => {
           let callScope: string = scope;
           if (name === "resume") {
-            const run = (await s.api.call<RunDoc>("FLOWS", `/runs/${runId}`, { scope })).body;
+            const run = await new FlowsClient(s.api).getRun(runId, scope);
             // Resuming re-consents: the flow scope with its transfer dependencies, as for a start.
             callScope = runScope(s, run.flow_id);
           }
-          const res = await s.api.call<RunDoc>("FLOWS", `/runs/${runId}/${path}`, { scope: callScope, method: "POST" });
+          const client = new FlowsClient(s.api);
+          const res = { body: path === "cancel" ? await client.cancelRun(runId, callScope) : path === "release" ? await client.releaseRun(runId, callScope) : await client.resumeRun(runId, callScope) };
           if (opts.json) ctx.output.out(JSON.stringify(res.body, null, 2));
           else if (name === "cancel") ctx.output.out(["SUCCEEDED", "FAILED", "ENDED"].includes(res.body.status) && !(res.body.details as { code?: string } | undefined)?.code?.includes("Cancel") ? `run ${runId} had already finished (${res.body.status}); nothing to cancel` : `cancel requested for run ${runId}; its active action is being cancelled`);
           else ctx.output.out(`${name}: run ${runId} is ${res.body.status}`);
