@@ -41,8 +41,10 @@ const LAYERS = {
   // The public API and the test-support API: everything but the CLI.
   "index.ts": ["compile", "definition", "deploy", "dsl", "engine", "expr", "globus", "project", "providers", "run", "source", "validate", "wire", "local", "testing"],
   testing: ["compile", "definition", "deploy", "dsl", "engine", "expr", "globus", "project", "providers", "run", "source", "validate", "wire", "local"],
+  // `flowsmith ui`: a front end like the CLI (its API reaches the runtime as the CLI does).
+  ui: ["compile", "definition", "deploy", "dsl", "engine", "expr", "globus", "local", "project", "providers", "run", "source", "validate", "wire"],
   // Only the CLI knows every layer (and it finds the local runtime through src/local/attach.ts).
-  cli: ["compile", "definition", "deploy", "dsl", "engine", "expr", "globus", "local", "project", "providers", "run", "source", "validate", "wire"],
+  cli: ["compile", "definition", "deploy", "dsl", "engine", "expr", "globus", "local", "project", "providers", "run", "source", "validate", "wire", "ui"],
 };
 
 /** The layer a file under src/ belongs to: its first directory, or the file name for top-level files. */

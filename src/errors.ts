@@ -14,6 +14,10 @@ export const EXIT = {
   AUTH: 3,
   /** A service or the network failed. */
   SERVICE: 4,
+  /** The command stopped following a run (Ctrl-C) that has not ended; `runs show ID --follow` reattaches. */
+  DETACHED: 5,
+  /** `local status`: no local runtime is running (or it does not answer). */
+  NOT_RUNNING: 6,
 } as const;
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
@@ -38,6 +42,10 @@ export const ERROR_CODES = {
   SERVICE_ERROR: { exit: EXIT.SERVICE },
   /** A service could not be reached (connection refused, timeout, port in use). */
   SERVICE_UNAVAILABLE: { exit: EXIT.SERVICE },
+  /** Following a run stopped (Ctrl-C) before it ended. */
+  DETACHED: { exit: EXIT.DETACHED },
+  /** `local status`: no local runtime runs for the data directory. */
+  NOT_RUNNING: { exit: EXIT.NOT_RUNNING },
   /** A bug: an error nobody classified. */
   INTERNAL: { exit: EXIT.INVALID },
 } as const satisfies Record<string, { exit: ExitCode }>;
@@ -54,7 +62,7 @@ export function isCodedError(e: unknown): e is CodedError {
   return e instanceof Error && typeof (e as Partial<CodedError>).errorCode === "string" && (e as CodedError).errorCode in ERROR_CODES;
 }
 
-const CODE_FOR_EXIT: Record<ExitCode, ErrorCode> = { 0: "INTERNAL", 1: "INVALID_INPUT", 2: "RUN_NOT_SUCCEEDED", 3: "AUTH_REQUIRED", 4: "SERVICE_ERROR" };
+const CODE_FOR_EXIT: Record<ExitCode, ErrorCode> = { 0: "INTERNAL", 1: "INVALID_INPUT", 2: "RUN_NOT_SUCCEEDED", 3: "AUTH_REQUIRED", 4: "SERVICE_ERROR", 5: "DETACHED", 6: "NOT_RUNNING" };
 
 /**
  * The general-purpose typed error. `new FlowsmithError("INVALID_INPUT", msg, hint)`; the

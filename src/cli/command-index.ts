@@ -39,5 +39,6 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: "login", options: true, description: "log in as a user (native-app authorization code with PKCE); tokens are kept per environment in .flowsmith/tokens/ (mode 0600)", module: "login", load: async () => (await import("./commands/login.js")).registerLogin },
   { name: "logout", options: true, description: "revoke the tokens of `flowsmith login` at Globus Auth and delete them", module: "logout", load: async () => (await import("./commands/logout.js")).registerLogout },
   { name: "whoami", options: true, description: "show the identity commands act as in an environment and where its credentials come from", module: "whoami", load: async () => (await import("./commands/whoami.js")).registerWhoami },
+  { name: "ui", options: true, description: "serve a browser console on 127.0.0.1: flows, start form, runs, timers (Ctrl-C stops it)", module: "ui", load: async () => (await import("./commands/ui.js")).registerUi },
   { name: "timers", description: "Globus Timers: run a flow later, or every so often", module: "timers", load: async () => (await import("./commands/timers.js")).registerTimers },
 ];

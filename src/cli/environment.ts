@@ -16,7 +16,7 @@ export function environmentOf(ctx: CliContext, name?: string): { config: Project
  * src/local/attach.ts (the only place that knows how), for Globus the configured credentials.
  */
 export async function connect(config: ProjectConfig, env: EnvironmentConfig, opts: { log?: (l: string) => void } = {}): Promise<Session> {
-  const local = env.kind === "local" ? await attachLocalRuntime(env, config.root, opts.log ? { log: opts.log } : {}) : undefined;
+  const local = env.kind === "local" ? await attachLocalRuntime(config, env, opts.log ? { log: opts.log } : {}) : undefined;
   try {
     return await openSession(config, env, {
       credentials: (e, o) => credentialsForEnvironment(e, { ...o, local: localLocator(e, o.root) }),

@@ -8,6 +8,7 @@ import { EXIT } from "../errors.js";
 import { packageVersion } from "../assets.js";
 import { describeFailure } from "./failure.js";
 import { findProjectRoot } from "../project/root.js";
+import { requireProjectConfig } from "../project/config.js";
 import { palette, terminalOutput, type Output } from "./output.js";
 import type { CliContext } from "./context.js";
 import { COMMANDS } from "./command-index.js";
@@ -19,10 +20,16 @@ Exit codes:
   2  a run ended in a status other than SUCCEEDED
   3  authentication or authorization failed
   4  a service or the network failed
+  5  detached (Ctrl-C) from a run that has not ended; reattach with \`flowsmith runs show ID --follow\`
+  6  \`local status\`: no local runtime is running
 
 Environment:
   NO_COLOR           disable colour
-  FLOWSMITH_DEBUG=1  print stack traces of unexpected errors`;
+  FLOWSMITH_DEBUG=1  print stack traces of unexpected errors
+  FLOWSMITH_MAX_FILE_BYTES          largest document read (default 16 MiB)
+  FLOWSMITH_LOCAL_REATTACH_SECONDS  how long a follower waits for a lost local runtime (default 300)`;
+
+const CONFIG_COMMANDS = new Set(["run-flow", "deploy-flow", "publish", "runs", "functions", "local", "login", "logout", "whoami", "demo"]);
 
 /** The command a command line runs (`help X` included); undefined for none or an unknown one. */
 function commandOf(argv: string[]): string | undefined {
@@ -62,6 +69,13 @@ export async function buildProgram(ctx: CliContext, argv?: string[]): Promise<Co
     program.addCommand(stub);
   }
   for (const cmd of program.commands) cmd.exitOverride().showSuggestionAfterError(true);
+  // Commands that work in an environment read flowsmith.yaml first, so a broken file is
+  // reported the same way by all of them before anything else is loaded or contacted.
+  program.hook("preAction", (_top, action) => {
+    let cmd = action;
+    while (cmd.parent && cmd.parent !== program) cmd = cmd.parent;
+    if (CONFIG_COMMANDS.has(cmd.name())) requireProjectConfig(ctx.root);
+  });
   return program;
 }
 

@@ -45,8 +45,12 @@ export function compileFlow(source: AnyFlowSource, options: { flowFile?: string 
     diagnostics.push(diag("DSL_ERROR", "", `flow name ${JSON.stringify(source.name)} must be 1-64 lower-case letters, digits, '_' or '-'`, { source: source.site }));
     return { diagnostics };
   }
-  if (typeof source.title !== "string" || source.title.length < 1 || source.title.length > 128) {
-    diagnostics.push(diag("DSL_ERROR", "", `title of flow "${source.name}" must be 1-128 characters`, { source: source.site }));
+  if (source.title === undefined || source.title === null || source.title === "") {
+    diagnostics.push(diag("DSL_ERROR", "", `title is required: flow "${source.name}" has no title`, { source: source.site, hint: 'add title: "…" (1-128 characters) to its defineFlow' }));
+  } else if (typeof source.title !== "string") {
+    diagnostics.push(diag("DSL_ERROR", "", `title of flow "${source.name}" must be a string, got ${typeof source.title}`, { source: source.site }));
+  } else if (source.title.length > 128) {
+    diagnostics.push(diag("DSL_ERROR", "", `title of flow "${source.name}" is ${source.title.length} characters; at most 128 are allowed`, { source: source.site }));
   }
 
   let built: ReturnType<AnyFlowSource["build"]>;

@@ -36,6 +36,8 @@ export interface FlowPlan {
   reason?: string;
   diff?: string;
   keyword: string;
+  /** Flows with the same keyword made by concurrent first deploys that this deploy resolved. */
+  converged?: { kept: string; deleted: string[]; others: string[] };
 }
 
 export interface DeployResult {
@@ -49,6 +51,9 @@ export interface DeployResult {
 const sha = (s: string) => "sha256:" + createHash("sha256").update(s).digest("hex");
 
 /** JSON with sorted keys, so hashes do not depend on key order. */
+/** The lock's content hash of a Compute function's source (defined with the registration path). */
+export { functionHash } from "./functions.js";
+
 export function stableJson(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(stableJson).join(",")}]`;
   if (v && typeof v === "object") return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${stableJson((v as Record<string, unknown>)[k])}`).join(",")}}`;
@@ -61,6 +66,7 @@ export function flowKeyword(config: ProjectConfig, flow: string): string {
 
 interface FlowDoc {
   id: string;
+  created_at?: string;
   globus_auth_scope?: string;
   keywords?: string[];
   definition?: unknown;
@@ -199,6 +205,18 @@ export async function deployFlows(config: ProjectConfig, env: EnvironmentConfig,
       // A dropped connection may hide a flow that was created: look before creating again.
       doc = (await new FlowsClient(api).createFlow(payload, async () => (await findByKeyword(api, keyword)) as FlowResponse | undefined)) as FlowDoc;
     }
+    if (plan.action === "create" || plan.action === "recreate") {
+      // The keyword search and the create are not atomic: a deploy on another machine may
+      // have created the same flow meanwhile. Converge on the oldest and delete the extra
+      // this deploy made (the other deploy deletes its own when it looks).
+      const converged = await convergeByKeyword(api, keyword, doc, payload, log);
+      if (converged) {
+        plan.converged = converged.report;
+        doc = converged.doc;
+        plan.action = "adopt";
+        plan.reason = `another deploy created ${converged.report.kept} at the same time; kept it (the oldest) and deleted ${converged.report.deleted.join(", ") || "nothing"}`;
+      }
+    }
     const entry: LockedFlow = { id: doc.id, scope: doc.globus_auth_scope ?? SCOPES.flow(doc.id), hash, keyword, title: flow.title };
     el.flows[flow.name] = entry;
     writeLock(file, lock);
@@ -225,8 +243,40 @@ function sameContent(existing: FlowDoc, payload: Record<string, unknown>): boole
   return stableJson(existing.definition) === stableJson(payload.definition) && stableJson(existing.input_schema) === stableJson(payload.input_schema);
 }
 
-async function findByKeyword(api: GlobusApi, keyword: string): Promise<FlowDoc | undefined> {
+async function findAllByKeyword(api: GlobusApi, keyword: string): Promise<FlowDoc[]> {
   const res = await new FlowsClient(api).listFlows({ filter_keywords: keyword, filter_roles: "flow_owner,flow_administrator", per_page: 50 });
-  const hits = ((res.flows ?? []) as FlowDoc[]).filter((f) => f.keywords?.includes(keyword));
-  return hits[0];
+  return oldestFirst(((res.flows ?? []) as FlowDoc[]).filter((f) => f.keywords?.includes(keyword)));
+}
+
+/** Oldest first, by created_at then id, so every machine picks the same one. */
+function oldestFirst(flows: FlowDoc[]): FlowDoc[] {
+  return [...flows].sort((a, b) => (a.created_at ?? "").localeCompare(b.created_at ?? "") || a.id.localeCompare(b.id));
+}
+
+async function findByKeyword(api: GlobusApi, keyword: string): Promise<FlowDoc | undefined> {
+  return (await findAllByKeyword(api, keyword))[0];
+}
+
+/**
+ * After creating `mine`: when the keyword finds more than one flow, keep the oldest (updated
+ * to this payload if it differs) and delete `mine` if it is not the oldest. Flows other
+ * deploys created are theirs to delete; they are reported.
+ */
+async function convergeByKeyword(api: GlobusApi, keyword: string, mine: FlowDoc, payload: Record<string, unknown>, log: (l: string) => void): Promise<{ doc: FlowDoc; report: NonNullable<FlowPlan["converged"]> } | undefined> {
+  const hits = await findAllByKeyword(api, keyword);
+  if (hits.length <= 1 || !hits.some((h) => h.id === mine.id)) return undefined;
+  const oldest = hits[0]!;
+  if (oldest.id === mine.id) {
+    log(`${hits.length - 1} other flow(s) with keyword ${keyword} appeared meanwhile (${hits.slice(1).map((h) => h.id).join(", ")}); keeping ${mine.id}, the oldest: their deploys delete them`);
+    return undefined;
+  }
+  const client = new FlowsClient(api);
+  await client.deleteFlow(mine.id);
+  let doc = oldest;
+  const full = ((await client.getFlow(oldest.id)) ?? oldest) as FlowDoc;
+  if (!sameContent(full, payload)) doc = (await client.updateFlow(oldest.id, payload)) as FlowDoc;
+  else doc = full;
+  const others = hits.slice(1).map((h) => h.id).filter((id) => id !== mine.id);
+  log(`another deploy created flow ${oldest.id} with keyword ${keyword} at the same time: kept it (the oldest), deleted ${mine.id}, which this deploy created`);
+  return { doc, report: { kept: oldest.id, deleted: [mine.id], others } };
 }

@@ -5,7 +5,9 @@
  * registered by one is "unchanged" for the other.
  */
 import { createHash } from "node:crypto";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
+import { readTextFile } from "../source/read-text.js";
+import { CliError, EXIT } from "../errors.js";
 import { join } from "node:path";
 import type { ProjectConfig } from "../project/config.js";
 import type { GlobusApi } from "../globus/api.js";
@@ -28,8 +30,10 @@ export function functionHash(name: string, source: string): string {
 export function readFunction(root: string, name: string): ProjectFunction | undefined {
   const file = join(root, "functions", `${name}.py`);
   if (!existsSync(file)) return undefined;
-  const source = readFileSync(file, "utf8");
-  return { name, source, hash: functionHash(name, source) };
+  // Hostile input: a binary or non-UTF-8 file is an error with its place, not garbage registered.
+  const read = readTextFile(file);
+  if (!read.ok) throw new CliError(`functions/${name}.py${read.line ? `:${read.line}:${read.column}` : ""}: ${read.message}`, EXIT.INVALID, read.hint);
+  return { name, source: read.text, hash: functionHash(name, read.text) };
 }
 
 /** Every functions/*.py whose name is a Python identifier, sorted. */

@@ -34,12 +34,19 @@ export class ManualClock implements Clock {
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
     return new Promise((resolve) => {
       if (signal?.aborted) return resolve();
-      const s = { at: this.t + Math.max(0, ms), resolve };
-      this.sleepers.push(s);
-      signal?.addEventListener("abort", () => {
+      const onAbort = () => {
         this.sleepers = this.sleepers.filter((x) => x !== s);
         resolve();
-      });
+      };
+      const s = {
+        at: this.t + Math.max(0, ms),
+        resolve: () => {
+          signal?.removeEventListener("abort", onAbort);
+          resolve();
+        },
+      };
+      this.sleepers.push(s);
+      signal?.addEventListener("abort", onAbort, { once: true });
     });
   }
 

@@ -59,6 +59,8 @@ export interface ApiOptions {
   log?: (line: string) => void;
   /** The environment's name, for the exact fix command in auth errors. */
   envName?: string;
+  /** Called before retrying after a failed connection (the local runtime re-discovers a restarted runtime here). */
+  onConnectionError?: () => Promise<void>;
 }
 
 export class GlobusApi {
@@ -93,6 +95,7 @@ export class GlobusApi {
         }
         if (attempt >= this.retry.attempts) throw new ServiceError(`${service} ${method} ${path}: ${lastProblem} after ${attempt} attempts`, 0, "NetworkError");
         await this.backoff(attempt, undefined, lastProblem);
+        await this.opts.onConnectionError?.().catch(() => undefined);
         continue;
       }
       const text = await res.text();

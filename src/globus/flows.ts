@@ -31,6 +31,11 @@ export class FlowsClient {
     return r.status === 404 ? undefined : r.body;
   }
 
+  /** DELETE /flows/{id}; a flow already gone (404) is fine. */
+  async deleteFlow(flowId: string, scope: string = ALL): Promise<void> {
+    await this.api.call("FLOWS", `/flows/${flowId}`, { scope, method: "DELETE", accept: [404], send: (headers) => flows.flows.remove(flowId, { headers }) });
+  }
+
   async listFlows(query: Record<string, string | number | boolean | undefined>, scope: string = ALL): Promise<FlowList> {
     const q = strings(query);
     return (await this.api.call<FlowList>("FLOWS", "/flows", { scope, query: q, send: (headers) => flows.flows.getAll({ query: q as never, headers }) })).body;

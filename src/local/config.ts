@@ -1,7 +1,8 @@
 /** What a local runtime serves: collections (directories), compute endpoints, clients. */
 import { randomBytes, randomUUID } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, writeFileSync, chmodSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync, chmodSync } from "node:fs";
 import { join } from "node:path";
+import { ensurePrivateDir } from "./private-files.js";
 import type { EngineOptions } from "../engine/interpreter.js";
 
 export interface LocalCollectionConfig {
@@ -49,6 +50,8 @@ export interface LocalRuntimeConfig {
   /** Virtual seconds per real second (default 1); see skippable-clock.ts. */
   clockRate?: number;
   log?: (line: string) => void;
+  /** A runtime of `flowsmith local start` (not one a command started for itself); said in runtime.json. */
+  standing?: boolean;
 }
 
 export interface ClientCredentials {
@@ -63,7 +66,7 @@ export interface ClientCredentials {
 export function ensureLocalClient(dataDir: string): ClientCredentials {
   const file = join(dataDir, "client.json");
   if (existsSync(file)) return JSON.parse(readFileSync(file, "utf8")) as ClientCredentials;
-  mkdirSync(dataDir, { recursive: true });
+  ensurePrivateDir(dataDir);
   const creds = { client_id: randomUUID(), client_secret: randomBytes(24).toString("base64url") };
   writeFileSync(file, JSON.stringify(creds, null, 2) + "\n", { mode: 0o600 });
   chmodSync(file, 0o600);
@@ -76,6 +79,8 @@ export interface RuntimeStateFile {
   port: number;
   started_at: string;
   data_dir: string;
+  /** true for `flowsmith local start`; absent for a runtime a command runs in-process. */
+  standing?: boolean;
 }
 
 export const stateFileOf = (dataDir: string) => join(dataDir, "runtime.json");

@@ -19,6 +19,7 @@ export function runtimeConfigFor(env: EnvironmentConfig, root: string, overrides
       display_name: name,
       ...(e.python ? { python: e.python } : {}),
       ...(e.env ? { env: e.env } : {}),
+      ...(e.pass_env ? { passEnv: e.pass_env } : {}),
       ...(e.path_prefix ? { pathPrefix: e.path_prefix.map((p) => (isAbsolute(p) ? p : resolve(root, p))) } : {}),
       ...(e.task_timeout ? { taskTimeoutSeconds: e.task_timeout } : {}),
     };

@@ -117,14 +117,23 @@ function serviceOf(path: string): Service {
   return "flows";
 }
 
-const MAX_BODY = 16 * 1024 * 1024;
+export const MAX_BODY = 16 * 1024 * 1024;
+
+class BodyTooLarge extends HttpError {
+  constructor() {
+    super(413, "RequestTooLarge", `request bodies are limited to ${MAX_BODY} bytes`);
+  }
+}
 
 async function readBody(req: IncomingMessage): Promise<Buffer> {
+  // Refuse by Content-Length before reading a byte; the rest is drained, not read into memory.
+  const declared = Number(req.headers["content-length"]);
+  if (Number.isFinite(declared) && declared > MAX_BODY) throw new BodyTooLarge();
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const c of req) {
     size += (c as Buffer).length;
-    if (size > MAX_BODY) throw new HttpError(413, "RequestTooLarge", `request bodies are limited to ${MAX_BODY} bytes`);
+    if (size > MAX_BODY) throw new BodyTooLarge();
     chunks.push(c as Buffer);
   }
   return Buffer.concat(chunks);
@@ -163,12 +172,20 @@ export interface ServeOptions {
   /** Called before routing; may throw an HttpError or end the response (fault injection). */
   intercept?: (req: IncomingMessage, res: ServerResponse) => boolean;
   log?: (line: string) => void;
+  /** Time allowed for a request's headers (default 10 s) and for all of it (default 60 s). */
+  headersTimeoutMs?: number;
+  requestTimeoutMs?: number;
   /** +1 when a request arrives, -1 when its response is done (time-skipping clocks wait for 0). */
   onRequest?: (delta: 1 | -1) => void;
 }
 
 export function createHttpServer(router: Router, opts: ServeOptions = {}): Server {
-  return createServer(async (req, res) => {
+  // Node's defaults let a client that trickles its headers hold a connection for 60 s (and a
+  // body for 5 minutes); a local service answers in milliseconds, so bound both tightly.
+  const headersTimeout = opts.headersTimeoutMs ?? 10_000;
+  const requestTimeout = Math.max(opts.requestTimeoutMs ?? 60_000, headersTimeout);
+  const serverOpts = { headersTimeout, requestTimeout, connectionsCheckingInterval: Math.min(1000, headersTimeout) };
+  return createServer(serverOpts, async (req, res) => {
     if (opts.onRequest) {
       opts.onRequest(1);
       let done = false;
@@ -203,6 +220,11 @@ export function createHttpServer(router: Router, opts: ServeOptions = {}): Serve
         return;
       }
       if ((e as NodeJS.ErrnoException)?.code === "ECONNRESET" || (e as Error)?.message === "aborted") return; // the client went away
+      if (e instanceof BodyTooLarge) {
+        // Answer, then drain what the client still sends so it reads the answer instead of a reset.
+        res.setHeader("connection", "close");
+        req.resume();
+      }
       const err = e instanceof HttpError ? e : e instanceof RangeError ? new HttpError(400, "BadRequest", `the request is too complex to process: ${e.message}`) : new HttpError(500, "InternalError", `internal error: ${(e as Error).message}`);
       if (!(e instanceof HttpError)) opts.log?.(`internal error on ${method} ${url.pathname}: ${(e as Error).stack ?? e}`);
       send({ status: err.status, body: renderError(service, err, url.pathname) });

@@ -8,6 +8,7 @@ import type { CodedError, ErrorCode } from "../errors.js";
 import type { AddressInfo } from "node:net";
 import { join, resolve } from "node:path";
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from "node:fs";
+import { ensurePrivateDir, PRIVATE_FILE_MODE, makePrivate } from "./private-files.js";
 import type { Clock } from "../engine/clock.js";
 import { createProviderResolver } from "../providers/registry.js";
 import type { ProviderResolver } from "../engine/interpreter.js";
@@ -67,6 +68,10 @@ export interface LocalRuntime {
   clock: Clock;
   /** Runs and tasks picked up again at start; timers that came due while the runtime was down. */
   recovered: { runs: number; transferTasks: number; dueTimers: number };
+  /** Write runtime.json again (after unpublish): other commands find and use this runtime. */
+  publish(): void;
+  /** Remove runtime.json: commands starting now do not attach (the first step of stopping; see lease.ts). */
+  unpublish(): void;
   stop(): Promise<void>;
 }
 
@@ -92,7 +97,7 @@ function acquireLock(dataDir: string): () => void {
   const lock = join(dataDir, "runtime.lock");
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
-      const fd = openSync(lock, "wx");
+      const fd = openSync(lock, "wx", PRIVATE_FILE_MODE);
       writeSync(fd, String(process.pid));
       closeSync(fd);
       return () => rmSync(lock, { force: true });
@@ -121,7 +126,7 @@ function normaliseGroups(groups: Record<string, string[]> | undefined): Record<s
 
 export async function startLocalRuntime(config: LocalRuntimeConfig, opts: StartRuntimeOptions = {}): Promise<LocalRuntime> {
   const dataDir = resolve(config.dataDir);
-  mkdirSync(dataDir, { recursive: true });
+  ensurePrivateDir(dataDir);
   const releaseLock = acquireLock(dataDir);
   const { clock, save: saveClock } = opts.clock ? { clock: opts.clock, save: () => undefined } : runtimeClock(dataDir, config.clockRate);
   const log = config.log ?? (() => {});
@@ -253,10 +258,12 @@ export async function startLocalRuntime(config: LocalRuntimeConfig, opts: StartR
 
     // Other commands find this runtime through runtime.json and talk to it instead of starting a second one.
     const stateFile = stateFileOf(dataDir);
-    {
-      const state: RuntimeStateFile = { pid: process.pid, url, port, started_at: new Date().toISOString(), data_dir: dataDir };
-      writeFileSync(stateFile, JSON.stringify(state, null, 2) + "\n");
-    }
+    const state: RuntimeStateFile = { pid: process.pid, url, port, started_at: new Date().toISOString(), data_dir: dataDir, ...(config.standing ? { standing: true } : {}) };
+    const publish = () => {
+      writeFileSync(stateFile, JSON.stringify(state, null, 2) + "\n", { mode: PRIVATE_FILE_MODE });
+      makePrivate(stateFile);
+    };
+    publish();
 
     const env = {
       GLOBUS_SDK_SERVICE_URL_AUTH: url,
@@ -283,6 +290,12 @@ export async function startLocalRuntime(config: LocalRuntimeConfig, opts: StartR
       timers,
       clock,
       recovered: { runs, transferTasks, dueTimers },
+      publish() {
+        if (!stopped) publish();
+      },
+      unpublish() {
+        rmSync(stateFile, { force: true });
+      },
       async stop() {
         if (stopped) return;
         stopped = true;

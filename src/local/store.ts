@@ -5,8 +5,9 @@
  * leaves either the old or the new state, never half of both.
  */
 import Database from "better-sqlite3";
-import { mkdirSync } from "node:fs";
+import { closeSync, openSync } from "node:fs";
 import { dirname } from "node:path";
+import { ensurePrivateDir, makePrivate, PRIVATE_FILE_MODE } from "./private-files.js";
 
 import type { DocStore, ScanOptions } from "../providers/doc-store.js";
 
@@ -18,9 +19,15 @@ export class SqliteStore implements DocStore {
   private checkpointTimer?: NodeJS.Timeout;
 
   constructor(file: string) {
-    if (file !== ":memory:") mkdirSync(dirname(file), { recursive: true });
+    if (file !== ":memory:") {
+      ensurePrivateDir(dirname(file));
+      // SQLite gives the -wal and -shm files the database file's mode, so create it 0600 first.
+      closeSync(openSync(file, "a", PRIVATE_FILE_MODE));
+      makePrivate(file);
+    }
     this.db = new Database(file);
     this.db.pragma("journal_mode = WAL");
+    if (file !== ":memory:") makePrivate(file, `${file}-wal`, `${file}-shm`);
     // NORMAL is durable against process crashes (SIGKILL) in WAL mode; only power loss can drop the last commits.
     this.db.pragma("synchronous = NORMAL");
     this.db.pragma("busy_timeout = 5000");

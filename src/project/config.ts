@@ -4,7 +4,7 @@
  * default environment. Unknown keys and bad values are reported with file:line.
  */
 import { existsSync } from "node:fs";
-import { isAbsolute, join, resolve } from "node:path";
+import { isAbsolute, join, relative, resolve } from "node:path";
 import type { ErrorObject } from "ajv";
 import { diag, type Diagnostic } from "../definition/diagnostics.js";
 import { readDocumentFile } from "../source/document.js";
@@ -53,7 +53,10 @@ export interface EndpointEntry {
   workers?: number;
   python?: string;
   path_prefix?: string[];
+  /** Set in the local workers' environment. */
   env?: Record<string, string>;
+  /** Variables the local workers inherit from the runtime's environment beyond PATH, HOME, LANG, TMPDIR… */
+  pass_env?: string[];
   task_timeout?: number;
 }
 
@@ -184,6 +187,7 @@ const SCHEMA = {
             python: { type: "string" },
             path_prefix: { type: "array", items: { type: "string" } },
             env: { type: "object", additionalProperties: { type: "string" } },
+            pass_env: { type: "array", items: { type: "string", pattern: "^[A-Za-z_][A-Za-z0-9_]*$" } },
             task_timeout: { type: "number", exclusiveMinimum: 0 },
           }),
           values: { type: "object" },
@@ -235,7 +239,15 @@ export function loadProjectConfig(rootIn: string): LoadedConfig {
   if (!existsSync(file)) return { config: defaultConfig(root), diagnostics: [] };
   const doc = readDocumentFile(file);
   if (!doc.ok) return { diagnostics: doc.diagnostics };
-  const value = (doc.value ?? {}) as Record<string, unknown>;
+  // An empty (or comments-only) file and a file whose top level is not a mapping are said so
+  // plainly, instead of surfacing later as a missing default environment.
+  if (doc.value === undefined || doc.value === null) {
+    return { diagnostics: [diag("CONFIG_INVALID", "", "flowsmith.yaml is empty", { source: { file, line: 1, column: 1 }, hint: "declare at least `environments: { local: {} }`, or delete the file to use the defaults (`flowsmith init` writes a complete one)" })] };
+  }
+  if (typeof doc.value !== "object" || Array.isArray(doc.value)) {
+    return { diagnostics: [diag("CONFIG_INVALID", "", `flowsmith.yaml must be a mapping of keys (project, default_environment, environments), not ${Array.isArray(doc.value) ? "a list" : `a ${typeof doc.value}`}`, { source: doc.locate("") ?? { file, line: 1, column: 1 } })] };
+  }
+  const value = doc.value as Record<string, unknown>;
   validate ??= cachedValidators("flowsmith-yaml", { config: SCHEMA as object }, { verbose: true }).get("config")!;
   const diagnostics: Diagnostic[] = [...doc.diagnostics];
   if (!validate(value)) {
@@ -309,9 +321,22 @@ export function selectEnvironment(config: ProjectConfig, name?: string): Environ
 
 export function requireProjectConfig(root: string): ProjectConfig {
   const loaded = loadProjectConfig(root);
-  if (!loaded.config) {
-    const e = new CliError(`flowsmith.yaml is invalid:\n${loaded.diagnostics.map((d) => `  ${d.source ? `${d.source.file}:${d.source.line}:${d.source.column}: ` : ""}${d.message}`).join("\n")}`, EXIT.INVALID);
-    throw e;
-  }
+  if (!loaded.config) throw configError(loaded.diagnostics);
   return loaded.config;
+}
+
+/** One message for a broken flowsmith.yaml, whichever command found it: `file:line:col: what` and the fix. */
+export function configError(diagnostics: Diagnostic[]): CliError {
+  const errors = diagnostics.filter((d) => d.severity === "error");
+  // The location is said once, in front: drop a repeated file prefix and " at line L, column C".
+  const text = (d: Diagnostic) => (d.source ? d.message.replace(`${d.source.file}: `, "").replace(/ at line \d+, column \d+$/, "") : d.message);
+  const at = (d: Diagnostic) => `${d.source ? `${relativeFile(d.source.file)}:${d.source.line}:${d.source.column}: ` : ""}${text(d)}`;
+  const hint = errors.find((d) => d.hint)?.hint;
+  if (errors.length === 1) return new CliError(at(errors[0]!), EXIT.INVALID, hint);
+  return new CliError(`flowsmith.yaml is invalid:\n${errors.map((d) => `  ${at(d)}`).join("\n")}`, EXIT.INVALID, hint);
+}
+
+function relativeFile(file: string): string {
+  const rel = relative(process.cwd(), file);
+  return rel && !rel.startsWith("..") && !isAbsolute(rel) ? rel : file;
 }

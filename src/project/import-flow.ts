@@ -8,7 +8,7 @@ import { basename, join } from "node:path";
 import { definitionToSource } from "../compile/import.js";
 import { hasErrors, type Diagnostic } from "../definition/diagnostics.js";
 import type { FlowDefinition } from "../definition/types.js";
-import { readDocumentFile } from "../source/document.js";
+import { readDocumentFile, type SourceDocument } from "../source/document.js";
 import { validateDefinition, validateInputSchema } from "../validate/index.js";
 import { isObject } from "../validate/context.js";
 import { CliError, EXIT } from "../errors.js";
@@ -26,17 +26,22 @@ export async function importDefinition(root: string, file: string, opts: { name:
   if (!doc.ok) throw new CliError(doc.diagnostics[0]!.message, EXIT.INVALID);
   let def = doc.value;
   let schema: unknown = undefined;
+  let prefix = "";
   if (isObject(def) && !("States" in def) && isObject(def.definition)) {
     schema = def.input_schema;
     def = def.definition;
+    prefix = "/definition";
   }
+  let schemaDoc: SourceDocument | undefined;
   if (opts.schemaFile) {
-    const s = readDocumentFile(opts.schemaFile);
-    if (!s.ok) throw new CliError(s.diagnostics[0]!.message, EXIT.INVALID);
-    schema = s.value;
+    schemaDoc = readDocumentFile(opts.schemaFile);
+    if (!schemaDoc.ok) throw new CliError(schemaDoc.diagnostics[0]!.message, EXIT.INVALID);
+    schema = schemaDoc.value;
   }
-  const diagnostics = [...doc.diagnostics, ...validateDefinition(def, isObject(schema) ? { inputSchema: schema } : {})];
-  if (schema !== undefined) diagnostics.push(...validateInputSchema(schema));
+  // Located like `validate` locates them: file:line:col of each pointer.
+  const at = (d: Diagnostic, src: SourceDocument, pre: string): Diagnostic => (d.source ? d : { ...d, ...(src.locate(pre + d.pointer) ? { source: src.locate(pre + d.pointer)! } : {}) });
+  const diagnostics = [...doc.diagnostics, ...validateDefinition(def, isObject(schema) ? { inputSchema: schema } : {}).map((d) => at(d, doc, prefix))];
+  if (schema !== undefined) diagnostics.push(...validateInputSchema(schema).map((d) => at(d, schemaDoc ?? doc, schemaDoc ? "" : "/input_schema")));
   if (hasErrors(diagnostics)) {
     const e = new CliError(`${basename(file)} has errors; fix them before importing`, EXIT.INVALID);
     (e as CliError & { diagnostics?: Diagnostic[] }).diagnostics = diagnostics;

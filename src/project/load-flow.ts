@@ -2,13 +2,14 @@
  * Load flows/*.flow.ts (through tsx, so users write plain TypeScript) and compile them.
  * Loading a broken file becomes a diagnostic, never a stack trace.
  */
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { diag, type Diagnostic } from "../definition/diagnostics.js";
 import { compileFlow, locate, type CompiledFlow } from "../compile/compile.js";
 import { isFlowSource, type AnyFlowSource } from "../dsl/flow.js";
 import { importCachedFlow } from "./flow-module-cache.js";
+import { readTextFile } from "../source/read-text.js";
 
 export interface LoadedFlow {
   file: string;
@@ -43,7 +44,30 @@ export function resolveFlowArg(root: string, arg: string): string | undefined {
 
 let tsImport: ((specifier: string, parent: string) => Promise<Record<string, unknown>>) | undefined;
 
+/**
+ * Loaded modules by file, valid while the file's size and times are unchanged: tsx gives
+ * every tsImport a fresh namespace (so an edited file is seen), which costs a transpile and
+ * an evaluation each time; a long-lived process (--watch, the fuzz tests) loads one flow
+ * many times.
+ */
+const loadedModules = new Map<string, { key: string; mod: Record<string, unknown> }>();
+
 async function importModule(file: string): Promise<Record<string, unknown>> {
+  let key = "";
+  try {
+    const st = statSync(file);
+    key = `${st.size}:${st.mtimeMs}:${st.ctimeMs}:${st.ino}`;
+  } catch {
+    // importing reports the problem
+  }
+  const hit = loadedModules.get(file);
+  if (key && hit?.key === key) return hit.mod;
+  const mod = await importFresh(file);
+  if (key) loadedModules.set(file, { key, mod });
+  return mod;
+}
+
+async function importFresh(file: string): Promise<Record<string, unknown>> {
   if (/\.m?js$/.test(file)) return (await import(pathToFileURL(file).href)) as Record<string, unknown>;
   const cached = await importCachedFlow(file);
   if (cached) return cached;
@@ -56,21 +80,16 @@ async function importModule(file: string): Promise<Record<string, unknown>> {
 
 export async function loadFlow(file: string): Promise<LoadedFlow> {
   const abs = resolve(file);
+  // Refuse devices, huge files and invalid UTF-8 before handing the file to esbuild.
+  const text = readTextFile(abs);
+  if (!text.ok) {
+    return { file: abs, diagnostics: [diag("DSL_ERROR", "", `cannot load ${basename(abs)}: ${text.message}`, { source: { file: abs, line: text.line ?? 1, column: text.column ?? 1 }, hint: text.hint })] };
+  }
   let mod: Record<string, unknown>;
   try {
     mod = await importModule(abs);
   } catch (e) {
-    const err = e as Error;
-    const m = /:(\d+):(\d+)/.exec(err.message ?? "");
-    return {
-      file: abs,
-      diagnostics: [
-        diag("DSL_ERROR", "", `cannot load ${basename(abs)}: ${(err.message ?? String(e)).split("\n")[0]}`, {
-          source: { file: abs, line: m ? Number(m[1]) : 1, column: m ? Number(m[2]) : 1 },
-          hint: "fix the TypeScript error (run `npx tsc --noEmit` for the full report)",
-        }),
-      ],
-    };
+    return { file: abs, diagnostics: loadFailure(abs, e) };
   }
   // A file tsx treats as CommonJS (no "type": "module" nearby) nests the ESM exports one level down.
   const nested = mod.default && typeof mod.default === "object" ? (mod.default as Record<string, unknown>) : {};
@@ -86,4 +105,40 @@ export async function loadFlow(file: string): Promise<LoadedFlow> {
     loaded.diagnostics = result.diagnostics.map((d) => locate(d, result.flow!.sourceMap));
   }
   return loaded;
+}
+
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/**
+ * Why a flow file did not load, placed where it went wrong: esbuild's syntax errors
+ * ("Transform failed with N errors:\n<file>:<line>:<col>: ERROR: <text>") one diagnostic
+ * each; an exception thrown while the module ran at the frame of the flow file in its
+ * stack (tsx maps it back to the TypeScript line).
+ */
+export function loadFailure(abs: string, e: unknown): Diagnostic[] {
+  const err = e instanceof Error ? e : new Error(String(e));
+  const message = err.message ?? String(e);
+  const name = basename(abs);
+  const syntax = [...message.matchAll(/^(.+?):(\d+):(\d+): ERROR: (.+)$/gm)];
+  if (err.name === "TransformError" || syntax.length) {
+    if (!syntax.length) return [diag("DSL_ERROR", "", `cannot compile ${name}: ${message.replace(/\s+/g, " ")}`, { source: { file: abs, line: 1, column: 1 }, hint: "fix the syntax error" })];
+    return syntax.map((m) =>
+      diag("DSL_ERROR", "", `syntax error in ${basename(m[1]!)}: ${m[4]}`, {
+        source: { file: resolve(m[1]!) === abs ? abs : resolve(m[1]!), line: Number(m[2]), column: Number(m[3]) + 1 },
+        hint: "fix the syntax at that position (run `npx tsc --noEmit` for type errors too)",
+      }),
+    );
+  }
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === "ERR_MODULE_NOT_FOUND" || code === "MODULE_NOT_FOUND") {
+    const first = message.split("\n")[0];
+    return [diag("DSL_ERROR", "", `cannot load ${name}: ${first}`, { source: { file: abs, line: 1, column: 1 }, hint: "install the missing package (npm install) or fix the import path" })];
+  }
+  const frame = new RegExp(`${escapeRe(abs)}(?:\\?[^:)\\s]*)?:(\\d+):(\\d+)`).exec(err.stack ?? "");
+  return [
+    diag("DSL_ERROR", "", `runtime error while loading ${name}: ${err.name && err.name !== "Error" ? `${err.name}: ` : ""}${message.split("\n")[0]}`, {
+      source: { file: abs, line: frame ? Number(frame[1]) : 1, column: frame ? Number(frame[2]) : 1 },
+      hint: "the exception was thrown while the flow file's top-level code ran; fix the code at that line",
+    }),
+  ];
 }

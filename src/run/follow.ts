@@ -27,6 +27,22 @@ export interface FollowOptions {
   /** Stop at INACTIVE instead of waiting for a resume. */
   stopWhenInactive?: boolean;
   pollMs?: number;
+  /** Log entries already printed (a follower that reattached skips them). */
+  seen?: number;
+}
+
+/** Sleep that an abort ends early; the listener goes when the timer fires, so long follows add none. */
+export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise<void>((r) => {
+    if (signal?.aborted) return r();
+    const done = () => {
+      clearTimeout(t);
+      signal?.removeEventListener("abort", done);
+      r();
+    };
+    const t = setTimeout(done, ms);
+    signal?.addEventListener("abort", done, { once: true });
+  });
 }
 
 /** Print log entries past the first `seen`; returns the new count. */
@@ -46,7 +62,7 @@ async function drainLog(api: GlobusApi, runId: string, seen: number, onEntry?: (
 }
 
 export async function followRun(api: GlobusApi, runId: string, o: FollowOptions = {}): Promise<RunDoc | undefined> {
-  let seen = 0;
+  let seen = o.seen ?? 0;
   let interval = o.pollMs ?? 250;
   for (;;) {
     seen = await drainLog(api, runId, seen, o.onEntry);
@@ -58,10 +74,7 @@ export async function followRun(api: GlobusApi, runId: string, o: FollowOptions 
       return run;
     }
     if (o.signal?.aborted) return undefined;
-    await new Promise<void>((r) => {
-      const t = setTimeout(r, interval);
-      o.signal?.addEventListener("abort", () => (clearTimeout(t), r()), { once: true });
-    });
+    await abortableSleep(interval, o.signal);
     if (o.signal?.aborted) return undefined;
     interval = Math.min(interval * 1.5, 2000);
   }

@@ -14,7 +14,7 @@ import type { Diagnostic } from "../definition/diagnostics.js";
 import { buildInput } from "./input.js";
 import { ensureDeployed, startChecked, type StartOptions } from "./start.js";
 import { checkFollowUps, scheduleFollowUps, type ScheduledFollowUp } from "./follow-ups.js";
-import { FINAL } from "./follow.js";
+import { FINAL, followRun } from "./follow.js";
 import { FlowsClient } from "../globus/flows.js";
 
 export interface WatchOptions {
@@ -34,7 +34,14 @@ export type WatchEvent =
   | { kind: "started"; dir: string; run_id: string }
   | { kind: "start-failed"; dir: string; message: string }
   | { kind: "follow-ups"; dir: string; run_id: string; scheduled: ScheduledFollowUp[] }
-  | { kind: "follow-ups-failed"; dir: string; run_id: string; message: string };
+  | { kind: "follow-ups-failed"; dir: string; run_id: string; message: string }
+  /** Runs started in a real environment (or a standing runtime): they go on without this command. */
+  | { kind: "left-running"; count: number; environment: string }
+  /** The runtime lives in this process: it waits for the runs it started. */
+  | { kind: "waiting"; count: number }
+  | { kind: "ended"; dir: string; run_id: string; status: string }
+  /** Ctrl-C while waiting: the runs resume with the next runtime. */
+  | { kind: "left-unfinished"; count: number; run_id: string };
 
 interface WatchState {
   /** `follow_ups`: the run ended and its follow-ups were scheduled (or it has none). */
@@ -50,7 +57,8 @@ function newestMtime(dir: string): number {
   return newest;
 }
 
-export async function watchDirectory(s: Session, source: AnyFlowSource, flow: CompiledFlow, o: WatchOptions, emit: (e: WatchEvent) => void): Promise<void> {
+/** Resolves to the runs started that did not succeed (only known when it waited for them). */
+export async function watchDirectory(s: Session, source: AnyFlowSource, flow: CompiledFlow, o: WatchOptions, emit: (e: WatchEvent) => void): Promise<number> {
   const root = resolve(o.dir);
   if (!existsSync(root) || !statSync(root).isDirectory()) throw new CliError(`--watch ${o.dir} is not a directory`, EXIT.INVALID);
   if (!Number.isFinite(o.settleSeconds) || o.settleSeconds < 0 || !Number.isFinite(o.pollSeconds) || o.pollSeconds <= 0) {
@@ -66,6 +74,7 @@ export async function watchDirectory(s: Session, source: AnyFlowSource, flow: Co
   const log = (line: string) => emit({ kind: "log", line });
   const deployed = await ensureDeployed(s, flow, log);
   await checkFollowUps(s, s.config.root, source);
+  const startedNow: { name: string; run_id: string }[] = [];
   let stop = false;
   const onSigint = () => (stop = true);
   process.once("SIGINT", onSigint);
@@ -99,7 +108,10 @@ export async function watchDirectory(s: Session, source: AnyFlowSource, flow: Co
           const started = await startChecked(s, deployed, built, { ...o.start, label: o.start.label ?? `${flow.name} ${e.name}`.slice(0, 64) });
           state.started[e.name] = { run_id: started.run?.run_id ?? "", at: new Date().toISOString() };
           save();
-          if (started.run) emit({ kind: "started", dir: e.name, run_id: started.run.run_id });
+          if (started.run) {
+            startedNow.push({ name: e.name, run_id: started.run.run_id });
+            emit({ kind: "started", dir: e.name, run_id: started.run.run_id });
+          }
           else emit({ kind: "skipped", dir: e.name, problems: started.problems });
         } catch (err) {
           emit({ kind: "start-failed", dir: e.name, message: (err as Error).message });
@@ -111,4 +123,30 @@ export async function watchDirectory(s: Session, source: AnyFlowSource, flow: Co
   } finally {
     process.removeListener("SIGINT", onSigint);
   }
+  if (!startedNow.length) return 0;
+  if (!s.localRuntime) {
+    emit({ kind: "left-running", count: startedNow.length, environment: s.env.name });
+    return 0;
+  }
+  // The runtime lives in this process: leaving now would stall the runs until some later
+  // command starts a runtime, so serve them to their end (Ctrl-C leaves them, and says so).
+  emit({ kind: "waiting", count: startedNow.length });
+  let failed = 0;
+  const abort = new AbortController();
+  const onInt = () => abort.abort();
+  process.once("SIGINT", onInt);
+  try {
+    for (const r of startedNow) {
+      const final = await followRun(s.api, r.run_id, { signal: abort.signal, stopWhenInactive: true });
+      if (!final) {
+        emit({ kind: "left-unfinished", count: startedNow.length, run_id: r.run_id });
+        return startedNow.length;
+      }
+      if (final.status !== "SUCCEEDED") failed++;
+      emit({ kind: "ended", dir: r.name, run_id: r.run_id, status: final.status });
+    }
+  } finally {
+    process.removeListener("SIGINT", onInt);
+  }
+  return failed;
 }

@@ -2,10 +2,10 @@
  * Reading definition, schema and input documents from disk with their source
  * positions, turning syntax problems into diagnostics instead of exceptions.
  */
-import { readFileSync } from "node:fs";
 import { diag, parsePointer, type Diagnostic, type SourceLocation } from "../definition/diagnostics.js";
 import { JsonSyntaxError, parseLocatedJson, type LocatedDocument } from "./located-json.js";
 import { parseLocatedYaml } from "./located-yaml.js";
+import { readTextFile } from "./read-text.js";
 
 export interface SourceDocument {
   file: string;
@@ -60,19 +60,16 @@ export function parseDocumentText(text: string, file: string): SourceDocument {
 }
 
 export function readDocumentFile(file: string): SourceDocument {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : (e as Error).message;
+  const read = readTextFile(file);
+  if (!read.ok) {
+    const at = read.line !== undefined ? { file, line: read.line, column: read.column ?? 1 } : undefined;
     return {
       file,
       value: undefined,
-      locate: () => undefined,
-      diagnostics: [diag("PARSE_ERROR", "", `${file}: cannot read (${why})`, { hint: "check the path" })],
+      locate: () => at,
+      diagnostics: [diag("PARSE_ERROR", "", `${file}: ${read.message}`, { hint: read.hint, ...(at ? { source: at } : {}) })],
       ok: false,
     };
   }
-  return parseDocumentText(text, file);
+  return parseDocumentText(read.text, file);
 }

@@ -17,6 +17,9 @@ export interface LocatedDocument {
   duplicateKeys: { pointer: string; position: Position }[];
 }
 
+/** Deeper documents are refused when read: the validators and the engine recurse. */
+export const MAX_NESTING = 256;
+
 export class JsonSyntaxError extends Error {
   constructor(
     message: string,
@@ -83,8 +86,17 @@ export function parseLocatedJson(text: string): LocatedDocument {
     }
   };
 
+  let depth = 0;
   const value = (pointer: string): unknown => {
     ws();
+    if (++depth > MAX_NESTING) fail(`the document is nested too deeply (more than ${MAX_NESTING} levels)`);
+    try {
+      return valueAt(pointer);
+    } finally {
+      depth--;
+    }
+  };
+  const valueAt = (pointer: string): unknown => {
     if (!positions.has(pointer)) positions.set(pointer, pos());
     const c = text[i];
     if (c === "{") {

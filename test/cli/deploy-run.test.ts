@@ -73,6 +73,10 @@ describe("run-flow --rundir on every seed flow", () => {
     const r = flowsmith(["run-flow", "als832_alcf", "--rundir", rd, "--set", "input.prune.alcf_after_days=0", "--set", "input.prune.nersc_after_days=0"], { cwd: dir });
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toMatch(/SUCCEEDED run/);
+    // A summary, not the ~300 lines of task documents: one line per action, the function results.
+    expect(r.stdout).toMatch(/^ {2}\w+: SUCCEEDED {2}\d+ file\(s\), \d+ bytes$/m);
+    expect(r.stdout).toMatch(/^ {2}\w+: SUCCEEDED {2}result: /m);
+    expect(r.stdout).not.toMatch(/"DATA_TYPE"/);
     // A prune day of 0 is never: no timer.
     expect(r.stdout).toMatch(/follow-up prune-alcf \(als832_prune\): not scheduled for this run/);
     expect(readdirSync(join(col("nersc_cfs"), "8.3.2", "scratch", "BLS-00564_test", "rec20250101_120000_sample")).length).toBe(4);

@@ -77,7 +77,7 @@ describe("a flows project", () => {
     writeFileSync(join(dir, "flows", "demo.flow.ts"), "export default {;\n");
     const r = flowsmith(["validate"], { cwd: dir });
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/DSL_ERROR: cannot load demo\.flow\.ts/);
+    expect(r.stdout).toMatch(/demo\.flow\.ts:1:\d+: error DSL_ERROR: syntax error in demo\.flow\.ts: /);
     expect(r.stdout + r.stderr).not.toMatch(/\n\s+at .*:\d+:\d+\)/);
   });
 

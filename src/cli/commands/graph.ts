@@ -1,5 +1,6 @@
 /** `flowsmith graph <flow | file> [--format mermaid|dot]` */
 import { InvalidArgumentError, type Command } from "commander";
+import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { toDot, toMermaid } from "../../compile/render-graph.js";
 import type { FlowDefinition } from "../../definition/types.js";
@@ -30,6 +31,7 @@ export function registerGraph(program: Command, ctx: CliContext): void {
         }
         def = loaded.compiled.definition;
       } else {
+        if (!/\.(json|ya?ml)$/i.test(target) && !existsSync(resolve(target))) throw new CliError(`no flow named "${target}" (looked for flows/${target}.flow.ts) and no such file`, EXIT.INVALID, "run `flowsmith build` to list the flows of this project");
         const doc = readDocumentFile(resolve(target));
         if (!doc.ok) {
           for (const d of doc.diagnostics) ctx.output.err(formatDiagnostic(d, target, ctx.output));

@@ -45,7 +45,7 @@ export function registerLocal(program: Command, ctx: CliContext): void {
       const running = runningRuntime(dataDir);
       if (running) throw new CliError(`a local runtime is already running for ${dataDir} at ${running.url} (pid ${running.pid})`, EXIT.INVALID, "stop it with `flowsmith local stop`");
       const c = palette(ctx.output);
-      const rt = await startLocalRuntime({ ...runtimeConfigFor(env, ctx.root, { ...(opts.port !== undefined ? { port: opts.port } : {}), dataDir }), ...(opts.clockRate ? { clockRate: opts.clockRate } : {}), log: (l) => ctx.output.err(c.dim(`${new Date().toISOString()} ${l}`)) });
+      const rt = await startLocalRuntime({ ...runtimeConfigFor(env, ctx.root, { ...(opts.port !== undefined ? { port: opts.port } : {}), dataDir }), ...(opts.clockRate ? { clockRate: opts.clockRate } : {}), standing: true, log: (l) => ctx.output.err(c.dim(`${new Date().toISOString()} ${l}`)) });
       ctx.output.out(`${c.green("flowsmith local runtime")} listening on ${c.bold(rt.url)} (pid ${process.pid})`);
       ctx.output.out(`  data: ${dataDir}`);
       ctx.output.out(`  collections: ${Object.keys(env.collections).join(", ") || "none"}; compute endpoints: ${Object.keys(env.compute_endpoints).join(", ") || "none"}`);
@@ -82,7 +82,7 @@ export function registerLocal(program: Command, ctx: CliContext): void {
       }
       if (opts.json) ctx.output.out(JSON.stringify({ running: !!s, healthy, ...(s ?? {}), data_dir: dataDir }, null, 2));
       else ctx.output.out(s ? `running at ${s.url} (pid ${s.pid}, since ${s.started_at})${healthy ? "" : " but not answering"}` : `not running (data dir ${dataDir})`);
-      if (!s || !healthy) setExitCode(ctx, EXIT.SERVICE);
+      if (!s || !healthy) setExitCode(ctx, EXIT.NOT_RUNNING);
     });
 
   local

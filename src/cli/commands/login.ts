@@ -61,7 +61,7 @@ export function shortPath(p: string, root: string): string {
  */
 export async function withAuthUrl<T>(ctx: CliContext, env: EnvironmentConfig, fn: (authUrl: string, rt: { inProcess: boolean }) => Promise<T>): Promise<T> {
   if (env.kind !== "local") return fn(authUrlForEnvironment(env), { inProcess: false });
-  const rt = await attachLocalRuntime(env, ctx.root, { log: (l) => ctx.output.err(palette(ctx.output).dim(l)) });
+  const rt = await attachLocalRuntime(requireProjectConfig(ctx.root), env, { log: (l) => ctx.output.err(palette(ctx.output).dim(l)) });
   try {
     return await fn(rt.url, { inProcess: rt.inProcess });
   } finally {

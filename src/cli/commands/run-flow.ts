@@ -2,11 +2,12 @@
  * `flowsmith run-flow <flow> [--rundir DIR] [--input F] [--set k=v]… [--label L] [--tag T]…
  *  [--monitor URN]… [--manager URN]… [--env E] [--dry-run] [--no-wait] [--json] [--watch DIR]`
  */
-import type { Command } from "commander";
+import { InvalidArgumentError, type Command } from "commander";
 import ora from "ora";
 import { loadFlow, resolveFlowArg } from "../../project/load-flow.js";
-import { buildInput } from "../../run/input.js";
-import { followRun, type LogEntryDoc, type RunDoc } from "../../run/follow.js";
+import { applySet, buildInput, checkInputSize } from "../../run/input.js";
+import { abortableSleep, followRun, type LogEntryDoc, type RunDoc } from "../../run/follow.js";
+import { ServiceError } from "../../globus/api.js";
 import { completeInput, ensureDeployed, environmentSchema, lockedFlow, runScope, startChecked } from "../../run/start.js";
 import type { CompiledFlow } from "../../compile/compile.js";
 import type { Diagnostic } from "../../definition/diagnostics.js";
@@ -34,6 +35,7 @@ interface RunFlowOptions {
   dryRun?: boolean;
   wait: boolean;
   json?: boolean;
+  output: "summary" | "full";
   watch?: string;
   settle: string;
   poll: string;
@@ -72,7 +74,60 @@ export function failureCause(run: RunDoc): string {
   return parts.join("\n");
 }
 
-export async function followAndReport(ctx: CliContext, api: Parameters<typeof followRun>[0], run: RunDoc, opts: { json?: boolean; inProcess: boolean }): Promise<number> {
+export interface FollowReportOptions {
+  json?: boolean;
+  inProcess: boolean;
+  /** Local environments: find the runtime again after a lost connection (Session.reattach). */
+  reattach?: () => Promise<boolean>;
+  /** How long to keep trying to reattach; default FLOWSMITH_LOCAL_REATTACH_SECONDS or 300 s. */
+  reattachForMs?: number;
+  /** "full": print the whole run output document; default a summary. */
+  output?: "summary" | "full";
+}
+
+interface ActionResultDoc {
+  action_id?: string;
+  status?: string;
+  display_status?: string;
+  details?: { files_transferred?: number; bytes_transferred?: number; result?: unknown; exception?: string; code?: string; description?: string; DATA?: unknown[] } & Record<string, unknown>;
+}
+
+const oneLine = (v: unknown, max = 120) => {
+  const t = typeof v === "string" ? v : JSON.stringify(v);
+  const flat = (t ?? "").replace(/\s+/g, " ");
+  return flat.length > max ? flat.slice(0, max - 1) + "…" : flat;
+};
+
+/** One line per action result in a run's output (status and what it did), and the function results. */
+export function outputSummary(output: unknown): string[] {
+  if (!output || typeof output !== "object") return [];
+  const lines: string[] = [];
+  for (const [key, value] of Object.entries(output as Record<string, unknown>)) {
+    const r = value as ActionResultDoc;
+    if (!r || typeof r !== "object" || Array.isArray(r) || typeof r.status !== "string" || !("details" in r || "action_id" in r)) continue;
+    const d = r.details ?? {};
+    let what: string;
+    if (typeof d.files_transferred === "number") what = `${d.files_transferred} file(s), ${d.bytes_transferred ?? 0} bytes`;
+    else if (Array.isArray(d.result)) what = `result: ${oneLine(d.result.length === 1 ? d.result[0] : d.result)}`;
+    else if (typeof d.exception === "string") what = `exception: ${oneLine(d.exception.trim().split("\n").at(-1))}`;
+    else if (Array.isArray(d.DATA)) what = `${d.DATA.length} entr${d.DATA.length === 1 ? "y" : "ies"}`;
+    else what = oneLine(d.description ?? d.code ?? d, 100);
+    lines.push(`  ${key}: ${r.status}${what ? `  ${what}` : ""}`);
+  }
+  return lines;
+}
+
+/** A failure that says nothing about the run: the service could not be reached. */
+function connectionLost(e: unknown): boolean {
+  return e instanceof ServiceError && (e.status === 0 || e.status === 502 || e.status === 503 || e.status === 504);
+}
+
+export function reattachWindowMs(env: NodeJS.ProcessEnv = process.env): number {
+  const s = Number(env.FLOWSMITH_LOCAL_REATTACH_SECONDS);
+  return (Number.isFinite(s) && s >= 0 ? s : 300) * 1000;
+}
+
+export async function followAndReport(ctx: CliContext, api: Parameters<typeof followRun>[0], run: RunDoc, opts: FollowReportOptions): Promise<number> {
   const o = ctx.output;
   const c = palette(o);
   const spinner = o.color && !opts.json ? ora({ text: "starting", stream: process.stderr }).start() : undefined;
@@ -80,42 +135,81 @@ export async function followAndReport(ctx: CliContext, api: Parameters<typeof fo
   const onSigint = () => abort.abort();
   process.once("SIGINT", onSigint);
   let final: RunDoc | undefined;
+  let printed = 0;
   let announced: string | undefined;
+  const reattachHint = `reattach with: flowsmith runs show ${run.run_id} --follow`;
   try {
-    final = await followRun(api, run.run_id, {
-      signal: abort.signal,
-      stopWhenInactive: true,
-      // A run at AwaitWebInput waits for a person: say how to answer (once per web input).
-      onStatus: (r) => {
-        const waiting = (r as { blocking_web_input_id?: string | null }).blocking_web_input_id;
-        if (!waiting || waiting === announced || opts.json) return;
-        announced = waiting;
+    for (;;) {
+      try {
+        final = await followRun(api, run.run_id, {
+          signal: abort.signal,
+          stopWhenInactive: true,
+          seen: printed,
+          // A run at AwaitWebInput waits for a person: say how to answer (once per web input).
+          onStatus: (r) => {
+            const waiting = (r as { blocking_web_input_id?: string | null }).blocking_web_input_id;
+            if (!waiting || waiting === announced || opts.json) return;
+            announced = waiting;
+            spinner?.stop();
+            o.out(c.yellow(`waiting for a response to web input ${waiting}: see the options with \`flowsmith runs show ${r.run_id}\`, answer with \`flowsmith runs respond ${r.run_id} --set value=<option>\``));
+            spinner?.start();
+          },
+          onEntry: (e) => {
+            printed++;
+            if (opts.json) return;
+            spinner?.stop();
+            o.out(entryLine(e, o));
+            const state = (e.details ?? {}).state_name;
+            if (spinner && typeof state === "string") spinner.start(`${run.run_id.slice(0, 8)} ${e.code.endsWith("Started") ? "in" : "after"} ${state}`);
+            else spinner?.start();
+          },
+        });
+        break;
+      } catch (e) {
+        if (!connectionLost(e) || !opts.reattach) {
+          o.err(`stopped following run ${run.run_id}: ${(e as Error).message}`);
+          o.err(reattachHint);
+          throw e;
+        }
+        // The local runtime went away (restarted, or its owner ended): wait for it, a while.
+        const windowMs = opts.reattachForMs ?? reattachWindowMs();
         spinner?.stop();
-        o.out(c.yellow(`waiting for a response to web input ${waiting}: see the options with \`flowsmith runs show ${r.run_id}\`, answer with \`flowsmith runs respond ${r.run_id} --set value=<option>\``));
-        spinner?.start();
-      },
-      onEntry: (e) => {
-        if (opts.json) return;
-        spinner?.stop();
-        o.out(entryLine(e, o));
-        const state = (e.details ?? {}).state_name;
-        if (spinner && typeof state === "string") spinner.start(`${run.run_id.slice(0, 8)} ${e.code.endsWith("Started") ? "in" : "after"} ${state}`);
-        else spinner?.start();
-      },
-    });
+        o.err(c.yellow(`lost the local runtime while following run ${run.run_id}; waiting up to ${Math.round(windowMs / 1000)} s for it (FLOWSMITH_LOCAL_REATTACH_SECONDS)`));
+        const end = Date.now() + windowMs;
+        let back = false;
+        while (!abort.signal.aborted && !back) {
+          back = await opts.reattach().catch(() => false);
+          if (back || Date.now() >= end) break;
+          await abortableSleep(Math.min(1000, Math.max(0, end - Date.now())), abort.signal);
+        }
+        if (abort.signal.aborted) break;
+        if (!back) {
+          o.err(`gave up waiting for the local runtime; run ${run.run_id} resumes when one runs (\`flowsmith local start\`)`);
+          o.err(reattachHint);
+          throw e;
+        }
+        o.err(c.dim(`reattached; following run ${run.run_id} again`));
+      }
+    }
   } finally {
     spinner?.stop();
     process.removeListener("SIGINT", onSigint);
   }
   if (!final) {
     o.err(`detached from run ${run.run_id}; it keeps running${opts.inProcess ? " when the local runtime runs again (`flowsmith local start`)" : ""}.`);
-    o.err(`reattach with: flowsmith runs show ${run.run_id} --follow`);
-    return EXIT.RUN_FAILED;
+    o.err(reattachHint);
+    return EXIT.DETACHED;
   }
   if (opts.json) o.out(JSON.stringify(final, null, 2));
   else if (final.status === "SUCCEEDED") {
     o.out(`${c.green.bold("SUCCEEDED")} run ${final.run_id}`);
-    o.out(JSON.stringify((final.details as { output?: unknown } | undefined)?.output ?? {}, null, 2));
+    const output = (final.details as { output?: unknown } | undefined)?.output ?? {};
+    if (opts.output === "full") o.out(JSON.stringify(output, null, 2));
+    else {
+      const lines = outputSummary(output);
+      if (lines.length) o.out(lines.join("\n"));
+      o.out(c.dim(`full output: flowsmith runs show ${final.run_id} --json (or run-flow --output full)`));
+    }
   } else if (final.status === "INACTIVE") {
     const d = (final.details ?? {}) as { code?: string; description?: string; required_scope?: string };
     o.out(`${c.yellow.bold("INACTIVE")} run ${final.run_id}: ${d.code ?? ""} ${d.description ?? ""}`);
@@ -123,6 +217,8 @@ export async function followAndReport(ctx: CliContext, api: Parameters<typeof fo
     else o.out(`when the cause is fixed: flowsmith runs resume ${final.run_id}`);
   } else {
     o.out(`${c.red.bold(final.status)} run ${final.run_id}`);
+    const lines = outputSummary((final.details as { output?: unknown } | undefined)?.output);
+    if (lines.length && opts.output !== "full") o.out(lines.join("\n"));
     o.out(failureCause(final));
   }
   return final.status === "SUCCEEDED" ? EXIT.OK : EXIT.RUN_FAILED;
@@ -146,6 +242,14 @@ function renderWatchEvent(o: Output, s: Session, e: WatchEvent): void {
       return renderFollowUps(o, s, e.scheduled, { indent: `${e.dir}: ` });
     case "follow-ups-failed":
       return o.err(`${c.red("could not schedule follow-ups")} of ${e.dir} (run ${e.run_id}): ${e.message} (will retry)`);
+    case "left-running":
+      return o.err(`started ${e.count} run(s); they go on in "${e.environment}" (follow one with \`flowsmith runs show RUN_ID --follow\`)`);
+    case "waiting":
+      return o.err(`waiting for ${e.count} run(s) on the local runtime this command started (it stops when they end)`);
+    case "ended":
+      return o.out(`${e.status === "SUCCEEDED" ? c.green(e.status) : c.red(e.status)} ${e.dir} run ${e.run_id}`);
+    case "left-unfinished":
+      return o.err(`left ${e.count} run(s) unfinished; they resume when \`flowsmith local start\` runs (reattach: flowsmith runs show ${e.run_id} --follow)`);
   }
 }
 
@@ -170,6 +274,7 @@ async function dryRun(ctx: CliContext, flow: CompiledFlow, built: unknown, opts:
   const deployed = lockedFlow(config, env, flow);
   const schema = deployed?.schema ?? environmentSchema(config, env, flow);
   const { input, problems } = completeInput(schema, built);
+  checkInputSize(input);
   if (problems.length) reportProblems(ctx, problems, input, flow.name, opts.json);
   let serviceChecked = false;
   let serviceNote = deployed ? "" : `${flow.name} is not deployed in "${env.name}", so the service was not asked`;
@@ -207,6 +312,10 @@ export function registerRunFlow(program: Command, ctx: CliContext): void {
     .option("--dry-run", "build and validate the input, then stop (asks the service's validate_run when deployed)")
     .option("--no-wait", "start the run and return")
     .option("--json", "machine-readable output")
+    .option("--output <mode>", "summary (each action's one-line result) or full (the whole run output)", (v) => {
+      if (v !== "summary" && v !== "full") throw new InvalidArgumentError('must be "summary" or "full"');
+      return v;
+    }, "summary")
     .option("--watch <dir>", "start one run per new run directory under DIR once its files settle")
     .option("--settle <seconds>", "with --watch: seconds a directory must stay unchanged", "30")
     .option("--poll <seconds>", "with --watch: seconds between scans", "10")
@@ -214,6 +323,8 @@ export function registerRunFlow(program: Command, ctx: CliContext): void {
     .action(async (flowArg: string, opts: RunFlowOptions) => {
       const o = ctx.output;
       const c = palette(o);
+      // Malformed --set assignments are refused before any flow is loaded.
+      for (const a of opts.set) applySet({}, a);
       const file = resolveFlowArg(ctx.root, flowArg);
       if (!file) throw new CliError(`no flow named "${flowArg}" (looked for flows/${flowArg}.flow.ts)`, EXIT.INVALID);
       const loaded = await loadFlow(file);
@@ -226,10 +337,12 @@ export function registerRunFlow(program: Command, ctx: CliContext): void {
       const values = environmentValues(config, env);
       if (opts.watch) {
         const watch = { dir: opts.watch, settleSeconds: Number(opts.settle), pollSeconds: Number(opts.poll), once: !!opts.once, values, start: { ...(opts.label ? { label: opts.label } : {}), tags: opts.tag, monitors: opts.monitor, managers: opts.manager } };
-        await withSession(ctx, opts.env, (s) => watchDirectory(s, loaded.source!, flow, watch, (e) => renderWatchEvent(o, s, e)));
+        const failed = await withSession(ctx, opts.env, (s) => watchDirectory(s, loaded.source!, flow, watch, (e) => renderWatchEvent(o, s, e)));
+        if (failed) setExitCode(ctx, EXIT.RUN_FAILED);
         return;
       }
       const built = await buildInput(loaded.source, { ...(opts.rundir ? { rundir: opts.rundir } : {}), ...(opts.input ? { inputFile: opts.input } : {}), set: opts.set, values });
+      checkInputSize(built);
       if (opts.dryRun) {
         setExitCode(ctx, await dryRun(ctx, flow, built, { ...(opts.env ? { env: opts.env } : {}), json: !!opts.json }));
         return;
@@ -252,7 +365,7 @@ export function registerRunFlow(program: Command, ctx: CliContext): void {
             if (loaded.source!.followUps?.length) o.err(c.dim(`note: ${flow.name} declares follow-ups; schedule them once the run SUCCEEDED with: flowsmith timers follow-up ${flow.name} ${run.run_id}`));
             return EXIT.OK;
           }
-          const result = await followAndReport(ctx, s.api, run, { ...(opts.json ? { json: true } : {}), inProcess: !!s.localRuntime });
+          const result = await followAndReport(ctx, s.api, run, { ...(opts.json ? { json: true } : {}), output: opts.output, inProcess: !!s.localRuntime, ...(s.env.kind === "local" && s.reattach ? { reattach: () => s.reattach!() } : {}) });
           if (result === EXIT.OK) {
             try {
               await reportFollowUps(ctx, s, loaded.source!, run.run_id, { ...(opts.json ? { json: true } : {}) });

@@ -8,6 +8,7 @@ import { environmentOf, withSession } from "../environment.js";
 import { FlowsClient } from "../../globus/flows.js";
 import { entryLine, failureCause, followAndReport } from "./run-flow.js";
 import { runScope } from "../../run/start.js";
+import { requireRunId, withRunLookup } from "../../run/run-id.js";
 import { setExitCode, type CliContext } from "../context.js";
 import type { LogEntryDoc, RunDoc } from "../../run/follow.js";
 import { describeOpenWebInputs, registerRunsRespond } from "./runs-respond.js";
@@ -39,6 +40,8 @@ export function registerRuns(program: Command, ctx: CliContext): void {
         const res = { body: (await new FlowsClient(s.api).listRuns({ per_page: Number(opts.limit), filter_flow_id: flowId, filter_status: opts.status?.toUpperCase(), filter_label: opts.label, marker: opts.marker, orderby: "start_time DESC" }, scope)) as { runs: RunDoc[]; has_next_page: boolean; marker?: string } };
         if (opts.json) return ctx.output.out(JSON.stringify(res.body, null, 2));
         const c = palette(ctx.output);
+        if (!res.body.runs.length) ctx.output.out(c.dim(`no runs${opts.flow || opts.status || opts.label ? " match these filters" : ""} in ${s.env.name}`));
+        else ctx.output.out(c.bold(`${"RUN ID".padEnd(36)}  ${"STATUS".padEnd(9)}  ${"STARTED".padEnd(19)}  ${"FLOW".padEnd(40)}  LABEL`));
         for (const r of res.body.runs) ctx.output.out(`${r.run_id}  ${(r.status === "SUCCEEDED" ? c.green : r.status === "FAILED" ? c.red : c.yellow)(r.status.padEnd(9))}  ${r.start_time?.slice(0, 19) ?? ""}  ${(r.flow_title ?? "").slice(0, 40).padEnd(40)}  ${r.label ?? ""}`);
         const again = [opts.env ? `--env ${opts.env}` : "", opts.flow ? `--flow ${opts.flow}` : "", opts.status ? `--status ${opts.status}` : "", opts.label ? `--label ${JSON.stringify(opts.label)}` : "", `--limit ${opts.limit}`].filter(Boolean).join(" ");
         if (res.body.has_next_page) ctx.output.out(c.dim(`more: flowsmith runs list ${again} --marker ${res.body.marker}`));
@@ -52,10 +55,11 @@ export function registerRuns(program: Command, ctx: CliContext): void {
     .option("--env <name>", "environment")
     .option("--follow", "reattach and follow the run to its end")
     .option("--json", "machine-readable")
-    .action(async (runId: string, opts: { env?: string; follow?: boolean; json?: boolean }) => {
+    .action(async (runIdArg: string, opts: { env?: string; follow?: boolean; json?: boolean }) => {
+      const runId = requireRunId(runIdArg);
       const code = await withSession(ctx, opts.env, async (s) => {
-        const run = await new FlowsClient(s.api).getRun(runId, scope);
-        if (opts.follow) return followAndReport(ctx, s.api, run, { ...(opts.json ? { json: true } : {}), inProcess: !!s.localRuntime });
+        const run = await withRunLookup(runId, s.env.name, () => new FlowsClient(s.api).getRun(runId, scope));
+        if (opts.follow) return followAndReport(ctx, s.api, run, { ...(opts.json ? { json: true } : {}), inProcess: !!s.localRuntime, ...(s.env.kind === "local" && s.reattach ? { reattach: () => s.reattach!() } : {}) });
         const waiting = (run as { blocking_web_input_id?: string | null }).blocking_web_input_id;
         if (opts.json) ctx.output.out(JSON.stringify(run, null, 2));
         else {
@@ -76,8 +80,9 @@ export function registerRuns(program: Command, ctx: CliContext): void {
     .option("--env <name>", "environment")
     .option("--limit <n>", "entries per page", "100")
     .option("--json", "machine-readable")
-    .action(async (runId: string, opts: { env?: string; limit: string; json?: boolean }) => {
-      await withSession(ctx, opts.env, async (s) => {
+    .action(async (runIdArg: string, opts: { env?: string; limit: string; json?: boolean }) => {
+      const runId = requireRunId(runIdArg);
+      await withSession(ctx, opts.env, (s) => withRunLookup(runId, s.env.name, async () => {
         const entries: LogEntryDoc[] = [];
         let marker: string | undefined;
         do {
@@ -87,7 +92,7 @@ export function registerRuns(program: Command, ctx: CliContext): void {
         } while (marker);
         if (opts.json) ctx.output.out(JSON.stringify({ entries }, null, 2));
         else for (const e of entries) ctx.output.out(entryLine(e, ctx.output));
-      }, { quiet: true });
+      }), { quiet: true });
     });
 
   registerRunsRespond(runs, ctx);
@@ -103,8 +108,9 @@ export function registerRuns(program: Command, ctx: CliContext): void {
       .description(desc)
       .option("--env <name>", "environment")
       .option("--json", "machine-readable")
-      .action(async (runId: string, opts: { env?: string; json?: boolean }) => {
-        await withSession(ctx, opts.env, async (s) => {
+      .action(async (runIdArg: string, opts: { env?: string; json?: boolean }) => {
+        const runId = requireRunId(runIdArg);
+        await withSession(ctx, opts.env, (s) => withRunLookup(runId, s.env.name, async () => {
           let callScope: string = scope;
           if (name === "resume") {
             const run = await new FlowsClient(s.api).getRun(runId, scope);
@@ -116,7 +122,7 @@ export function registerRuns(program: Command, ctx: CliContext): void {
           if (opts.json) ctx.output.out(JSON.stringify(res.body, null, 2));
           else if (name === "cancel") ctx.output.out(["SUCCEEDED", "FAILED", "ENDED"].includes(res.body.status) && !(res.body.details as { code?: string } | undefined)?.code?.includes("Cancel") ? `run ${runId} had already finished (${res.body.status}); nothing to cancel` : `cancel requested for run ${runId}; its active action is being cancelled`);
           else ctx.output.out(`${name}: run ${runId} is ${res.body.status}`);
-        }, { quiet: true });
+        }), { quiet: true });
       });
   }
 }

@@ -1,7 +1,7 @@
 /** `flowsmith validate <flow | file.json | file.yaml>… [--schema F] [--input F] [--json]` */
 import type { Command } from "commander";
 import { existsSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { basename, join, resolve } from "node:path";
 import { loadProjectConfig } from "../../project/config.js";
 import { checkDefinitionFile, checkFlowFile, type FileResult } from "../../project/check.js";
 import { isFlowFile, listFlowFiles, resolveFlowArg } from "../../project/load-flow.js";
@@ -12,10 +12,17 @@ import { setExitCode, type CliContext } from "../context.js";
 export async function checkTargets(ctx: CliContext, targets: string[], opts: { schema?: string; input?: string }): Promise<FileResult[]> {
   const list = targets.length ? targets : listFlowFiles(ctx.root);
   if (list.length === 0) throw new CliError("nothing to validate: no flows/*.flow.ts here and no files given", EXIT.INVALID, "pass a flow name or a definition file");
+  // A run input belongs to one flow; checked against every flow it would fail once per flow.
+  if (opts.input && targets.length === 0 && list.length > 1) {
+    const names = list.map((f) => basename(f).replace(/\.flow\.[mc]?[jt]s$/, ""));
+    throw new CliError(`--input ${opts.input}: name the flow whose schema it is for (flows here: ${names.join(", ")})`, EXIT.INVALID, `flowsmith validate ${names[0]} --input ${opts.input}`);
+  }
   const results: FileResult[] = [];
-  // The project's flowsmith.yaml is checked with its flows.
-  if (targets.length === 0 && existsSync(join(ctx.root, "flowsmith.yaml"))) {
-    results.push({ file: join(ctx.root, "flowsmith.yaml"), diagnostics: loadProjectConfig(ctx.root).diagnostics });
+  // The project's flowsmith.yaml is checked with its flows; named targets report it only
+  // when it is broken (the same diagnostics every other command stops on).
+  if (existsSync(join(ctx.root, "flowsmith.yaml"))) {
+    const diagnostics = loadProjectConfig(ctx.root).diagnostics;
+    if (targets.length === 0 || diagnostics.some((d) => d.severity === "error")) results.push({ file: join(ctx.root, "flowsmith.yaml"), diagnostics });
   }
   const checkOpts = { ...(opts.schema ? { schemaFile: resolve(opts.schema) } : {}), ...(opts.input ? { inputFile: resolve(opts.input) } : {}) };
   for (const t of list) {

@@ -2,7 +2,7 @@
 import type { Command } from "commander";
 import { palette } from "../output.js";
 import type { CliContext } from "../context.js";
-import { TokenStore, describeCredentials, loginInfo, type CredentialsInfo } from "../../globus/auth/index.js";
+import { TokenStore, credentialsForEnvironment, describeCredentials, loginInfo, SCOPES, type CredentialsInfo } from "../../globus/auth/index.js";
 import { localLocator, runningLocalRuntime } from "../../local/attach.js";
 import { authAction, environmentFor, shortPath } from "./login.js";
 
@@ -32,8 +32,15 @@ export function registerWhoami(program: Command, ctx: CliContext): void {
           }
         }
         const running = env.kind === "local" ? runningLocalRuntime(env, ctx.root) : undefined;
+        // A client's id alone proves nothing: ask Auth for a token with it (a wrong secret is
+        // exit 3 here, not at the first deploy). The local client can only be asked while its runtime runs.
+        let verified: boolean | "skipped" = "skipped";
+        if (info.source === "env-client" || (info.source === "local-client" && running)) {
+          await credentialsForEnvironment(env, { root: ctx.root, ...(env.kind === "local" ? { local: localLocator(env, ctx.root) } : {}) }).token(SCOPES.flows("all"));
+          verified = true;
+        }
         if (opts.json) {
-          ctx.output.out(JSON.stringify({ ...info, ...(login ? { login } : {}) }, null, 2));
+          ctx.output.out(JSON.stringify({ ...info, verified, ...(login ? { login } : {}) }, null, 2));
           return;
         }
         const lines: string[] = [];
@@ -46,6 +53,8 @@ export function registerWhoami(program: Command, ctx: CliContext): void {
           lines.push(`credentials: user login in ${shortPath(info.token_file!, ctx.root)}`);
         }
         if (info.identity) lines.push(`identity:    ${c.bold(info.username ?? "?")} (${info.identity})`);
+        if (verified === true) lines.push(`verified:    Globus Auth${env.kind === "local" ? " (local runtime)" : ""} issued a token for these credentials`);
+        else if (info.source === "local-client") lines.push(c.dim("verified:    no (the local runtime is not running)"));
         if (info.tokens?.length) lines.push("  tokens:", ...tokenLines(info));
         if (login?.logged_in) {
           lines.push(`user login:  ${login.username ?? "?"} (${login.identity ?? "unknown identity"}) in ${shortPath(login.token_file!, ctx.root)}`);

@@ -4,7 +4,8 @@
  * mean "finish this task and exit", and lets a timeout or cancel kill exactly one task's
  * worker; the pool then starts a replacement.
  */
-import { closeSync, mkdirSync, openSync } from "node:fs";
+import { closeSync, openSync } from "node:fs";
+import { ensurePrivateDir, makePrivate, PRIVATE_FILE_MODE } from "../private-files.js";
 import { dirname } from "node:path";
 import { readResultFile, type TaskResultRecord } from "./result-file.js";
 import { WorkerProcess, type RunMessage, type WorkerLaunch, type WorkerMessage } from "./worker-process.js";
@@ -81,10 +82,11 @@ export class WorkerPool {
 
   start(): void {
     if (this.state !== "new") return;
-    mkdirSync(this.opts.resultDir, { recursive: true });
+    ensurePrivateDir(this.opts.resultDir);
     if (this.opts.logFile) {
-      mkdirSync(dirname(this.opts.logFile), { recursive: true });
-      this.logFd = openSync(this.opts.logFile, "a");
+      ensurePrivateDir(dirname(this.opts.logFile));
+      this.logFd = openSync(this.opts.logFile, "a", PRIVATE_FILE_MODE);
+      makePrivate(this.opts.logFile);
     }
     this.state = "running";
     for (let i = 0; i < this.opts.workers; i++) this.spawnWorker();

@@ -407,6 +407,7 @@ export class LocalComputeService {
         workers: cfg.workers ?? 1,
         python: cfg.python,
         env: cfg.env,
+        ...(cfg.passEnv ? { passEnv: cfg.passEnv } : {}),
         pathPrefix: cfg.pathPrefix,
         cwd: cfg.cwd,
         taskTimeoutSeconds: cfg.taskTimeoutSeconds,

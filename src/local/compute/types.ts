@@ -11,8 +11,10 @@ export interface LocalEndpointConfig {
   workers?: number;
   /** The interpreter; default "python3" looked up on PATH. */
   python?: string;
-  /** Added to the runtime's environment. */
+  /** Set in the workers' environment (which otherwise holds only the allow-list of worker-env.ts). */
   env?: Record<string, string>;
+  /** Names passed through from the runtime's environment besides the allow-list. */
+  passEnv?: string[];
   /** Directories put in front of PATH (after env is applied). */
   pathPrefix?: string[];
   cwd?: string;

@@ -6,14 +6,17 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
-import { delimiter, dirname, join, relative } from "node:path";
+import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { assetPath, packageRoot } from "../../assets.js";
 import type { TaskResultRecord } from "./result-file.js";
+import { workerEnv } from "./worker-env.js";
 
 export interface WorkerLaunch {
   python?: string;
   env?: Record<string, string>;
+  /** Names passed through from the runtime's environment besides the allow-list (worker-env.ts). */
+  passEnv?: readonly string[];
   /** Directories put in front of PATH. */
   pathPrefix?: string[];
   cwd?: string;
@@ -50,11 +53,6 @@ export function workerScriptPath(): string {
   return assetPath(relative(packageRoot(), beside));
 }
 
-export function workerEnv(launch: Pick<WorkerLaunch, "env" | "pathPrefix">): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, ...launch.env };
-  if (launch.pathPrefix?.length) env.PATH = [...launch.pathPrefix, env.PATH ?? ""].filter((p) => p !== "").join(delimiter);
-  return env;
-}
 
 export class WorkerProcess {
   readonly child: ChildProcess;

@@ -132,7 +132,9 @@ class Worker:
         task_id = record["task_id"]
         final = os.path.join(self.result_dir, task_id + ".json")
         tmp = os.path.join(self.result_dir, f".{task_id}.{os.getpid()}.tmp")
-        with open(tmp, "w", encoding="utf-8") as f:
+        # 0600: results can hold anything a function returned (the runtime's data dir is 0700 too).
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
             json.dump(record, f)
         os.replace(tmp, final)
 

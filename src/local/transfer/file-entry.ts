@@ -7,6 +7,7 @@
  */
 import type { Stats } from "node:fs";
 import { readlink, realpath, stat } from "node:fs/promises";
+import { basename, dirname, join, resolve } from "node:path";
 import type { LocalCollections } from "./collections.js";
 import { groupName, userName } from "./owners.js";
 import { fileTimestamp } from "./time.js";
@@ -22,10 +23,30 @@ export async function fileEntry(collections: LocalCollections, collectionId: str
   } catch {
     // dangling or unreadable: reported as invalid_symlink below
   }
-  return describe(name, "invalid_symlink", lst, { target: rawTarget, link: lst });
+  // The raw target is a host path: show it only as a path of this collection (a dangling link
+  // inside it); a link leading out of the collection shows no target at all.
+  const lexical = rawTarget ? resolve(dirname(path), rawTarget) : "";
+  const shown = lexical ? await collections.globusPathOf(collectionId, await realParent(lexical)).catch(() => null) : null;
+  return describe(name, "invalid_symlink", lst, { target: shown, link: lst });
 }
 
-function describe(name: string, type: FileType, st: Stats, link: { target: string; link: Stats } | null): FileEntry {
+/** `p` with its existing ancestors resolved (so a dangling target under a symlinked root compares right). */
+async function realParent(p: string): Promise<string> {
+  const tail: string[] = [];
+  let dir = p;
+  for (;;) {
+    try {
+      return join(await realpath(dir), ...tail.reverse());
+    } catch {
+      const up = dirname(dir);
+      if (up === dir) return p;
+      tail.push(basename(dir));
+      dir = up;
+    }
+  }
+}
+
+function describe(name: string, type: FileType, st: Stats, link: { target: string | null; link: Stats } | null): FileEntry {
   return {
     DATA_TYPE: "file",
     name,

@@ -182,13 +182,20 @@ describe("flowsmith login / whoami / logout", () => {
     login = next;
   });
 
-  it("whoami shows a client from GLOBUS_CLIENT_ID without its secret", async () => {
-    const r = await cli(["whoami", "--env", "ci"]);
+  it("whoami verifies a client from GLOBUS_CLIENT_ID with Auth and never shows its secret", async () => {
+    // The runtime's own client is a real confidential client of this Auth service.
+    const real = { GLOBUS_SDK_SERVICE_URL_AUTH: rt.url, GLOBUS_CLIENT_ID: rt.client.client_id, GLOBUS_CLIENT_SECRET: rt.client.client_secret };
+    const r = await cli(["whoami", "--env", "ci"], real);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toContain(`client ${CLIENT_ID} from GLOBUS_CLIENT_ID / GLOBUS_CLIENT_SECRET (secret not shown)`);
-    expect(r.stdout).toContain(`urn:globus:auth:identity:${CLIENT_ID}`);
-    const j = JSON.parse((await cli(["whoami", "--env", "ci", "--json"])).stdout) as Record<string, unknown>;
-    expect(j).toMatchObject({ source: "env-client", client_id: CLIENT_ID, auth_url: "https://auth.globus.org" });
+    expect(r.stdout).toContain(`client ${rt.client.client_id} from GLOBUS_CLIENT_ID / GLOBUS_CLIENT_SECRET (secret not shown)`);
+    expect(r.stdout).toContain(`urn:globus:auth:identity:${rt.client.client_id}`);
+    expect(r.stdout).toMatch(/verified: +Globus Auth issued a token/);
+    const j = JSON.parse((await cli(["whoami", "--env", "ci", "--json"], real)).stdout) as Record<string, unknown>;
+    expect(j).toMatchObject({ source: "env-client", client_id: rt.client.client_id, auth_url: rt.url, verified: true });
+    // Wrong credentials: Auth refuses them, exit 3, and no identity is made up.
+    const wrong = await cli(["whoami", "--env", "ci"], { GLOBUS_SDK_SERVICE_URL_AUTH: rt.url });
+    expect(wrong.code, wrong.stdout + wrong.stderr).toBe(3);
+    expect(wrong.stdout).not.toContain(`urn:globus:auth:identity:${CLIENT_ID}`);
     const only = await cli(["whoami", "--env", "ci"], { GLOBUS_CLIENT_ID: "" });
     expect(only.code).toBe(3);
     expect(only.stderr).toMatch(/Both GLOBUS_CLIENT_ID and GLOBUS_CLIENT_SECRET must be set/);

@@ -94,6 +94,10 @@ describe("ls", () => {
     expect(byName["godata-link"].link_last_modified).toMatch(/\+00:00$/);
     expect(byName["secret-link"]).toMatchObject({ type: "invalid_symlink" });
     expect(byName["dangling"]).toMatchObject({ type: "invalid_symlink" });
+    // No host path leaks: a link out of the collection shows no target, a dangling one inside its collection path.
+    expect(byName["secret-link"]!.link_target).toBeNull();
+    expect(byName["dangling"]!.link_target).toBe("/gone");
+    expect(JSON.stringify(list)).not.toContain(env.dir);
     expect(await fails(env.service.ls(SRC, "/secret-link"))).toMatchObject({ httpStatus: 403 });
   });
 });

@@ -1,0 +1,126 @@
+/**
+ * The UI server's calls to the services, through the CLI's own session (its GlobusApi and
+ * credentials): runs, logs, run actions, Transfer ls, web inputs and timers. The only module
+ * of the UI that names services and scopes, so a change of the client layer lands here.
+ * Web inputs and timers are feature-detected: a service that answers 404 for them (a
+ * local runtime without them) makes the page hide their panels.
+ */
+import type { Session } from "../../globus/session.js";
+import { AuthError } from "../../globus/auth/types.js";
+import { ServiceError } from "../../globus/api.js";
+import { SCOPES } from "../../local/auth/scopes.js";
+import { runScope } from "../../run/start.js";
+import { TimersClient, type TimerJob } from "../../globus/timers.js";
+import type { LogEntryDoc, RunDoc } from "../../run/follow.js";
+
+const FLOWS_SCOPE = SCOPES.flows("all");
+
+export interface RunsQuery {
+  flowIds?: string[];
+  statuses?: string[];
+  label?: string;
+  /** "DT1,DT2", either end open. */
+  startTime?: string;
+  perPage?: number;
+  marker?: string;
+}
+
+export async function listRuns(s: Session, q: RunsQuery): Promise<{ runs: RunDoc[]; has_next_page: boolean; marker?: string }> {
+  const res = await s.api.call<{ runs: RunDoc[]; has_next_page: boolean; marker?: string }>("FLOWS", "/runs", {
+    scope: FLOWS_SCOPE,
+    query: {
+      per_page: q.perPage ?? 20,
+      filter_flow_id: q.flowIds?.length ? q.flowIds.join(",") : undefined,
+      filter_status: q.statuses?.length ? q.statuses.join(",") : undefined,
+      filter_label: q.label || undefined,
+      filter_start_time: q.startTime || undefined,
+      marker: q.marker || undefined,
+      orderby: "start_time DESC",
+    },
+  });
+  return res.body;
+}
+
+export async function getRun(s: Session, runId: string): Promise<RunDoc> {
+  return (await s.api.call<RunDoc>("FLOWS", `/runs/${encodeURIComponent(runId)}`, { scope: FLOWS_SCOPE })).body;
+}
+
+/** The whole event log, page after page. */
+export async function runLog(s: Session, runId: string): Promise<LogEntryDoc[]> {
+  const entries: LogEntryDoc[] = [];
+  let marker: string | undefined;
+  do {
+    const page = await s.api.call<{ entries: LogEntryDoc[]; has_next_page: boolean; marker?: string }>("FLOWS", `/runs/${encodeURIComponent(runId)}/log`, { scope: FLOWS_SCOPE, query: { limit: 100, marker } });
+    entries.push(...page.body.entries);
+    marker = page.body.has_next_page ? page.body.marker : undefined;
+  } while (marker);
+  return entries;
+}
+
+export type RunAction = "cancel" | "resume" | "release";
+
+export async function runAction(s: Session, runId: string, action: RunAction): Promise<RunDoc> {
+  let scope = FLOWS_SCOPE;
+  // Resuming re-consents: the flow scope with its transfer dependencies, as `runs resume`.
+  if (action === "resume") scope = runScope(s, (await getRun(s, runId)).flow_id);
+  return (await s.api.call<RunDoc>("FLOWS", `/runs/${encodeURIComponent(runId)}/${action}`, { scope, method: "POST" })).body;
+}
+
+export interface LsEntry {
+  name: string;
+  type: string;
+  size?: number;
+  last_modified?: string;
+}
+
+/** Transfer `ls` (the API version is part of the path, as in @globus/sdk services/transfer/service/file-operations). */
+export async function transferLs(s: Session, collection: string, path: string): Promise<{ path: string; entries: LsEntry[] }> {
+  const res = await s.api.call<{ path?: string; DATA?: LsEntry[] }>("TRANSFER", `/v0.10/operation/endpoint/${encodeURIComponent(collection)}/ls`, { scope: SCOPES.transferAll, query: { path } });
+  return { path: res.body.path ?? path, entries: (res.body.DATA ?? []).map((e) => ({ name: e.name, type: e.type, ...(e.size !== undefined ? { size: e.size } : {}), ...(e.last_modified ? { last_modified: e.last_modified } : {}) })) };
+}
+
+/** What a feature-detected call returns: the body, or why the panel is hidden. */
+export type Maybe<T> = { available: true; body: T } | { available: false; reason: string };
+
+async function detect<T>(fn: () => Promise<{ status: number; body: T }>, what: string): Promise<Maybe<T>> {
+  try {
+    const r = await fn();
+    if (r.status === 404 || r.status === 405) return { available: false, reason: `${what} is not offered by this environment's service (HTTP ${r.status})` };
+    return { available: true, body: r.body };
+  } catch (e) {
+    if (e instanceof AuthError) return { available: false, reason: `${what}: ${e.message}${e.fix ? ` (fix: ${e.fix})` : ""}` };
+    if (e instanceof ServiceError && e.status === 0) return { available: false, reason: `${what}: ${e.message}` };
+    throw e;
+  }
+}
+
+/** Web inputs (globus-flows.md: GET /web_inputs, fixtures/flows/sdk-list_web_inputs.*). */
+export function listWebInputs(s: Session, q: { runId?: string; state?: "open" | "closed" }): Promise<Maybe<{ web_input_summaries: unknown[]; marker?: string | null }>> {
+  return detect(() => s.api.call("FLOWS", "/web_inputs", { scope: FLOWS_SCOPE, accept: [404, 405], query: { filter_run_ids: q.runId, filter_states: q.state, per_page: 50 } }), "web inputs");
+}
+
+export function getWebInput(s: Session, id: string): Promise<Maybe<Record<string, unknown>>> {
+  return detect(() => s.api.call("FLOWS", `/web_inputs/${encodeURIComponent(id)}`, { scope: FLOWS_SCOPE, accept: [405] }), "web inputs");
+}
+
+/** POST /web_inputs/{id}/respond {"response": {"value": …}} -> {"status": "ok"} (fixtures/flows/sdk-respond_to_web_input.default.json). */
+export async function respondWebInput(s: Session, id: string, value: unknown): Promise<unknown> {
+  return (await s.api.call("FLOWS", `/web_inputs/${encodeURIComponent(id)}/respond`, { scope: FLOWS_SCOPE, method: "POST", payload: { response: { value } } })).body;
+}
+
+/** Timers through the Timers client (src/globus/timers.ts; fixtures/timers/sdk-list_jobs.default.json). */
+export function listTimers(s: Session): Promise<Maybe<{ jobs: TimerJob[] }>> {
+  return detect(async () => {
+    try {
+      return { status: 200, body: { jobs: await new TimersClient(s.api).list() } };
+    } catch (e) {
+      if (e instanceof ServiceError && (e.status === 404 || e.status === 405)) return { status: e.status, body: { jobs: [] } };
+      throw e;
+    }
+  }, "timers");
+}
+
+export async function timerAction(s: Session, jobId: string, action: "pause" | "resume"): Promise<{ message: string }> {
+  const client = new TimersClient(s.api);
+  return { message: action === "pause" ? await client.pause(jobId) : await client.resume(jobId) };
+}
