@@ -69,8 +69,12 @@ async function importModule(file: string): Promise<Record<string, unknown>> {
 
 async function importFresh(file: string): Promise<Record<string, unknown>> {
   if (/\.m?js$/.test(file)) return (await import(pathToFileURL(file).href)) as Record<string, unknown>;
-  const cached = await importCachedFlow(file);
-  if (cached) return cached;
+  try {
+    const cached = await importCachedFlow(file);
+    if (cached) return cached;
+  } catch {
+    // A flow that throws while loading: tsx loads it again, so the error names the .flow.ts line.
+  }
   if (!tsImport) {
     const api = (await import("tsx/esm/api")) as { tsImport: (s: string, p: string) => Promise<Record<string, unknown>> };
     tsImport = api.tsImport;
