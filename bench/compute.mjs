@@ -9,7 +9,7 @@ import { performance } from "node:perf_hooks";
 const dist = new URL("../dist/src/local/", import.meta.url);
 const { SqliteStore } = await import(new URL("store.js", dist).href);
 const { LocalComputeService } = await import(new URL("compute/service.js", dist).href);
-const { encodeTaskPayload, pureSourceRegistration, JSON_DATA_PATH } = await import(new URL("compute/serialization.js", dist).href);
+const { encodeTaskPayload, pureSourceRegistration, JSON_DATA_PATH } = await import(new URL("../wire/compute-serialization.js", dist).href);
 const { workerScriptPath } = await import(new URL("compute/worker-process.js", dist).href);
 
 const dir = mkdtempSync(join(tmpdir(), "flowsmith-bench-compute-"));

@@ -8,7 +8,7 @@ import { performance } from "node:perf_hooks";
 
 const dist = new URL("../dist/src/", import.meta.url);
 const { startLocalRuntime } = await import(new URL("local/runtime.js", dist));
-const { SCOPES } = await import(new URL("local/auth/scopes.js", dist));
+const { SCOPES } = await import(new URL("wire/scopes.js", dist));
 const RUNS = Number(process.env.RUNS ?? 1000);
 
 const dir = mkdtempSync(join(tmpdir(), "flowsmith-scale-"));

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// `npm test`: build, type-check (src, flows, tests), check generated types are current,
+// `npm test`: build, type-check (src, flows, tests), lint (typescript-eslint + the layer
+// rules in eslint.config.js), check generated types are current,
 // run the vitest suite and the Python function tests, then print one closing line
 // "N passed, M failed" that counts both suites.
 import { spawnSync } from "node:child_process";
@@ -28,6 +29,7 @@ const fail = (what) => {
 
 if (run("npm", ["run", "--silent", "build"]).status !== 0) fail("build failed");
 if (run("npx", ["tsc", "--noEmit", "-p", "tsconfig.flows.json"]).status !== 0) fail("type-check of flows/ and test/ failed");
+if (run("npx", ["eslint", "--max-warnings=0", "src", "test"]).status !== 0) fail("lint failed (typescript-eslint and the layer rules of eslint.config.js)");
 if (run(process.execPath, ["bin/flowsmith.js", "types", "--check"]).status !== 0) fail("flows/types/ is out of date: run `npx flowsmith types`");
 
 const report = join(mkdtempSync(join(tmpdir(), "flowsmith-vitest-")), "report.json");

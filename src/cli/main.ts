@@ -3,32 +3,15 @@
  * parsing errors, the mapping of failures to exit codes, and is the only place that
  * prints an error before exiting.
  */
-import { Command, CommanderError } from "commander";
-import { CliError, EXIT } from "../errors.js";
+import { Command, Option } from "commander";
+import { EXIT } from "../errors.js";
 import { packageVersion } from "../assets.js";
-import { AuthError } from "../globus/auth/types.js";
-import { ServiceError } from "../globus/api.js";
+import { describeFailure } from "./failure.js";
 import { findProjectRoot } from "../project/root.js";
 import { requireProjectConfig } from "../project/config.js";
 import { palette, terminalOutput, type Output } from "./output.js";
 import type { CliContext } from "./context.js";
-import { registerBuild } from "./commands/build.js";
-import { registerValidate } from "./commands/validate.js";
-import { registerGraph } from "./commands/graph.js";
-import { registerImport } from "./commands/import.js";
-import { registerTypes } from "./commands/types.js";
-import { registerLocal } from "./commands/local.js";
-import { registerDeploy } from "./commands/deploy.js";
-import { registerRunFlow } from "./commands/run-flow.js";
-import { registerRuns } from "./commands/runs.js";
-import { registerFunctions } from "./commands/functions.js";
-import { registerEndpointConfig } from "./commands/endpoint-config.js";
-import { registerInit } from "./commands/init.js";
-import { registerLogin } from "./commands/login.js";
-import { registerLogout } from "./commands/logout.js";
-import { registerWhoami } from "./commands/whoami.js";
-import { registerUi } from "./commands/ui.js";
-import { registerTimers } from "./commands/timers.js";
+import { COMMANDS } from "./command-index.js";
 
 const EXIT_HELP = `
 Exit codes:
@@ -48,7 +31,21 @@ Environment:
 
 const CONFIG_COMMANDS = new Set(["run-flow", "deploy-flow", "publish", "runs", "functions", "local", "login", "logout", "whoami", "demo"]);
 
-export function buildProgram(ctx: CliContext): Command {
+/** The command a command line runs (`help X` included); undefined for none or an unknown one. */
+function commandOf(argv: string[]): string | undefined {
+  const args = argv.slice(2);
+  const i = args.findIndex((a) => !a.startsWith("-"));
+  if (i < 0) return undefined;
+  const name = args[i] === "help" ? args[i + 1] : args[i];
+  return COMMANDS.some((c) => c.name === name) ? name : undefined;
+}
+
+/**
+ * The commander program. With `argv`, only the module of the command it runs is loaded
+ * (the other commands are listed from src/cli/command-index.ts, so help and suggestions
+ * still know them); without, every command is loaded.
+ */
+export async function buildProgram(ctx: CliContext, argv?: string[]): Promise<Command> {
   const program = new Command("flowsmith")
     .description("Compile, check, deploy and run Globus Flows from typed TypeScript")
     .version(packageVersion())
@@ -56,23 +53,21 @@ export function buildProgram(ctx: CliContext): Command {
     .addHelpText("after", EXIT_HELP)
     .exitOverride()
     .configureOutput({ writeOut: (s) => ctx.output.out(s.replace(/\n$/, "")), writeErr: (s) => ctx.output.err(s.replace(/\n$/, "")) });
-  registerBuild(program, ctx);
-  registerValidate(program, ctx);
-  registerGraph(program, ctx);
-  registerImport(program, ctx);
-  registerTypes(program, ctx);
-  registerLocal(program, ctx);
-  registerDeploy(program, ctx);
-  registerRunFlow(program, ctx);
-  registerRuns(program, ctx);
-  registerFunctions(program, ctx);
-  registerInit(program, ctx);
-  registerEndpointConfig(program, ctx);
-  registerLogin(program, ctx);
-  registerLogout(program, ctx);
-  registerWhoami(program, ctx);
-  registerUi(program, ctx);
-  registerTimers(program, ctx);
+  const wanted = argv ? commandOf(argv) : undefined;
+  const wantedModule = COMMANDS.find((c) => c.name === wanted)?.module;
+  const loadedModules = new Set<string>();
+  for (const entry of COMMANDS) {
+    if (!argv || entry.module === wantedModule) {
+      if (!loadedModules.has(entry.module)) (await entry.load())(program, ctx);
+      loadedModules.add(entry.module);
+      continue;
+    }
+    // Not run by this command line: its name, arguments and description for help and suggestions.
+    const stub = new Command(entry.name).description(entry.description);
+    if (entry.args) stub.arguments(entry.args);
+    if (entry.options) stub.addOption(new Option("--stub").hideHelp());
+    program.addCommand(stub);
+  }
   for (const cmd of program.commands) cmd.exitOverride().showSuggestionAfterError(true);
   // Commands that work in an environment read flowsmith.yaml first, so a broken file is
   // reported the same way by all of them before anything else is loaded or contacted.
@@ -84,51 +79,29 @@ export function buildProgram(ctx: CliContext): Command {
   return program;
 }
 
+/** `--json` before a `--` terminator: failures are printed as JSON on stdout too. */
+function wantsJson(argv: string[]): boolean {
+  const end = argv.indexOf("--");
+  return (end < 0 ? argv : argv.slice(0, end)).includes("--json");
+}
+
 /** Run the CLI; resolves to the exit code. */
 export async function run(argv: string[], output: Output = terminalOutput()): Promise<number> {
-  const ctx: CliContext = { root: findProjectRoot(), output };
+  let exitCode: number = EXIT.OK;
+  const ctx: CliContext = { root: findProjectRoot(), output, exit: (code) => void (exitCode = code) };
   const c = palette(output);
-  process.exitCode = 0;
   try {
-    await buildProgram(ctx).parseAsync(argv);
-    return Number(process.exitCode ?? 0);
+    await (await buildProgram(ctx, argv)).parseAsync(argv);
+    return exitCode;
   } catch (e) {
-    if (e instanceof CommanderError) {
-      // Help and --version exit through here with code 0.
-      if (e.exitCode === 0 || e.code === "commander.helpDisplayed" || e.code === "commander.version") return EXIT.OK;
-      return EXIT.INVALID; // commander already printed the message
+    const f = describeFailure(e);
+    if (!f) return EXIT.OK;
+    if (wantsJson(argv)) output.out(JSON.stringify({ error: { code: f.code, message: f.message, hint: f.hint } }));
+    if (!f.printed) {
+      output.err(`${c.red("error")}: ${f.message}`);
+      if (f.hint) output.err(`${c.dim(`${f.label}:`)} ${f.hint}`);
+      if (f.stack && process.env.FLOWSMITH_DEBUG) output.err(f.stack);
     }
-    if (e instanceof AuthError) {
-      output.err(`${c.red("error")}: ${e.message}`);
-      if (e.fix) output.err(`${c.dim("fix:")} ${e.fix}`);
-      return EXIT.AUTH;
-    }
-    if (e instanceof ServiceError) {
-      output.err(`${c.red("error")}: ${e.message}`);
-      return EXIT.SERVICE;
-    }
-    if (e instanceof CliError) {
-      output.err(`${c.red("error")}: ${e.message}`);
-      if (e.hint) output.err(`${c.dim("hint:")} ${e.hint}`);
-      return e.exitCode;
-    }
-    const sys = e as NodeJS.ErrnoException;
-    if (typeof sys?.code === "string" && /^E[A-Z]+$/.test(sys.code) && (sys.syscall || sys.path)) {
-      // A file or network problem on this machine: say which, not "unexpected".
-      const what = sys.code === "EADDRINUSE" ? `the port is already in use (${sys.message})` : sys.message;
-      output.err(`${c.red("error")}: ${what}`);
-      if (sys.code === "EADDRINUSE") output.err(`${c.dim("hint:")} pick another with --port, or stop what uses it`);
-      return sys.code === "EADDRINUSE" || sys.code === "ECONNREFUSED" ? EXIT.SERVICE : EXIT.INVALID;
-    }
-    if (e instanceof Error && e.name === "RuntimeBusyError") {
-      output.err(`${c.red("error")}: ${e.message}`);
-      output.err(`${c.dim("hint:")} use it (commands find it by itself), or stop it with \`flowsmith local stop\``);
-      return EXIT.INVALID;
-    }
-    const err = e instanceof Error ? e : new Error(String(e));
-    output.err(`${c.red("error")}: unexpected failure: ${err.message}`);
-    if (process.env.FLOWSMITH_DEBUG) output.err(err.stack ?? "");
-    else output.err(`${c.dim("hint:")} set FLOWSMITH_DEBUG=1 for details, and please report it`);
-    return EXIT.INVALID;
+    return f.exit;
   }
 }

@@ -10,6 +10,13 @@ export interface Output {
 }
 
 export function terminalOutput(): Output {
+  // `flowsmith … | head`: a reader that went away is the end of the output, not a crash.
+  for (const s of [process.stdout, process.stderr]) {
+    if (s.listenerCount("error") === 0) s.on("error", (e: NodeJS.ErrnoException) => {
+      if (e.code === "EPIPE") process.exit(process.exitCode ?? 0);
+      throw e;
+    });
+  }
   const color = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR && process.env.TERM !== "dumb";
   return {
     out: (t) => void process.stdout.write(t.endsWith("\n") ? t : t + "\n"),
@@ -47,7 +54,11 @@ export function summarise(results: FileResult[], o: Output): string {
   const c = palette(o);
   let errors = 0;
   let warnings = 0;
-  for (const r of results) for (const d of r.diagnostics) d.severity === "error" ? errors++ : d.severity === "warning" ? warnings++ : 0;
+  for (const r of results)
+    for (const d of r.diagnostics) {
+      if (d.severity === "error") errors++;
+      else if (d.severity === "warning") warnings++;
+    }
   const files = results.length;
   const text = `${files} file${files === 1 ? "" : "s"} checked: ${errors} error${errors === 1 ? "" : "s"}, ${warnings} warning${warnings === 1 ? "" : "s"}`;
   return errors ? c.red(text) : warnings ? c.yellow(text) : c.green(text);

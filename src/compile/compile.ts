@@ -7,7 +7,7 @@ import { diag, pointerOf, type Diagnostic, type SourceLocation } from "../defini
 import type { FlowDefinition, InputSchema, State } from "../definition/types.js";
 import { FlowSourceError, formatLocation } from "../dsl/callsite.js";
 import type { AnyFlowSource } from "../dsl/flow.js";
-import { isChain, isState, startOf, type BaseState, type CatchEdge, type Chainable } from "../dsl/state.js";
+import { isChain, isState, startOf, type BaseState, type CatchEdge } from "../dsl/state.js";
 import { PLACEHOLDER, rootPath } from "../dsl/values.js";
 import { readDocumentFile } from "../source/document.js";
 import { collectStates } from "./graph.js";

@@ -5,19 +5,18 @@
  * so without a lock entry the existing flow is found and updated, never duplicated.
  */
 import { createHash } from "node:crypto";
-import { existsSync } from "node:fs";
-import { readTextFile } from "../source/read-text.js";
-import { join } from "node:path";
 import type { CompiledFlow } from "../compile/compile.js";
 import type { EnvironmentConfig, ProjectConfig } from "../project/config.js";
 import type { GlobusApi } from "../globus/api.js";
+import { FlowsClient, type FlowResponse } from "../globus/flows.js";
 import { pureSourceRegistration } from "../globus/compute.js";
-import { SCOPES } from "../local/auth/scopes.js";
+import { SCOPES } from "../wire/scopes.js";
 import { CliError, EXIT } from "../errors.js";
 import { fillPlaceholders, MissingValueError } from "./fill.js";
 import { envLock, lockPath, readLock, writeLock, type LockedFlow } from "./lock.js";
 import { environmentValues } from "./values.js";
 import { jsonDiff } from "./diff.js";
+import { readFunction, registerFunction } from "./functions.js";
 
 export type Action = "create" | "update" | "unchanged" | "recreate" | "adopt" | "register";
 
@@ -52,10 +51,8 @@ export interface DeployResult {
 const sha = (s: string) => "sha256:" + createHash("sha256").update(s).digest("hex");
 
 /** JSON with sorted keys, so hashes do not depend on key order. */
-/** The lock's content hash of a Compute function's source. */
-export function functionHash(name: string, source: string): string {
-  return sha(`${name}\n${source}`);
-}
+/** The lock's content hash of a Compute function's source (defined with the registration path). */
+export { functionHash } from "./functions.js";
 
 export function stableJson(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(stableJson).join(",")}]`;
@@ -129,22 +126,19 @@ export async function deployFlows(config: ProjectConfig, env: EnvironmentConfig,
   const functionIds: Record<string, string> = {};
   const needed = [...new Set(flows.flatMap((f) => f.functions))].sort();
   for (const name of needed) {
-    const path = join(config.root, "functions", `${name}.py`);
-    if (!existsSync(path)) throw new CliError(`functions/${name}.py does not exist (used by ${flows.filter((f) => f.functions.includes(name)).map((f) => f.name).join(", ")})`, EXIT.INVALID);
-    const read = readTextFile(path);
-    if (!read.ok) throw new CliError(`functions/${name}.py${read.line ? `:${read.line}:${read.column}` : ""}: ${read.message}`, EXIT.INVALID, read.hint);
-    const source = read.text;
-    const hash = functionHash(name, source);
+    const fn = readFunction(config.root, name);
+    if (!fn) throw new CliError(`functions/${name}.py does not exist (used by ${flows.filter((f) => f.functions.includes(name)).map((f) => f.name).join(", ")})`, EXIT.INVALID);
+    const { source, hash } = fn;
     if (!el.functions[name] && harvested[name]) {
       // Adopt the deployed function only if it is this source.
-      const remote = await api.call<{ function_code?: string }>("COMPUTE", `/v2/functions/${harvested[name]}`, { scope: SCOPES.compute, accept: [404, 403] });
+      const remote = await api.call<{ function_code?: string }>("COMPUTE", `/v2/functions/${harvested[name]}`, { scope: SCOPES.computeAll, accept: [404, 403] });
       const expected = (pureSourceRegistration(name, source) as { function_code: string }).function_code;
       if (remote.status === 200 && remote.body.function_code === expected) el.functions[name] = { id: harvested[name]!, hash };
     }
     const locked = el.functions[name];
     let reason: string | undefined;
     if (locked && locked.hash === hash) {
-      const remote = await api.call("COMPUTE", `/v2/functions/${locked.id}`, { scope: SCOPES.compute, accept: [404, 403] });
+      const remote = await api.call("COMPUTE", `/v2/functions/${locked.id}`, { scope: SCOPES.computeAll, accept: [404, 403] });
       if (remote.status === 200) {
         functionIds[name] = locked.id;
         result.functions.push({ name, action: "unchanged", hash, id: locked.id });
@@ -157,12 +151,10 @@ export async function deployFlows(config: ProjectConfig, env: EnvironmentConfig,
       result.functions.push({ name, action: "register", hash, reason });
       continue;
     }
-    const res = await api.call<{ function_uuid: string }>("COMPUTE", "/v3/functions", { scope: SCOPES.compute, method: "POST", payload: pureSourceRegistration(name, source, { description: `flowsmith ${config.project}: functions/${name}.py` }) });
-    functionIds[name] = res.body.function_uuid;
-    el.functions[name] = { id: res.body.function_uuid, hash };
-    writeLock(file, lock);
-    log(`registered function ${name} -> ${res.body.function_uuid} (${reason})`);
-    result.functions.push({ name, action: "register", hash, id: res.body.function_uuid, reason });
+    const id = await registerFunction(api, config, fn, { file, lock, env: el });
+    functionIds[name] = id;
+    log(`registered function ${name} -> ${id} (${reason})`);
+    result.functions.push({ name, action: "register", hash, id, reason });
   }
 
   // 2. Flows.
@@ -172,8 +164,8 @@ export async function deployFlows(config: ProjectConfig, env: EnvironmentConfig,
     let existing: FlowDoc | undefined;
     let reason: string | undefined;
     if (locked) {
-      const got = await api.call<FlowDoc>("FLOWS", `/flows/${locked.id}`, { scope: SCOPES.flows("all"), accept: [404] });
-      if (got.status === 200) existing = got.body;
+      const got = await new FlowsClient(api).getFlow(locked.id);
+      if (got) existing = got as FlowDoc;
       else reason = `flow ${locked.id} was deleted on the service; recreating it`;
     }
     let adopted = false;
@@ -207,18 +199,11 @@ export async function deployFlows(config: ProjectConfig, env: EnvironmentConfig,
     result.flows.push(plan);
     if (opts.dryRun) continue;
     let doc: FlowDoc;
-    if (plan.action === "update") doc = (await api.call<FlowDoc>("FLOWS", `/flows/${existing!.id}`, { scope: SCOPES.flows("all"), method: "PUT", payload })).body;
+    if (plan.action === "update") doc = (await new FlowsClient(api).updateFlow(existing!.id, payload)) as FlowDoc;
     else if (plan.action === "adopt") doc = existing!;
     else {
-      doc = (
-        await api.call<FlowDoc>("FLOWS", "/flows", {
-          scope: SCOPES.flows("all"),
-          method: "POST",
-          payload,
-          // A dropped connection may hide a flow that was created: look before creating again.
-          recover: () => findByKeyword(api, keyword),
-        })
-      ).body;
+      // A dropped connection may hide a flow that was created: look before creating again.
+      doc = (await new FlowsClient(api).createFlow(payload, async () => (await findByKeyword(api, keyword)) as FlowResponse | undefined)) as FlowDoc;
     }
     if (plan.action === "create" || plan.action === "recreate") {
       // The keyword search and the create are not atomic: a deploy on another machine may
@@ -259,8 +244,8 @@ function sameContent(existing: FlowDoc, payload: Record<string, unknown>): boole
 }
 
 async function findAllByKeyword(api: GlobusApi, keyword: string): Promise<FlowDoc[]> {
-  const res = await api.call<{ flows: FlowDoc[] }>("FLOWS", "/flows", { scope: SCOPES.flows("all"), query: { filter_keywords: keyword, filter_roles: "flow_owner,flow_administrator", per_page: 50 } });
-  return oldestFirst((res.body.flows ?? []).filter((f) => f.keywords?.includes(keyword)));
+  const res = await new FlowsClient(api).listFlows({ filter_keywords: keyword, filter_roles: "flow_owner,flow_administrator", per_page: 50 });
+  return oldestFirst(((res.flows ?? []) as FlowDoc[]).filter((f) => f.keywords?.includes(keyword)));
 }
 
 /** Oldest first, by created_at then id, so every machine picks the same one. */
@@ -285,10 +270,11 @@ async function convergeByKeyword(api: GlobusApi, keyword: string, mine: FlowDoc,
     log(`${hits.length - 1} other flow(s) with keyword ${keyword} appeared meanwhile (${hits.slice(1).map((h) => h.id).join(", ")}); keeping ${mine.id}, the oldest: their deploys delete them`);
     return undefined;
   }
-  await api.call("FLOWS", `/flows/${mine.id}`, { scope: SCOPES.flows("all"), method: "DELETE", accept: [404] });
+  const client = new FlowsClient(api);
+  await client.deleteFlow(mine.id);
   let doc = oldest;
-  const full = (await api.call<FlowDoc>("FLOWS", `/flows/${oldest.id}`, { scope: SCOPES.flows("all") })).body;
-  if (!sameContent(full, payload)) doc = (await api.call<FlowDoc>("FLOWS", `/flows/${oldest.id}`, { scope: SCOPES.flows("all"), method: "PUT", payload })).body;
+  const full = ((await client.getFlow(oldest.id)) ?? oldest) as FlowDoc;
+  if (!sameContent(full, payload)) doc = (await client.updateFlow(oldest.id, payload)) as FlowDoc;
   else doc = full;
   const others = hits.slice(1).map((h) => h.id).filter((id) => id !== mine.id);
   log(`another deploy created flow ${oldest.id} with keyword ${keyword} at the same time: kept it (the oldest), deleted ${mine.id}, which this deploy created`);

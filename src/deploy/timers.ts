@@ -13,8 +13,7 @@ import type { TimerDeclaration } from "../dsl/timers.js";
 import type { Session } from "../globus/session.js";
 import { TimersClient, type FlowStartDocument, type TimerJob, type TimerSchedule } from "../globus/timers.js";
 import { ServiceError } from "../globus/api.js";
-import { applyDefaults } from "../run/defaults.js";
-import { checkInput, environmentSchema, runScope } from "../run/start.js";
+import { completeInput, environmentSchema, runScope } from "../run/start.js";
 import { scheduleFromFlags } from "../run/timer-schedule.js";
 import { CliError, EXIT } from "../errors.js";
 import { environmentValues } from "./values.js";
@@ -71,8 +70,7 @@ function declared(s: Session, flow: CompiledFlow, decl: TimerDeclaration, where:
   const schedule = scheduleFromFlags({ every: decl.every, ...(decl.start ? { start: decl.start } : {}), ...(decl.stopAfterDate ? { stopAfterDate: decl.stopAfterDate } : {}), ...(decl.stopAfterRuns !== undefined ? { stopAfterRuns: String(decl.stopAfterRuns) } : {}) });
   const raw = typeof decl.input === "function" ? (decl.input as (env: Record<string, unknown>) => unknown)(environmentValues(s.config, s.env)) : decl.input;
   const schema = environmentSchema(s.config, s.env, flow);
-  const input = applyDefaults(schema, raw);
-  const problems = checkInput(schema, input);
+  const { input, problems } = completeInput(schema, raw);
   if (problems.length) throw new CliError(`${where}: the input does not match the input schema of ${flow.name}: ${problems.map((p) => `${p.pointer} ${p.message}`).join("; ")}`, EXIT.INVALID, `fix timers[].input of ${decl.name}`);
   return { schedule, body: { body: input, ...(decl.label ? { label: decl.label.slice(0, 64) } : {}), ...(decl.tags?.length ? { tags: decl.tags } : {}) } };
 }

@@ -3,6 +3,7 @@
  * line of the flow source that made it (tsx's source maps make these TS lines).
  */
 import { fileURLToPath } from "node:url";
+import { findSourceMap, SourceMap } from "node:module";
 import { dirname } from "node:path";
 import type { SourceLocation } from "../definition/diagnostics.js";
 
@@ -11,17 +12,82 @@ const HERE = dirname(fileURLToPath(import.meta.url));
 // reported at their src/dsl sources: skip both.
 const DSL_DIRS = [HERE, HERE.replace(/([/\\])dist\1src\1dsl$/, "$1src$1dsl")];
 
+/**
+ * The first frame outside the DSL, from V8's structured frames. Its position is resolved
+ * (and mapped through the module's source map, tsx's or the flow cache's) only when a
+ * diagnostic reads it: V8 finds a frame's line by walking its function's position table,
+ * so resolving every builder call of a generated 60,000-state build function up front was
+ * quadratic (most of a big import's time went there).
+ */
 export function callSite(): SourceLocation | undefined {
-  const stack = new Error().stack?.split("\n").slice(1) ?? [];
-  for (const frame of stack) {
-    const m = /\(?((?:file:\/\/)?[^()\s]+?):(\d+):(\d+)\)?\s*$/.exec(frame);
-    if (!m) continue;
-    let file = m[1]!;
-    if (file.startsWith("file://")) file = fileURLToPath(file);
-    if (DSL_DIRS.some((d) => file.startsWith(d)) || file.startsWith("node:") || file.includes("/node_modules/")) continue;
-    return { file, line: Number(m[2]), column: Number(m[3]) };
+  // Few frames first (a builder is called from the flow at depth 2-4); the frames are kept
+  // until a location is read, so each one captured costs memory in a 60,000-state build.
+  return siteWithin(6) ?? siteWithin(32);
+}
+
+function siteWithin(depth: number): SourceLocation | undefined {
+  const holder: { stack?: NodeJS.CallSite[] } = {};
+  const prepare = Error.prepareStackTrace;
+  const limit = Error.stackTraceLimit;
+  Error.prepareStackTrace = (_e, frames) => frames;
+  Error.stackTraceLimit = depth;
+  try {
+    Error.captureStackTrace(holder, callSite);
+    void holder.stack;
+  } finally {
+    Error.prepareStackTrace = prepare;
+    Error.stackTraceLimit = limit;
+  }
+  for (const f of (holder.stack ?? []) as NodeJS.CallSite[]) {
+    const name = f.getFileName();
+    if (!name) continue;
+    let file = paths.get(name);
+    if (file === undefined) paths.set(name, (file = name.startsWith("file://") ? fileURLToPath(name) : name));
+    if (DSL_DIRS.some((d) => file.startsWith(d)) || file.startsWith("node:")) continue;
+    // Source maps are registered under the module's URL (with tsx's query, if any).
+    const lazy = lazyMaps.get(name);
+    if (!lazy && !maps.has(name)) maps.set(name, findSourceMap(name));
+    // A module with a source map (a cached flow lives under node_modules/.cache) is judged by its source.
+    if (!lazy && !maps.get(name) && file.includes("/node_modules/")) continue;
+    return lazyLocation(f, file, lazy ?? (() => maps.get(name)));
   }
   return undefined;
+}
+
+type Map_ = ReturnType<typeof findSourceMap>;
+const maps = new Map<string, Map_>();
+/** Source maps read only when a location is asked for (the flow cache registers its modules'). */
+// Shared through globalThis: a flow loaded from the cache may bind to another copy of this
+// module than the loader registered with (the built package next to the sources under test).
+const REGISTRY = Symbol.for("flowsmith.callsite.sourceMaps");
+const lazyMaps: Map<string, () => Map_> = ((globalThis as Record<symbol, unknown>)[REGISTRY] ??= new Map()) as Map<string, () => Map_>;
+
+/** Register the source map of a generated module (by URL), read on first use. */
+export function registerSourceMap(url: string, load: () => object): void {
+  let m: Map_ | null = null;
+  lazyMaps.set(url, () => (m ??= new SourceMap(load() as ConstructorParameters<typeof SourceMap>[0])));
+}
+const paths = new Map<string, string>();
+
+function lazyLocation(frame: NodeJS.CallSite, file: string, mapOf: () => Map_): SourceLocation {
+  let resolved: SourceLocation | undefined;
+  const get = (): SourceLocation => {
+    if (resolved) return resolved;
+    const line = frame.getLineNumber() ?? 1;
+    const column = frame.getColumnNumber() ?? 1;
+    resolved = { file, line, column };
+    const map = mapOf();
+    if (map) {
+      const e = map.findEntry(line - 1, column - 1) as { originalSource?: string; originalLine?: number; originalColumn?: number };
+      if (e.originalSource && e.originalLine !== undefined && e.originalColumn !== undefined) {
+        resolved = { file: e.originalSource.startsWith("file://") ? fileURLToPath(e.originalSource) : e.originalSource, line: e.originalLine + 1, column: e.originalColumn + 1 };
+      }
+    }
+    return resolved;
+  };
+  const loc = {} as SourceLocation;
+  for (const k of ["file", "line", "column"] as const) Object.defineProperty(loc, k, { enumerable: true, get: () => get()[k] });
+  return loc;
 }
 
 export function formatLocation(loc: SourceLocation | undefined): string {

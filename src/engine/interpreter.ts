@@ -349,7 +349,7 @@ function describeFailure(status: ActionStatus): string {
   return d?.description ?? d?.fatal_error?.description ?? d?.code ?? status.display_status ?? "FAILED";
 }
 
-async function timeout(run: EngineRun, pos: Position, s: ActionState, last: ActionStatus | undefined, provider: ActionProvider, now: number, events: LogEntry[]): Promise<StepResult> {
+async function timeout(run: EngineRun, pos: Position, s: ActionState, last: ActionStatus | undefined, provider: ActionProvider, _now: number, _events: LogEntry[]): Promise<StepResult> {
   if (pos.action?.action_id) await provider.cancel(pos.action.action_id, run.caller).catch(() => undefined);
   throw new FlowRunError("ActionTimeout", `Action ${pos.state} did not finish within ${s.WaitTime ?? DEFAULT_ENGINE_OPTIONS.defaultWaitTime} s`, last ? { ...last, state_name: pos.state } : undefined);
 }

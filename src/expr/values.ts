@@ -270,6 +270,8 @@ export function pyRepr(v: unknown): string {
 
 /** Python's ascii(): repr() with every non-ASCII character escaped. */
 export function pyAscii(v: unknown): string {
+  // The range is "every ASCII character", NUL included, on purpose.
+  // eslint-disable-next-line no-control-regex
   return pyRepr(v).replace(/[^\x00-\x7f]/gu, (ch) => {
     const cp = ch.codePointAt(0)!;
     const hex = cp.toString(16);

@@ -7,10 +7,14 @@
 import { request } from "@globus/sdk";
 import type { Credentials } from "./auth/types.js";
 import { AuthError } from "./auth/types.js";
+import type { CodedError, ErrorCode } from "../errors.js";
+import { retryDelay, retryPolicy, type RetryPolicy } from "./retry.js";
 
 export type ServiceId = "FLOWS" | "TRANSFER" | "COMPUTE" | "AUTH" | "TIMERS";
 
-export class ServiceError extends Error {
+export class ServiceError extends Error implements CodedError {
+  /** The catalog code; `code` is the service's own (e.g. "NOT_FOUND", "UNAVAILABLE"). */
+  readonly errorCode: ErrorCode;
   constructor(
     message: string,
     readonly status: number,
@@ -19,16 +23,12 @@ export class ServiceError extends Error {
   ) {
     super(message);
     this.name = "ServiceError";
+    // status 0: no answer at all (refused, reset, timed out).
+    this.errorCode = status === 0 ? "SERVICE_UNAVAILABLE" : "SERVICE_ERROR";
   }
 }
 
-export interface RetryPolicy {
-  attempts: number;
-  baseMs: number;
-  maxMs: number;
-}
-
-export const DEFAULT_RETRY: RetryPolicy = { attempts: 8, baseMs: 200, maxMs: 10_000 };
+export { DEFAULT_RETRY, type RetryPolicy } from "./retry.js";
 
 export interface CallOptions {
   scope: string;
@@ -72,7 +72,7 @@ export class GlobusApi {
     readonly credentials: Credentials,
     private readonly opts: ApiOptions = {},
   ) {
-    this.retry = opts.retry ?? DEFAULT_RETRY;
+    this.retry = opts.retry ?? retryPolicy();
     this.sleep = opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
     this.random = opts.random ?? Math.random;
   }
@@ -116,13 +116,7 @@ export class GlobusApi {
   }
 
   private async backoff(attempt: number, retryAfter: string | null | undefined, why: string): Promise<void> {
-    const cap = Math.min(this.retry.maxMs, this.retry.baseMs * 2 ** (attempt - 1));
-    let ms = Math.floor(this.random() * cap);
-    if (retryAfter) {
-      const s = Number(retryAfter);
-      const at = Number.isFinite(s) ? s * 1000 : Date.parse(retryAfter) - Date.now();
-      if (Number.isFinite(at)) ms = Math.min(Math.max(ms, at), 60_000);
-    }
+    const ms = retryDelay(this.retry, attempt, retryAfter, this.random);
     this.opts.log?.(`${why}; retrying in ${ms} ms (attempt ${attempt + 1} of ${this.retry.attempts})`);
     await this.sleep(ms);
   }

@@ -1,2 +1,2 @@
 /** Compute wire formats a deploying client needs (globus-compute.md §1.5). */
-export { pureSourceRegistration } from "../local/compute/serialization.js";
+export { pureSourceRegistration } from "../wire/compute-serialization.js";

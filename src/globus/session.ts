@@ -1,12 +1,9 @@
 /**
- * One command's connection to an environment: which services to call (Globus, or the
- * local runtime — started in-process when none is running), with which credentials.
+ * One command's connection to an environment: which services to call (Globus, or a local
+ * runtime the caller attached to — src/local/attach.ts, called by the CLI; this layer never
+ * imports the emulator), with which credentials.
  */
-import { join } from "node:path";
 import type { EnvironmentConfig, ProjectConfig } from "../project/config.js";
-import { ensureLocalClient } from "../local/config.js";
-import type { LocalRuntime } from "../local/runtime.js";
-import { acquireSharedRuntime, type SharedRuntime } from "../local/shared-runtime.js";
 import { GlobusApi, type ApiOptions } from "./api.js";
 import { AuthError, type Credentials } from "./auth/types.js";
 import { clientCredentials } from "./auth/client-credentials.js";
@@ -16,8 +13,8 @@ export interface Session {
   env: EnvironmentConfig;
   api: GlobusApi;
   credentials: Credentials;
-  /** The local runtime this command started, if it had to (stopped by close()). */
-  localRuntime?: LocalRuntime;
+  /** Set when the local runtime was started by this command (it stops with close()). */
+  localRuntime?: { url: string };
   /** Base URL of the local runtime when the environment is local. */
   localUrl?: string;
   /**
@@ -30,24 +27,33 @@ export interface Session {
 }
 
 
+/** A local runtime to talk to: its URL and its own confidential client (src/local/attach.ts makes one). */
+export interface LocalConnection {
+  url: string;
+  client: { client_id: string; client_secret: string };
+  /** Started by this command (it serves until close(), then while other commands hold leases). */
+  readonly inProcess: boolean;
+  /** After a lost connection: the runtime's URL again (restarted or taken over), or undefined. */
+  reattach?(): Promise<string | undefined>;
+  close(): Promise<void>;
+}
+
 export type CredentialsFactory = (env: EnvironmentConfig, opts: { root: string; authUrl?: string }) => Credentials | Promise<Credentials>;
 
-/** Open a session; for a local environment, use the running runtime or start one in-process. */
-export async function openSession(config: ProjectConfig, env: EnvironmentConfig, opts: { api?: ApiOptions; credentials?: CredentialsFactory; log?: (l: string) => void } = {}): Promise<Session> {
-  let shared: SharedRuntime | undefined;
+/** Open a session; a local environment needs `opts.local`, the runtime the caller attached to. */
+export async function openSession(config: ProjectConfig, env: EnvironmentConfig, opts: { api?: ApiOptions; credentials?: CredentialsFactory; log?: (l: string) => void; local?: LocalConnection } = {}): Promise<Session> {
   let localUrl: string | undefined;
   let credentials: Credentials;
   let current: Credentials | undefined;
-  const pointAt = (dataDir: string, url: string) => {
+  const local = opts.local;
+  const pointAt = (url: string) => {
     localUrl = url;
     for (const s of ["AUTH", "FLOWS", "TRANSFER", "COMPUTE", "TIMERS"]) process.env[`GLOBUS_SDK_SERVICE_URL_${s}`] = url;
-    const client = ensureLocalClient(dataDir);
-    current = clientCredentials({ clientId: client.client_id, clientSecret: client.client_secret, authUrl: url, kind: "local" });
+    current = clientCredentials({ clientId: local!.client.client_id, clientSecret: local!.client.client_secret, authUrl: url, kind: "local" });
   };
-  const dataDir = env.data_dir ?? join(config.root, ".flowsmith", "local");
   if (env.kind === "local") {
-    shared = await acquireSharedRuntime(config, env, dataDir, { ...(opts.log ? { log: opts.log } : {}) });
-    pointAt(dataDir, shared.url);
+    if (!local) throw new Error(`environment "${env.name}" is local: attach to its runtime first (src/local/attach.ts)`);
+    pointAt(local.url);
     // Delegates, so a reattach can swap the client for one that talks to the new URL.
     credentials = { kind: "local", token: (scope) => current!.token(scope), identity: () => current!.identity() };
   } else {
@@ -57,32 +63,33 @@ export async function openSession(config: ProjectConfig, env: EnvironmentConfig,
   }
   let reattaching: Promise<boolean> | undefined;
   const reattach = async (): Promise<boolean> => {
-    if (!shared) return false;
+    if (!local?.reattach) return false;
     // One look at a time: concurrent calls that lost the connection share it.
     reattaching ??= (async () => {
-      const url = await shared!.reattach();
+      const url = await local.reattach!();
       if (!url) return false;
       if (url !== localUrl) opts.log?.(`reattached to the local runtime at ${url}`);
-      pointAt(dataDir, url);
+      pointAt(url);
       return true;
     })().finally(() => (reattaching = undefined));
     return reattaching;
   };
-  const api = new GlobusApi(credentials, { ...opts.api, envName: env.name, ...(opts.log ? { log: opts.log } : {}), ...(shared ? { onConnectionError: async () => void (await reattach()) } : {}) });
+  const canReattach = env.kind === "local" && !!local?.reattach;
+  const api = new GlobusApi(credentials, { ...opts.api, envName: env.name, ...(opts.log ? { log: opts.log } : {}), ...(canReattach ? { onConnectionError: async () => void (await reattach()) } : {}) });
   return {
     config,
     env,
     api,
     credentials,
     get localRuntime() {
-      return shared?.owned;
+      return local?.inProcess ? { url: localUrl! } : undefined;
     },
     get localUrl() {
       return localUrl;
     },
     reattach,
     async close() {
-      await shared?.release();
+      await local?.close();
     },
   };
 }

@@ -10,7 +10,7 @@
  */
 import { timers } from "@globus/sdk";
 import type { GlobusApi } from "./api.js";
-import { TIMER_SCOPE, timerScopeFor } from "./timers-scope.js";
+import { TIMER_SCOPE, timerScopeFor } from "../wire/timers-scope.js";
 
 export type TimerSchedule =
   | { type: "once"; datetime?: string }

@@ -5,6 +5,18 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 
+/** A small seeded PRNG (mulberry32), so a chaos soak with FLOWSMITH_CHAOS_SEED replays the same faults. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
 export function chaosInterceptor(rate: number, random: () => number = Math.random): (req: IncomingMessage, res: ServerResponse) => boolean {
   return (req, res) => {
     if (req.url?.startsWith("/health") || random() >= rate) return false;

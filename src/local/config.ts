@@ -45,6 +45,8 @@ export interface LocalRuntimeConfig {
   groups?: Record<string, string[]>;
   /** Share of requests (0-1) that get an injected 5xx, 429 or dropped connection. */
   chaos?: number;
+  /** Seed of the fault sequence (default: unseeded). */
+  chaosSeed?: number;
   /** Virtual seconds per real second (default 1); see skippable-clock.ts. */
   clockRate?: number;
   log?: (line: string) => void;

@@ -26,6 +26,7 @@ export function runtimeConfigFor(env: EnvironmentConfig, root: string, overrides
   }
   const port = overrides.port ?? env.port;
   const chaos = Number(process.env.FLOWSMITH_CHAOS ?? 0);
+  const seed = process.env.FLOWSMITH_CHAOS_SEED;
   const em = env.emulation ?? {};
   const engine = {
     ...(em.exception_on_action_failure_default !== undefined ? { exceptionOnActionFailureDefault: em.exception_on_action_failure_default } : {}),
@@ -43,5 +44,6 @@ export function runtimeConfigFor(env: EnvironmentConfig, root: string, overrides
     collections,
     computeEndpoints,
     ...(chaos > 0 ? { chaos: Math.min(chaos, 0.9) } : {}),
+    ...(chaos > 0 && seed && Number.isInteger(Number(seed)) ? { chaosSeed: Number(seed) } : {}),
   };
 }

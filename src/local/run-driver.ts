@@ -56,8 +56,9 @@ export class RunDriver {
   /** Resume every run that was ACTIVE when the process stopped. */
   recover(): number {
     let n = 0;
-    for (const r of this.store.list<StoredRun>("run")) {
-      if (r.status === "ACTIVE") {
+    // Through the status index: a store with months of finished runs is not read at start.
+    for (const r of this.store.scan<StoredRun>("run", { orderBy: "started_at", where: { status: ["ACTIVE"] } })) {
+      {
         this.schedule(r.run_id);
         n++;
       }

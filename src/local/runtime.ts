@@ -4,6 +4,7 @@
  * resumed after a restart. The embedded default for a new user and for every test.
  */
 import type { Server } from "node:http";
+import type { CodedError, ErrorCode } from "../errors.js";
 import type { AddressInfo } from "node:net";
 import { join, resolve } from "node:path";
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from "node:fs";
@@ -38,7 +39,7 @@ import { registeredApiRoutes } from "./routes/registered-apis.js";
 import { createForwardingProvider, ProviderScopes } from "./providers/remote.js";
 import { IdTokens } from "./auth/id-token.js";
 import { WebInputService } from "./flows/web-inputs.js";
-import { chaosInterceptor } from "./chaos.js";
+import { chaosInterceptor, seededRandom } from "./chaos.js";
 import { LocalTimersService } from "./timers/service.js";
 import { timersRoutes } from "./routes/timers.js";
 import { clockRoutes, runtimeClock } from "./timers/runtime-clock.js";
@@ -75,7 +76,9 @@ export interface LocalRuntime {
 }
 
 /** Another process already runs a runtime on this data directory. */
-export class RuntimeBusyError extends Error {
+export class RuntimeBusyError extends Error implements CodedError {
+  readonly errorCode: ErrorCode = "RUNTIME_BUSY";
+  readonly hint = "use it (commands find it by itself), or stop it with `flowsmith local stop`";
   constructor(
     readonly dataDir: string,
     readonly pid: number,
@@ -180,7 +183,7 @@ export async function startLocalRuntime(config: LocalRuntimeConfig, opts: StartR
   const router = new Router();
   let requestsInFlight = 0;
   opts.clock?.addBusySource?.(() => requestsInFlight);
-  const server: Server = createHttpServer(router, { onRequest: (delta) => (requestsInFlight += delta), log, ...(config.chaos ? { intercept: chaosInterceptor(config.chaos) } : {}) });
+  const server: Server = createHttpServer(router, { onRequest: (delta) => (requestsInFlight += delta), log, ...(config.chaos ? { intercept: chaosInterceptor(config.chaos, config.chaosSeed !== undefined ? seededRandom(config.chaosSeed) : Math.random) } : {}) });
   try {
     await new Promise<void>((ok, fail) => {
       server.once("error", fail);

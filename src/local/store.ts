@@ -9,24 +9,9 @@ import { closeSync, openSync } from "node:fs";
 import { dirname } from "node:path";
 import { ensurePrivateDir, makePrivate, PRIVATE_FILE_MODE } from "./private-files.js";
 
-export interface DocStore {
-  get<T>(kind: string, id: string): T | undefined;
-  put<T>(kind: string, id: string, value: T): void;
-  delete(kind: string, id: string): void;
-  /** All documents of a kind, oldest first (insertion order). */
-  list<T>(kind: string): T[];
-  /** Documents of a kind whose indexed `key` equals `value`. */
-  find<T>(kind: string, key: string, value: string): T[];
-  /** Index a document under (key, value) for `find`. */
-  index(kind: string, id: string, key: string, value: string): void;
-  appendLog(stream: string, entry: unknown): number;
-  /** Entries after `after` (an entry number), up to `limit`. */
-  readLog<T>(stream: string, after: number, limit: number, reverse?: boolean): { seq: number; entry: T }[];
-  countLog(stream: string): number;
-  /** Run fn atomically; nested calls join the outer transaction. */
-  transaction<R>(fn: () => R): R;
-  close(): void;
-}
+import type { DocStore, ScanOptions } from "../providers/doc-store.js";
+
+export type { DocStore, ScanOptions };
 
 export class SqliteStore implements DocStore {
   private readonly db: Database.Database;
@@ -62,6 +47,11 @@ export class SqliteStore implements DocStore {
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS docs (kind TEXT NOT NULL, id TEXT NOT NULL, seq INTEGER NOT NULL, json TEXT NOT NULL, PRIMARY KEY (kind, id));
       CREATE INDEX IF NOT EXISTS docs_seq ON docs (kind, seq);
+      -- Run lists (GET /runs, newest first, by flow or status) and recovery (ACTIVE runs) read
+      -- runs through these expression indexes instead of scanning every run (see scan()).
+      CREATE INDEX IF NOT EXISTS docs_started ON docs (kind, json_extract(json, '$.started_at'));
+      CREATE INDEX IF NOT EXISTS docs_status_started ON docs (kind, json_extract(json, '$.status'), json_extract(json, '$.started_at'));
+      CREATE INDEX IF NOT EXISTS docs_flow_started ON docs (kind, json_extract(json, '$.flow_id'), json_extract(json, '$.started_at'));
       CREATE TABLE IF NOT EXISTS doc_index (kind TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (kind, key, value, id));
       CREATE TABLE IF NOT EXISTS logs (stream TEXT NOT NULL, seq INTEGER NOT NULL, json TEXT NOT NULL, PRIMARY KEY (stream, seq));
       CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
@@ -101,6 +91,30 @@ export class SqliteStore implements DocStore {
 
   list<T>(kind: string): T[] {
     return (this.stmts.list.all(kind) as { json: string }[]).map((r) => JSON.parse(r.json) as T);
+  }
+
+  private readonly scans = new Map<string, Database.Statement>();
+
+  *scan<T>(kind: string, opts: ScanOptions): Iterable<T> {
+    const field = (f: string, table = "docs") => {
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(f)) throw new Error(`scan: bad field name ${JSON.stringify(f)}`);
+      return table === "docs" ? `json_extract(json, '$.${f}')` : `json_extract(${table}.json, '$.${f}')`;
+    };
+    const where = Object.entries(opts.where ?? {});
+    if (where.some(([, vs]) => vs.length === 0)) return;
+    const c = opts.contains;
+    const contains = c ? ` AND EXISTS (SELECT 1 FROM docs m WHERE m.kind = ? AND m.id = docs.id AND instr(lower(${field(c.field, "m")}), lower(?)) > 0)` : "";
+    const sql = `SELECT json FROM docs WHERE kind = ?${where.map(([f, vs]) => ` AND ${field(f)} IN (${vs.map(() => "?").join(", ")})`).join("")}${contains} ORDER BY ${field(opts.orderBy)} ${opts.desc ? "DESC" : "ASC"} LIMIT ? OFFSET ?`;
+    let stmt = this.scans.get(sql);
+    if (!stmt) this.scans.set(sql, (stmt = this.db.prepare(sql)));
+    // In batches, not with iterate(): the caller reads other documents between rows, which an
+    // open iterator would forbid on this connection.
+    const params = [kind, ...where.flatMap(([, vs]) => vs), ...(c ? [c.kind, c.text] : [])];
+    for (let offset = 0, batch = 32; ; offset += batch, batch = Math.min(batch * 2, 512)) {
+      const rows = stmt.all(...params, batch, offset) as { json: string }[];
+      for (const row of rows) yield JSON.parse(row.json) as T;
+      if (rows.length < batch) return;
+    }
   }
 
   find<T>(kind: string, key: string, value: string): T[] {

@@ -8,7 +8,8 @@ import { isAbsolute, join, relative, resolve } from "node:path";
 import type { ErrorObject } from "ajv";
 import { diag, type Diagnostic } from "../definition/diagnostics.js";
 import { readDocumentFile } from "../source/document.js";
-import { Ajv, type ValidateFunction } from "ajv";
+import type { ValidateFunction } from "ajv";
+import { cachedValidators } from "../validate/compiled-cache.js";
 import { closest } from "../validate/context.js";
 import { CliError, EXIT } from "../errors.js";
 
@@ -247,7 +248,7 @@ export function loadProjectConfig(rootIn: string): LoadedConfig {
     return { diagnostics: [diag("CONFIG_INVALID", "", `flowsmith.yaml must be a mapping of keys (project, default_environment, environments), not ${Array.isArray(doc.value) ? "a list" : `a ${typeof doc.value}`}`, { source: doc.locate("") ?? { file, line: 1, column: 1 } })] };
   }
   const value = doc.value as Record<string, unknown>;
-  validate ??= new Ajv({ allErrors: true, verbose: true, strict: false }).compile(SCHEMA);
+  validate ??= cachedValidators("flowsmith-yaml", { config: SCHEMA as object }, { verbose: true }).get("config")!;
   const diagnostics: Diagnostic[] = [...doc.diagnostics];
   if (!validate(value)) {
     for (const e of validate.errors ?? []) {

@@ -8,6 +8,7 @@ import { pathToFileURL } from "node:url";
 import { diag, type Diagnostic } from "../definition/diagnostics.js";
 import { compileFlow, locate, type CompiledFlow } from "../compile/compile.js";
 import { isFlowSource, type AnyFlowSource } from "../dsl/flow.js";
+import { importCachedFlow } from "./flow-module-cache.js";
 import { readTextFile } from "../source/read-text.js";
 
 export interface LoadedFlow {
@@ -68,6 +69,12 @@ async function importModule(file: string): Promise<Record<string, unknown>> {
 
 async function importFresh(file: string): Promise<Record<string, unknown>> {
   if (/\.m?js$/.test(file)) return (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+  try {
+    const cached = await importCachedFlow(file);
+    if (cached) return cached;
+  } catch {
+    // A flow that throws while loading: tsx loads it again, so the error names the .flow.ts line.
+  }
   if (!tsImport) {
     const api = (await import("tsx/esm/api")) as { tsImport: (s: string, p: string) => Promise<Record<string, unknown>> };
     tsImport = api.tsImport;

@@ -3,7 +3,7 @@
  * optional sleep for asynchronous behaviour) and expression_eval.
  */
 import { compileExpression, evaluateExpression } from "../expr/index.js";
-import type { DocStore } from "../local/store.js";
+import type { DocStore } from "./doc-store.js";
 import { ActionTable } from "./in-memory.js";
 import { ActionProviderError, type ActionCaller, type ActionProvider, type ActionRequest, type ActionStatus } from "./types.js";
 

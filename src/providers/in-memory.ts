@@ -3,7 +3,7 @@
  * run by request_id, status lookup, release only when final.
  */
 import { randomUUID } from "node:crypto";
-import type { DocStore } from "../local/store.js";
+import type { DocStore } from "./doc-store.js";
 import { ActionProviderError, type ActionCaller, type ActionStatus } from "./types.js";
 
 export class ActionTable {

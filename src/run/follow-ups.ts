@@ -11,8 +11,7 @@ import type { Session } from "../globus/session.js";
 import { TimersClient, type TimerJob } from "../globus/timers.js";
 import { loadFlow, resolveFlowArg } from "../project/load-flow.js";
 import { CliError, EXIT } from "../errors.js";
-import { applyDefaults } from "./defaults.js";
-import { checkInput, ensureDeployed, lockedFlow, runScope } from "./start.js";
+import { completeInput, ensureDeployed, lockedFlow, runScope } from "./start.js";
 import type { RunDoc } from "./follow.js";
 import { utcSeconds } from "./timer-schedule.js";
 
@@ -79,13 +78,13 @@ export async function scheduleFollowUps(s: Session, root: string, source: AnyFlo
     const loaded = await loadFlow(file);
     if (!loaded.compiled || loaded.diagnostics.some((x) => x.severity === "error")) throw new CliError(`follow-up flow ${d.flow} does not build`, EXIT.INVALID, `flowsmith validate ${d.flow}`);
     const deployed = await ensureDeployed(s, loaded.compiled, log);
-    let input: unknown;
+    let built: unknown;
     try {
-      input = applyDefaults(deployed.schema, d.input(finished));
+      built = d.input(finished);
     } catch (e) {
       throw new CliError(`follow-up ${d.name} of ${source.name}: input() failed: ${(e as Error).message}`, EXIT.INVALID);
     }
-    const problems = checkInput(deployed.schema, input);
+    const { input, problems } = completeInput(deployed.schema, built);
     if (problems.length) throw new CliError(`follow-up ${d.name} of ${source.name}: its input does not match the schema of ${d.flow}: ${problems.map((p) => `${p.pointer} ${p.message}`).join("; ")}`, EXIT.INVALID);
     const due = utcSeconds(ended + after * 1000);
     const label = (d.label?.(finished) ?? `${d.name} ${run.run_id.slice(0, 8)}`).slice(0, 64);

@@ -3,18 +3,13 @@
  * keep a spinner with the current state on a TTY, stop at a final status.
  */
 import type { GlobusApi } from "../globus/api.js";
-import { SCOPES } from "../local/auth/scopes.js";
+import { FlowsClient, type FlowRun } from "../globus/flows.js";
 
-export interface RunDoc {
-  run_id: string;
-  flow_id: string;
-  status: string;
-  label?: string | null;
-  flow_title?: string;
-  details?: Record<string, unknown>;
-  start_time?: string;
-  completion_time?: string | null;
-}
+/**
+ * A run as Flows returns it: @globus/sdk's OpenAPI `FlowRun`, plus `flow_title`, which the
+ * service sends in run lists (recorded fixture flows/sdk-list_runs) but the OpenAPI omits.
+ */
+export type RunDoc = FlowRun & { flow_title?: string };
 
 export interface LogEntryDoc {
   time: string;
@@ -56,11 +51,13 @@ async function drainLog(api: GlobusApi, runId: string, seen: number, onEntry?: (
   // skips what was printed already (run logs are short).
   let index = 0;
   let marker: string | undefined;
+  const client = new FlowsClient(api);
   for (;;) {
-    const page = await api.call<{ entries: LogEntryDoc[]; has_next_page: boolean; marker?: string }>("FLOWS", `/runs/${runId}/log`, { scope: SCOPES.flows("all"), query: { limit: 100, ...(marker ? { marker } : {}) } });
-    for (const e of page.body.entries) if (index++ >= seen) onEntry?.(e);
-    if (!page.body.has_next_page || !page.body.marker) return Math.max(seen, index);
-    marker = page.body.marker;
+    const page = await client.runLog(runId, { limit: 100, marker });
+    // The OpenAPI types entries as plain objects; these are the fields every entry carries.
+    for (const e of page.entries as unknown as LogEntryDoc[]) if (index++ >= seen) onEntry?.(e);
+    if (!page.has_next_page || !page.marker) return Math.max(seen, index);
+    marker = page.marker;
   }
 }
 
@@ -69,7 +66,7 @@ export async function followRun(api: GlobusApi, runId: string, o: FollowOptions 
   let interval = o.pollMs ?? 250;
   for (;;) {
     seen = await drainLog(api, runId, seen, o.onEntry);
-    const run = (await api.call<RunDoc>("FLOWS", `/runs/${runId}`, { scope: SCOPES.flows("all") })).body;
+    const run = await new FlowsClient(api).getRun(runId);
     o.onStatus?.(run);
     if (FINAL.has(run.status) || (run.status === "INACTIVE" && o.stopWhenInactive)) {
       // Entries written between the log read above and this status read: print them too.

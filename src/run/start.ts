@@ -11,11 +11,13 @@ import { environmentValues } from "../deploy/values.js";
 import { envLock, lockPath, readLock } from "../deploy/lock.js";
 import type { Diagnostic } from "../definition/diagnostics.js";
 import type { Session } from "../globus/session.js";
+import { FlowsClient } from "../globus/flows.js";
 import type { EnvironmentConfig, ProjectConfig } from "../project/config.js";
-import { SCOPES } from "../local/auth/scopes.js";
+import { SCOPES } from "../wire/scopes.js";
 import { validateRunInput } from "../validate/index.js";
 import { CliError, EXIT } from "../errors.js";
 import type { RunDoc } from "./follow.js";
+import { applyDefaults } from "./defaults.js";
 
 export interface DeployedFlow {
   id: string;
@@ -66,7 +68,7 @@ export function checkInput(schema: unknown, input: unknown): Diagnostic[] {
 export function runScope(s: Session, flowId: string): string {
   if (s.env.kind === "local") return SCOPES.flow(flowId);
   const collections = Object.values(s.env.collections).map((c) => `*${SCOPES.collectionDataAccess(c.id)}`);
-  return `${SCOPES.flow(flowId)}[${SCOPES.transfer}${collections.length ? `[${collections.join(" ")}]` : ""}]`;
+  return `${SCOPES.flow(flowId)}[${SCOPES.transferAll}${collections.length ? `[${collections.join(" ")}]` : ""}]`;
 }
 
 export interface StartOptions {
@@ -85,15 +87,30 @@ export async function startRun(s: Session, flow: DeployedFlow, input: unknown, o
     ...(o.monitors?.length ? { run_monitors: o.monitors } : {}),
     ...(o.managers?.length ? { run_managers: o.managers } : {}),
   };
-  const res = await s.api.call<RunDoc>("FLOWS", `/flows/${flow.id}/run`, {
-    scope: runScope(s, flow.id),
-    method: "POST",
-    payload,
-    // If the answer to a start was lost, the run may exist: find it by its tag rather than start a second one.
-    recover: async () => {
-      const list = await s.api.call<{ runs: (RunDoc & { tags?: string[] })[] }>("FLOWS", "/runs", { scope: SCOPES.flows("all"), query: { filter_flow_id: flow.id, orderby: "start_time DESC", per_page: 50 } });
-      return list.body.runs.find((r) => r.tags?.includes(startTag));
-    },
+  const client = new FlowsClient(s.api);
+  // If the answer to a start was lost, the run may exist: find it by its tag rather than start a second one.
+  return client.startRun(flow.id, payload, runScope(s, flow.id), async () => {
+    const list = await client.listRuns({ filter_flow_id: flow.id, orderby: "start_time DESC", per_page: 50 });
+    return (list.runs ?? []).find((r) => r.tags?.includes(startTag));
   });
-  return res.body;
+}
+
+/** Built input -> schema defaults -> offline check (what a start and a --dry-run both do first). */
+export function completeInput(schema: unknown, built: unknown): { input: unknown; problems: Diagnostic[] } {
+  const input = applyDefaults(schema, built);
+  return { input, problems: checkInput(schema, input) };
+}
+
+/** What the one start path did: started a run, or found the input invalid (nothing started). */
+export type StartOutcome = { input: unknown; run: RunDoc; problems?: undefined } | { input: unknown; run?: undefined; problems: Diagnostic[] };
+
+/**
+ * The one path from a built input to a run, used by run-flow, --watch and the demo: schema
+ * defaults fill what the run directory and overrides left out (as the web form does), the
+ * result is checked offline against the deployed schema, and only a valid input is started.
+ */
+export async function startChecked(s: Session, flow: DeployedFlow, built: unknown, o: StartOptions): Promise<StartOutcome> {
+  const { input, problems } = completeInput(flow.schema, built);
+  if (problems.length) return { input, problems };
+  return { input, run: await startRun(s, flow, input, o) };
 }

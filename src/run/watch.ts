@@ -4,22 +4,18 @@
  * in a state file (written atomically) so a restart never starts a directory twice; a
  * directory whose run could not start is retried on the next scan, a failed run is not.
  */
-import { followRun } from "./follow.js";
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { CompiledFlow } from "../compile/compile.js";
 import { CliError, EXIT } from "../errors.js";
 import type { AnyFlowSource } from "../dsl/flow.js";
 import type { Session } from "../globus/session.js";
-import type { CliContext } from "../cli/context.js";
-import { palette } from "../cli/output.js";
+import type { Diagnostic } from "../definition/diagnostics.js";
 import { buildInput } from "./input.js";
-import { applyDefaults } from "./defaults.js";
-import { checkInput, ensureDeployed, startRun, type StartOptions } from "./start.js";
-import { reportFollowUps } from "../cli/follow-ups.js";
-import { checkFollowUps } from "./follow-ups.js";
-import { FINAL, type RunDoc } from "./follow.js";
-import { SCOPES } from "../local/auth/scopes.js";
+import { ensureDeployed, startChecked, type StartOptions } from "./start.js";
+import { checkFollowUps, scheduleFollowUps, type ScheduledFollowUp } from "./follow-ups.js";
+import { FINAL, followRun } from "./follow.js";
+import { FlowsClient } from "../globus/flows.js";
 
 export interface WatchOptions {
   dir: string;
@@ -29,6 +25,23 @@ export interface WatchOptions {
   values: Record<string, unknown>;
   start: StartOptions;
 }
+
+/** What the watcher reports; the CLI renders these (this layer prints nothing). */
+export type WatchEvent =
+  | { kind: "log"; line: string }
+  | { kind: "watching"; root: string; stateFile: string; settleSeconds: number; pollSeconds: number }
+  | { kind: "skipped"; dir: string; problems: Diagnostic[] }
+  | { kind: "started"; dir: string; run_id: string }
+  | { kind: "start-failed"; dir: string; message: string }
+  | { kind: "follow-ups"; dir: string; run_id: string; scheduled: ScheduledFollowUp[] }
+  | { kind: "follow-ups-failed"; dir: string; run_id: string; message: string }
+  /** Runs started in a real environment (or a standing runtime): they go on without this command. */
+  | { kind: "left-running"; count: number; environment: string }
+  /** The runtime lives in this process: it waits for the runs it started. */
+  | { kind: "waiting"; count: number }
+  | { kind: "ended"; dir: string; run_id: string; status: string }
+  /** Ctrl-C while waiting: the runs resume with the next runtime. */
+  | { kind: "left-unfinished"; count: number; run_id: string };
 
 interface WatchState {
   /** `follow_ups`: the run ended and its follow-ups were scheduled (or it has none). */
@@ -45,9 +58,7 @@ function newestMtime(dir: string): number {
 }
 
 /** Resolves to the runs started that did not succeed (only known when it waited for them). */
-export async function watchDirectory(ctx: CliContext, s: Session, source: AnyFlowSource, flow: CompiledFlow, o: WatchOptions): Promise<number> {
-  const out = ctx.output;
-  const c = palette(out);
+export async function watchDirectory(s: Session, source: AnyFlowSource, flow: CompiledFlow, o: WatchOptions, emit: (e: WatchEvent) => void): Promise<number> {
   const root = resolve(o.dir);
   if (!existsSync(root) || !statSync(root).isDirectory()) throw new CliError(`--watch ${o.dir} is not a directory`, EXIT.INVALID);
   if (!Number.isFinite(o.settleSeconds) || o.settleSeconds < 0 || !Number.isFinite(o.pollSeconds) || o.pollSeconds <= 0) {
@@ -60,26 +71,27 @@ export async function watchDirectory(ctx: CliContext, s: Session, source: AnyFlo
     writeFileSync(`${stateFile}.tmp`, JSON.stringify(state, null, 2));
     renameSync(`${stateFile}.tmp`, stateFile);
   };
-  const deployed = await ensureDeployed(s, flow, (l) => out.err(c.dim(l)));
+  const log = (line: string) => emit({ kind: "log", line });
+  const deployed = await ensureDeployed(s, flow, log);
   await checkFollowUps(s, s.config.root, source);
-  let stop = false;
   const startedNow: { name: string; run_id: string }[] = [];
+  let stop = false;
   const onSigint = () => (stop = true);
   process.once("SIGINT", onSigint);
-  out.err(`watching ${root} for new run directories (settle ${o.settleSeconds} s, scan every ${o.pollSeconds} s); state in ${stateFile}`);
+  emit({ kind: "watching", root, stateFile, settleSeconds: o.settleSeconds, pollSeconds: o.pollSeconds });
   // A started run that has ended gets its follow-ups once; the state file remembers it across restarts.
   const followUps = async () => {
     if (!source.followUps?.length) return;
     for (const [dirName, st] of Object.entries(state.started)) {
       if (!st.run_id || st.follow_ups === "done" || stop) continue;
       try {
-        const run = (await s.api.call<RunDoc>("FLOWS", `/runs/${st.run_id}`, { scope: SCOPES.flows("all") })).body;
+        const run = await new FlowsClient(s.api).getRun(st.run_id);
         if (!FINAL.has(run.status)) continue;
-        if (run.status === "SUCCEEDED") await reportFollowUps(ctx, s, source, st.run_id, { indent: `${dirName}: ` });
+        if (run.status === "SUCCEEDED") emit({ kind: "follow-ups", dir: dirName, run_id: st.run_id, scheduled: await scheduleFollowUps(s, s.config.root, source, run, log) });
         st.follow_ups = "done";
         save();
       } catch (err) {
-        out.err(`${c.red("could not schedule follow-ups")} of ${dirName} (run ${st.run_id}): ${(err as Error).message} (will retry)`);
+        emit({ kind: "follow-ups-failed", dir: dirName, run_id: st.run_id, message: (err as Error).message });
       }
     }
   };
@@ -92,21 +104,17 @@ export async function watchDirectory(ctx: CliContext, s: Session, source: AnyFlo
         const age = (Date.now() - newestMtime(dir)) / 1000;
         if (age < o.settleSeconds) continue;
         try {
-          const input = applyDefaults(deployed.schema, await buildInput(source, { rundir: dir, values: o.values }));
-          const problems = checkInput(deployed.schema, input);
-          if (problems.length) {
-            out.err(`${c.red("skip")} ${e.name}: ${problems.map((p) => p.message).join("; ")}`);
-            state.started[e.name] = { run_id: "", at: new Date().toISOString() };
-            save();
-            continue;
-          }
-          const run = await startRun(s, deployed, input, { ...o.start, label: o.start.label ?? `${flow.name} ${e.name}`.slice(0, 64) });
-          state.started[e.name] = { run_id: run.run_id, at: new Date().toISOString() };
+          const built = await buildInput(source, { rundir: dir, values: o.values });
+          const started = await startChecked(s, deployed, built, { ...o.start, label: o.start.label ?? `${flow.name} ${e.name}`.slice(0, 64) });
+          state.started[e.name] = { run_id: started.run?.run_id ?? "", at: new Date().toISOString() };
           save();
-          startedNow.push({ name: e.name, run_id: run.run_id });
-          out.out(`${c.green("started")} ${e.name} -> run ${run.run_id}`);
+          if (started.run) {
+            startedNow.push({ name: e.name, run_id: started.run.run_id });
+            emit({ kind: "started", dir: e.name, run_id: started.run.run_id });
+          }
+          else emit({ kind: "skipped", dir: e.name, problems: started.problems });
         } catch (err) {
-          out.err(`${c.red("could not start")} ${e.name}: ${(err as Error).message} (will retry)`);
+          emit({ kind: "start-failed", dir: e.name, message: (err as Error).message });
         }
       }
       if (o.once) break;
@@ -117,12 +125,12 @@ export async function watchDirectory(ctx: CliContext, s: Session, source: AnyFlo
   }
   if (!startedNow.length) return 0;
   if (!s.localRuntime) {
-    out.err(`started ${startedNow.length} run(s); they go on in "${s.env.name}" (follow one with \`flowsmith runs show RUN_ID --follow\`)`);
+    emit({ kind: "left-running", count: startedNow.length, environment: s.env.name });
     return 0;
   }
   // The runtime lives in this process: leaving now would stall the runs until some later
   // command starts a runtime, so serve them to their end (Ctrl-C leaves them, and says so).
-  out.err(`waiting for ${startedNow.length} run(s) on the local runtime this command started (it stops when they end)`);
+  emit({ kind: "waiting", count: startedNow.length });
   let failed = 0;
   const abort = new AbortController();
   const onInt = () => abort.abort();
@@ -131,11 +139,11 @@ export async function watchDirectory(ctx: CliContext, s: Session, source: AnyFlo
     for (const r of startedNow) {
       const final = await followRun(s.api, r.run_id, { signal: abort.signal, stopWhenInactive: true });
       if (!final) {
-        out.err(`left ${startedNow.length} run(s) unfinished; they resume when \`flowsmith local start\` runs (reattach: flowsmith runs show ${r.run_id} --follow)`);
+        emit({ kind: "left-unfinished", count: startedNow.length, run_id: r.run_id });
         return startedNow.length;
       }
       if (final.status !== "SUCCEEDED") failed++;
-      out.out(`${final.status === "SUCCEEDED" ? c.green(final.status) : c.red(final.status)} ${r.name} run ${r.run_id}`);
+      emit({ kind: "ended", dir: r.name, run_id: r.run_id, status: final.status });
     }
   } finally {
     process.removeListener("SIGINT", onInt);

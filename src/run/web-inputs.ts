@@ -1,7 +1,8 @@
 /**
  * Web inputs from the client side: the open web inputs a run waits on, and answering one
  * (`POST /web_inputs/{id}/respond` with `{"response": {"value": <option id>}}`,
- * globus-flows.md §2.2). Used by `flowsmith runs respond` and `runs show`.
+ * globus-flows.md §2.2). Used by `flowsmith runs respond` and `runs show`. Raw requests:
+ * @globus/sdk 6 has neither methods nor OpenAPI types for /web_inputs.
  */
 import { resolve } from "node:path";
 import { CliError, EXIT } from "../errors.js";

@@ -1,13 +1,19 @@
 /** YAML counterpart of located-json: values plus the line of every JSON pointer. */
-import { LineCounter, parseDocument, isAlias, isMap, isSeq, isScalar, isPair, type Node } from "yaml";
+import type { Node } from "yaml";
+import { createRequire } from "node:module";
 import { pointerOf } from "../definition/diagnostics.js";
 import { JsonSyntaxError, MAX_NESTING, type LocatedDocument, type Position } from "./located-json.js";
 
+// yaml loads on first use: validating a JSON definition does not pay for it (~20 ms).
+const require = createRequire(import.meta.url);
+let Y: typeof import("yaml");
+
 export function parseLocatedYaml(text: string): LocatedDocument {
-  const lineCounter = new LineCounter();
-  let doc: ReturnType<typeof parseDocument>;
+  Y ??= require("yaml") as typeof import("yaml");
+  const lineCounter = new Y.LineCounter();
+  let doc: ReturnType<typeof import("yaml").parseDocument>;
   try {
-    doc = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false, merge: true, logLevel: "error" });
+    doc = Y.parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false, merge: true, logLevel: "error" });
   } catch (e) {
     if (e instanceof RangeError) throw new JsonSyntaxError(`the document is nested too deeply to read (limit ${MAX_NESTING} levels)`, { line: 1, column: 1 });
     throw e;
@@ -34,11 +40,11 @@ export function parseLocatedYaml(text: string): LocatedDocument {
     positions.set(pointer, at(keyOffset ?? n?.range?.[0]));
     if (inAlias > 0 && --aliasBudget < 0) throw new JsonSyntaxError("aliases expand to too many nodes", at(n?.range?.[0]));
     if (ancestors.size >= MAX_NESTING) throw new JsonSyntaxError(`the document is nested too deeply (more than ${MAX_NESTING} levels)`, at(n?.range?.[0]));
-    if (isAlias(n)) {
+    if (Y.isAlias(n)) {
       const target = n.resolve(doc);
       if (target && ancestors.has(target)) throw new JsonSyntaxError(`recursive alias *${n.source}: the value would contain itself`, at(n.range?.[0]));
       // An alias to a node outside the current path is a copy; walk it once to find cycles through it.
-      if (target && (isMap(target) || isSeq(target))) {
+      if (target && (Y.isMap(target) || Y.isSeq(target))) {
         ancestors.add(n);
         inAlias++;
         const before = duplicateKeys.length;
@@ -54,20 +60,20 @@ export function parseLocatedYaml(text: string): LocatedDocument {
     ancestors.delete(n);
   };
   const walkChildren = (n: Node | null, pointer: string) => {
-    if (isMap(n)) {
+    if (Y.isMap(n)) {
       const seen = new Set<string>();
       for (const item of n.items) {
-        if (!isPair(item)) continue;
+        if (!Y.isPair(item)) continue;
         // JSON documents have string keys; `? [a]` would become "[ a ]" with a process warning.
-        if (item.key !== null && !isScalar(item.key)) throw new JsonSyntaxError("a mapping key must be a plain value, not a list or a mapping", at((item.key as Node).range?.[0]));
-        const k = isScalar(item.key) ? String(item.key.value) : String(item.key);
+        if (item.key !== null && !Y.isScalar(item.key)) throw new JsonSyntaxError("a mapping key must be a plain value, not a list or a mapping", at((item.key as Node).range?.[0]));
+        const k = Y.isScalar(item.key) ? String(item.key.value) : String(item.key);
         const child = pointer + pointerOf(k);
         const kOff = (item.key as Node | null)?.range?.[0];
         if (seen.has(k)) duplicateKeys.push({ pointer: child, position: at(kOff) });
         seen.add(k);
         walk(item.value, child, kOff);
       }
-    } else if (isSeq(n)) {
+    } else if (Y.isSeq(n)) {
       n.items.forEach((item, idx) => walk(item, pointer + pointerOf(idx)));
     }
   };

@@ -27,8 +27,7 @@ import { requireProjectConfig, type EnvironmentConfig, type ProjectConfig } from
 import { findProjectRoot } from "../project/root.js";
 import { listFlowFiles, loadFlow, resolveFlowArg } from "../project/load-flow.js";
 import { applySet, buildInput, merge } from "../run/input.js";
-import { applyDefaults } from "../run/defaults.js";
-import { checkInput, ensureDeployed, startRun } from "../run/start.js";
+import { ensureDeployed, startChecked } from "../run/start.js";
 import { CliError, EXIT } from "../errors.js";
 import { TestCollection } from "./collection.js";
 import { OverrideProvider, type ActionOverride } from "./overrides.js";
@@ -222,11 +221,9 @@ export class TestEnvironment {
     if (o.input) built = merge(built, o.input);
     for (const a of o.set ?? []) built = applySet(built, a);
     const deployed = await ensureDeployed(this.session, compiled, this.logLine);
-    const input = applyDefaults(deployed.schema, built);
-    const problems = checkInput(deployed.schema, input);
-    if (problems.length) throw new RunInputError(name, problems.map((p) => ({ pointer: p.pointer ?? "", message: p.message })), input);
-    const run = await startRun(this.session, deployed, input, { ...(o.label ? { label: o.label } : {}), tags: o.tags ?? [] });
-    return new TestRun(this, run.run_id, name);
+    const started = await startChecked(this.session, deployed, built, { ...(o.label ? { label: o.label } : {}), tags: o.tags ?? [] });
+    if (!started.run) throw new RunInputError(name, started.problems.map((p) => ({ pointer: p.pointer ?? "", message: p.message })), started.input);
+    return new TestRun(this, started.run.run_id, name);
   }
 
   /** Start a run and wait for its end (SUCCEEDED, FAILED, ENDED, or INACTIVE). */

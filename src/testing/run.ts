@@ -4,7 +4,7 @@
  * what an action returned, why the run failed).
  */
 import type { LogEntryDoc, RunDoc } from "../run/follow.js";
-import { SCOPES } from "../local/auth/scopes.js";
+import { FlowsClient } from "../globus/flows.js";
 import type { TestEnvironment } from "./environment.js";
 
 const FINAL = new Set(["SUCCEEDED", "FAILED", "ENDED", "INACTIVE"]);
@@ -63,7 +63,7 @@ export class TestRun {
 
   /** The run document now. */
   async get(): Promise<RunDoc & Record<string, unknown>> {
-    return (await this.env.session.api.call<RunDoc & Record<string, unknown>>("FLOWS", `/runs/${this.runId}`, { scope: SCOPES.flows("all") })).body;
+    return (await new FlowsClient(this.env.session.api).getRun(this.runId)) as RunDoc & Record<string, unknown>;
   }
 
   /** The whole log now. */
@@ -71,7 +71,7 @@ export class TestRun {
     const out: LogEntryDoc[] = [];
     let marker: string | undefined;
     for (;;) {
-      const page = (await this.env.session.api.call<{ entries: LogEntryDoc[]; has_next_page: boolean; marker?: string }>("FLOWS", `/runs/${this.runId}/log`, { scope: SCOPES.flows("all"), query: { limit: 100, ...(marker ? { marker } : {}) } })).body;
+      const page = (await new FlowsClient(this.env.session.api).runLog(this.runId, { limit: 100, marker })) as unknown as { entries: LogEntryDoc[]; has_next_page: boolean; marker?: string };
       out.push(...page.entries);
       if (!page.has_next_page || !page.marker) return out;
       marker = page.marker;
@@ -106,6 +106,6 @@ export class TestRun {
 
   /** Cancel the run. */
   async cancel(): Promise<void> {
-    await this.env.session.api.call("FLOWS", `/runs/${this.runId}/cancel`, { scope: SCOPES.flows("all"), method: "POST", payload: {} });
+    await new FlowsClient(this.env.session.api).cancelRun(this.runId);
   }
 }

@@ -3,10 +3,13 @@
  * rebuilds its Ajv per call, which costs ~65 ms per definition). Globus's custom
  * `format` values are registered so run inputs validate like the web app's start form.
  */
-import { Ajv, type ValidateFunction } from "ajv";
-import addFormatsModule from "ajv-formats";
-import Ajv2019Module from "ajv/dist/2019.js";
-import Ajv2020Module from "ajv/dist/2020.js";
+import type { Ajv, ValidateFunction } from "ajv";
+import { createHash } from "node:crypto";
+import { createRequire } from "node:module";
+
+// Ajv and its dialects load on first use: a command that validates no run input (or only
+// definitions, whose state validators come from compiled-cache.ts) does not pay for them.
+const require = createRequire(import.meta.url);
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const PRINCIPAL = /^urn:globus:(auth:identity|groups:id):[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -22,10 +25,15 @@ export const GLOBUS_FORMATS: Record<string, (v: unknown) => boolean> = {
 
 type AnyAjv = Ajv;
 type AddFormats = (ajv: AnyAjv) => AnyAjv;
-const addFormats = ((addFormatsModule as unknown as { default?: AddFormats }).default ?? addFormatsModule) as unknown as AddFormats;
+type AjvClass = new (opts: object) => Ajv;
+const load = (id: string): AjvClass => {
+  const m = require(id) as { default?: AjvClass; Ajv?: AjvClass };
+  return (m.Ajv ?? m.default ?? m) as AjvClass;
+};
 
 function configure<T extends AnyAjv>(ajv: T): T {
-  addFormats(ajv);
+  const formats = require("ajv-formats") as { default?: AddFormats } & AddFormats;
+  (formats.default ?? formats)(ajv);
   ajv.addFormat("uuid", UUID);
   for (const [name, check] of Object.entries(GLOBUS_FORMATS)) ajv.addFormat(name, { type: "string", validate: (s: string) => check(s) });
   // Keywords the Globus web app reads for its form; meaningless for validation.
@@ -42,25 +50,40 @@ let draft2020: AnyAjv | undefined;
 export function ajvFor(schema: unknown): AnyAjv {
   const dialect = typeof schema === "object" && schema && "$schema" in schema ? String((schema as { $schema: unknown }).$schema) : "";
   const opts = { allErrors: true, strict: false, validateFormats: true } as const;
-  if (dialect.includes("2020-12")) {
-    const C = ((Ajv2020Module as unknown as { default?: typeof Ajv }).default ?? Ajv2020Module) as unknown as typeof Ajv;
-    return (draft2020 ??= configure(new C(opts)));
-  }
-  if (dialect.includes("2019-09")) {
-    const C = ((Ajv2019Module as unknown as { default?: typeof Ajv }).default ?? Ajv2019Module) as unknown as typeof Ajv;
-    return (draft2019 ??= configure(new C(opts)));
-  }
-  return (draft07 ??= configure(new Ajv(opts)));
+  if (dialect.includes("2020-12")) return (draft2020 ??= configure(new (load("ajv/dist/2020"))(opts)));
+  if (dialect.includes("2019-09")) return (draft2019 ??= configure(new (load("ajv/dist/2019"))(opts)));
+  return (draft07 ??= configure(new (load("ajv"))(opts)));
 }
 
 const compiled = new WeakMap<object, ValidateFunction>();
+/** By content: a schema read afresh (from SQLite, per run start) is the same schema. */
+const byContent = new Map<string, { fn: ValidateFunction; schema: object; ajv: AnyAjv }>();
+const MAX_BY_CONTENT = 256;
 
-/** Compile (once per schema object) or throw the Ajv error. */
+/**
+ * Compile (once per schema object, and once per schema content) or throw the Ajv error.
+ * The content cache is bounded; an evicted schema is also removed from its Ajv instance,
+ * which otherwise keeps every schema it compiled, so memory stays flat however many runs start.
+ */
 export function compileSchema(schema: object): ValidateFunction {
   let fn = compiled.get(schema);
-  if (!fn) {
-    fn = ajvFor(schema).compile(schema);
-    compiled.set(schema, fn);
+  if (fn) return fn;
+  const key = createHash("sha256").update(JSON.stringify(schema)).digest("base64");
+  const hit = byContent.get(key);
+  if (hit) {
+    byContent.delete(key);
+    byContent.set(key, hit); // most recently used last
+    compiled.set(schema, hit.fn);
+    return hit.fn;
+  }
+  const ajv = ajvFor(schema);
+  fn = ajv.compile(schema);
+  compiled.set(schema, fn);
+  byContent.set(key, { fn, schema, ajv });
+  if (byContent.size > MAX_BY_CONTENT) {
+    const [oldKey, old] = byContent.entries().next().value as [string, { schema: object; ajv: AnyAjv }];
+    byContent.delete(oldKey);
+    old.ajv.removeSchema(old.schema);
   }
   return fn;
 }

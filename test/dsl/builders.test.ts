@@ -3,6 +3,8 @@ import {
   action, choice, compileFlow, compute, defineFlow, deleteItems, env, expr, expressionEval, fail, FlowSourceError, ls, mkdir, pass, path, rule, secret, stat, transfer, validateDefinition, wait,
 } from "../../src/index.js";
 
+type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- untyped JSON documents mutated by the cases
+
 interface Input {
   input: { source: { id: string; path: string }; destination: { id: string; path: string }; n: number; tags?: string[] };
 }
@@ -88,7 +90,7 @@ describe("DSL rendering", () => {
       return l;
     });
     expect(r.diagnostics).toEqual([]);
-    const S = r.flow!.definition.States as Record<string, any>;
+    const S = r.flow!.definition.States as Obj;
     expect(S.List.Catch).toEqual([{ ErrorEquals: ["ActionFailedException", "ActionTimeout"], Next: "Make", ResultPath: "$.lsError" }]);
     expect(S.Make.Next).toBe("Stat");
     expect(S.Delete.Parameters).toEqual({ "endpoint.$": "$.input.source.id", DATA: [{ "path.$": "$.input.source.path" }], recursive: true });
@@ -111,7 +113,7 @@ describe("DSL rendering", () => {
       c.afterwards({ includeOtherwise: true }).next(after);
       return c;
     });
-    const S = r.flow!.definition.States as Record<string, any>;
+    const S = r.flow!.definition.States as Obj;
     expect(S["Big?"]).toEqual({
       Type: "Choice",
       Choices: [
@@ -130,7 +132,7 @@ describe("DSL rendering", () => {
       const c = choice("Same?").when(rule.stringEquals($.input.source.path, $.input.destination.path), pass("Yes")).otherwise(pass("No"));
       return c;
     });
-    expect((r.flow!.definition.States["Same?"] as any).Choices[0]).toEqual({ Variable: "$.input.source.path", StringEqualsPath: "$.input.destination.path", Next: "Yes" });
+    expect((r.flow!.definition.States["Same?"] as Obj).Choices[0]).toEqual({ Variable: "$.input.source.path", StringEqualsPath: "$.input.destination.path", Next: "Yes" });
   });
 
   it("allows many incoming edges and loops", () => {
@@ -144,7 +146,7 @@ describe("DSL rendering", () => {
       return init;
     });
     expect(r.diagnostics).toEqual([]);
-    expect((r.flow!.definition.States["More?"] as any).Choices[0].Next).toBe("Step");
+    expect((r.flow!.definition.States["More?"] as Obj).Choices[0].Next).toBe("Step");
   });
 });
 

@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { decodeResult, encodeTaskPayload, JSON_DATA_PATH } from "../../src/local/compute/serialization.js";
+import { decodeResult, encodeTaskPayload, JSON_DATA_PATH } from "../../src/wire/compute-serialization.js";
 import { workerEnv } from "../../src/local/compute/worker-env.js";
 import { EP, EP2, harness, type Harness } from "../local/compute/helpers.js";
 

@@ -10,9 +10,10 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { startLocalRuntime, type LocalRuntime } from "../../src/local/runtime.js";
-import { SCOPES } from "../../src/local/auth/scopes.js";
+import { SCOPES } from "../../src/wire/scopes.js";
 import { corpusFiles, inputsFor, readJson } from "../support/corpus.js";
 import { tokenFor } from "../support/runtime.js";
+import { TimeSkippingClock } from "../../src/engine/time-skipping-clock.js";
 
 /** `files`: input paths that name files although they have no extension. */
 const RUNNABLE: Record<string, { input?: unknown; status: string; files?: string[] }> = {
@@ -74,7 +75,8 @@ describe("corpus definitions on the local runtime", () => {
         }
       }
     }
-    const rt = await startLocalRuntime({ dataDir: join(root, "data"), collections, computeEndpoints: {} });
+    // Time skipping: the hello_world examples sleep 20 s (sleep_time), which costs nothing here.
+    const rt = await startLocalRuntime({ dataDir: join(root, "data"), collections, computeEndpoints: {} }, { clock: new TimeSkippingClock() });
     runtimes.push(rt);
     const t = await tokenFor(rt, [SCOPES.flows("all")]);
     const flow = await (await fetch(`${rt.url}/flows`, { method: "POST", headers: { authorization: `Bearer ${t["flows.globus.org"]}`, "content-type": "application/json" }, body: JSON.stringify({ definition: readJson(def.path), input_schema: {}, title: def.name.slice(0, 120) }) })).json();

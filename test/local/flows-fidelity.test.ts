@@ -19,7 +19,7 @@ const fixture = (name: string) => JSON.parse(readFileSync(join(FIXTURES, "flows"
 let rt: LocalRuntime;
 let ap: Server;
 let apUrl: string;
-const apSeen: { method: string; url: string; authorization?: string; body?: any }[] = [];
+const apSeen: { method: string; url: string; authorization?: string; body?: any }[] = []; // eslint-disable-line @typescript-eslint/no-explicit-any -- untyped JSON bodies
 let tok: Record<string, string>;
 const OTHER = "55555555-5555-4555-8555-555555555555";
 const GROUP = "77777777-7777-4777-8777-777777777777";

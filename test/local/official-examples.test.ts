@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startLocalRuntime, type LocalRuntime } from "../../src/local/runtime.js";
-import { pureSourceRegistration } from "../../src/local/compute/serialization.js";
+import { pureSourceRegistration } from "../../src/wire/compute-serialization.js";
 import { SCOPES } from "../../src/local/auth/scopes.js";
 import { CORPUS, FIXTURES } from "../support/paths.js";
 import { shapeDiff, tokenFor } from "../support/runtime.js";
@@ -50,7 +50,7 @@ beforeAll(async () => {
   mkdirSync(join(root, "share-src", "source-directory"), { recursive: true });
   writeFileSync(join(root, "share-src", "source-directory", "a.dat"), "shared data");
   rt = await startLocalRuntime({ dataDir: join(root, "data"), collections, computeEndpoints: { [PLACEHOLDER]: { workers: 1, display_name: "compute" } } });
-  tok = await tokenFor(rt, [SCOPES.flows("all"), SCOPES.transfer]);
+  tok = await tokenFor(rt, [SCOPES.flows("all"), SCOPES.transferAll]);
   fns.report = rt.compute.registerFunction(pureSourceRegistration("report", REPORT)).function_uuid;
   fns.evaluate = rt.compute.registerFunction(pureSourceRegistration("evaluate", EVALUATE)).function_uuid;
 });

@@ -10,8 +10,8 @@ import { flows, transfer } from "@globus/sdk";
 import { FIXTURES } from "../support/paths.js";
 import { ALL_SERVICE_SCOPES, DST_COLLECTION, ENDPOINT, SRC_COLLECTION, scratchRuntime, shapeDiff, tokenFor } from "../support/runtime.js";
 import type { LocalRuntime } from "../../src/local/runtime.js";
-import { SCOPES } from "../../src/local/auth/scopes.js";
-import { pureSourceRegistration } from "../../src/local/compute/serialization.js";
+import { SCOPES } from "../../src/wire/scopes.js";
+import { pureSourceRegistration } from "../../src/wire/compute-serialization.js";
 
 const fixture = (p: string) => JSON.parse(readFileSync(join(FIXTURES, p), "utf8"));
 
@@ -44,7 +44,7 @@ describe("Auth", () => {
     const res = await fetch(`${rt.url}/v2/oauth2/token`, {
       method: "POST",
       headers: { "content-type": "application/x-www-form-urlencoded", authorization: "Basic " + Buffer.from(`${rt.client.client_id}:${rt.client.client_secret}`).toString("base64") },
-      body: new URLSearchParams({ grant_type: "client_credentials", scope: `${SCOPES.transfer} ${SCOPES.flows("all")}` }),
+      body: new URLSearchParams({ grant_type: "client_credentials", scope: `${SCOPES.transferAll} ${SCOPES.flows("all")}` }),
     });
     const body = await res.json();
     expect(shapeDiff(fixture("auth/sdk-oauth2_client_credentials_tokens.default.json"), body)).toEqual([]);
@@ -233,7 +233,7 @@ describe("Compute API", () => {
     const reg = await fetch(`${rt.url}/v3/functions`, { method: "POST", headers: { ...bearer("funcx_service"), "content-type": "application/json" }, body: JSON.stringify(pureSourceRegistration("double", "def double(x):\n    return 2 * x\n")) });
     expect(reg.status).toBe(200);
     const { function_uuid } = await reg.json();
-    const { encodeTaskPayload } = await import("../../src/local/compute/serialization.js");
+    const { encodeTaskPayload } = await import("../../src/wire/compute-serialization.js");
     const sub = await fetch(`${rt.url}/v3/endpoints/${ENDPOINT}/submit`, { method: "POST", headers: { ...bearer("funcx_service"), "content-type": "application/json" }, body: JSON.stringify({ tasks: { [function_uuid]: [encodeTaskPayload([21], {})] }, result_serializers: ["globus_compute_sdk.serialize.concretes.JSONData"] }) });
     const submitted = await sub.json();
     expect(shapeDiff(fixture("compute/openapi_v3_submit_response.json"), submitted)).toEqual([]);

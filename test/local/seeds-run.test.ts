@@ -9,8 +9,8 @@ import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadFlow } from "../../src/index.js";
 import { fillPlaceholders } from "../../src/deploy/fill.js";
-import { pureSourceRegistration } from "../../src/local/compute/serialization.js";
-import { SCOPES } from "../../src/local/auth/scopes.js";
+import { pureSourceRegistration } from "../../src/wire/compute-serialization.js";
+import { SCOPES } from "../../src/wire/scopes.js";
 import type { LocalRuntime } from "../../src/local/runtime.js";
 import { startLocalRuntime } from "../../src/local/runtime.js";
 import { REPO } from "../support/paths.js";
@@ -35,7 +35,7 @@ beforeAll(async () => {
     collections: Object.fromEntries(Object.entries(C).map(([name, id]) => [id, { root: join(root, name), display_name: name }])),
     computeEndpoints: { [EP]: { workers: 2, pathPrefix: [join(STANDINS, "bin")], display_name: "stand-in endpoint" } },
   });
-  tokens = await tokenFor(rt, [SCOPES.flows("all"), SCOPES.compute]);
+  tokens = await tokenFor(rt, [SCOPES.flows("all"), SCOPES.computeAll]);
 });
 afterAll(async () => {
   await rt?.stop();

@@ -38,9 +38,9 @@ beforeAll(async () => {
       computeEndpoints: { [EP]: { workers: 1, display_name: "local-ep" } },
     });
   });
-  me = await tokenFor(rt, [SCOPES.transfer, SCOPES.compute, SCOPES.flows("all")]);
+  me = await tokenFor(rt, [SCOPES.transferAll, SCOPES.computeAll, SCOPES.flows("all")]);
   rt.auth.addClient(GUEST, "guest-secret-0123456789abcdef", "guest");
-  const res = await fetch(`${rt.url}/v2/oauth2/token`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", authorization: "Basic " + Buffer.from(`${GUEST}:guest-secret-0123456789abcdef`).toString("base64") }, body: new URLSearchParams({ grant_type: "client_credentials", scope: SCOPES.transfer }) });
+  const res = await fetch(`${rt.url}/v2/oauth2/token`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", authorization: "Basic " + Buffer.from(`${GUEST}:guest-secret-0123456789abcdef`).toString("base64") }, body: new URLSearchParams({ grant_type: "client_credentials", scope: SCOPES.transferAll }) });
   const t = await res.json();
   guest = { [t.resource_server]: t.access_token };
 });

@@ -9,8 +9,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { SCOPES } from "../../src/local/auth/scopes.js";
-import { timerScopeFor } from "../../src/globus/timers-scope.js";
+import { SCOPES } from "../../src/wire/scopes.js";
+import { timerScopeFor } from "../../src/wire/timers-scope.js";
 import { SqliteStore } from "../../src/local/store.js";
 import { REPO } from "../support/paths.js";
 

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { timers } from "@globus/sdk";
 import { ManualClock } from "../../src/engine/clock.js";
 import { startLocalRuntime } from "../../src/local/runtime.js";
-import { TIMER_SCOPE } from "../../src/globus/timers-scope.js";
+import { TIMER_SCOPE } from "../../src/wire/timers-scope.js";
 import { DST_COLLECTION, SRC_COLLECTION, scratchRuntime, shapeDiff, tokenFor } from "../support/runtime.js";
 import { FIXTURES } from "../support/paths.js";
 import { clientCredentials } from "../../src/globus/auth/client-credentials.js";

@@ -11,8 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { flows, timers } from "@globus/sdk";
 import { ManualClock } from "../../src/engine/clock.js";
 import { startLocalRuntime, type LocalRuntime } from "../../src/local/runtime.js";
-import { SCOPES } from "../../src/local/auth/scopes.js";
-import { TIMER_SCOPE, timerScopeFor } from "../../src/globus/timers-scope.js";
+import { SCOPES } from "../../src/wire/scopes.js";
+import { TIMER_SCOPE, timerScopeFor } from "../../src/wire/timers-scope.js";
 import { FIXTURES } from "../support/paths.js";
 import { GlobusApi } from "../../src/globus/api.js";
 import { TimersClient } from "../../src/globus/timers.js";
@@ -146,7 +146,7 @@ describe("local Timers through @globus/sdk", () => {
     const bare = await tokenFor(rt, [TIMER_SCOPE]);
     // Credentials that hand out a timer token consented without the flow scope dependency.
     const api = new GlobusApi({ token: async () => bare[TIMERS_RS] } as never, { envName: "production", retry: { attempts: 1, baseMs: 1, maxMs: 1 } });
-    const runScope = `${SCOPES.flow(flowId)}[${SCOPES.transfer}]`;
+    const runScope = `${SCOPES.flow(flowId)}[${SCOPES.transferAll}]`;
     const err = await new TimersClient(api).createFlowTimer({ flowId, runScope, name: "x", schedule: { type: "once" }, start: { body: { x: 1 } } }).catch((e) => e);
     expect(err).toBeInstanceOf(AuthError);
     expect(err.message).toMatch(/ConsentRequired/);

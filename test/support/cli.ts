@@ -12,7 +12,8 @@ export interface CliRun {
 export function flowsmith(args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}): CliRun {
   const r = spawnSync(process.execPath, [join(REPO, "bin", "flowsmith.js"), ...args], {
     cwd: opts.cwd ?? REPO,
-    env: { ...process.env, NO_COLOR: "1", ...opts.env },
+    // The test retry policy: real retries, millisecond backoff (src/globus/retry.ts).
+    env: { ...process.env, NO_COLOR: "1", FLOWSMITH_RETRY_BASE_MS: "1", FLOWSMITH_RETRY_MAX_MS: "20", ...opts.env },
     encoding: "utf8",
     timeout: 60_000,
   });

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startLocalRuntime, type LocalRuntime } from "../../src/local/runtime.js";
 import type { LocalRuntimeConfig } from "../../src/local/config.js";
-import { SCOPES } from "../../src/local/auth/scopes.js";
+import { SCOPES } from "../../src/wire/scopes.js";
 
 export const SRC_COLLECTION = "11111111-1111-4111-8111-111111111111";
 export const DST_COLLECTION = "22222222-2222-4222-8222-222222222222";
@@ -39,7 +39,7 @@ export async function tokenFor(rt: LocalRuntime, scopes: string[]): Promise<Reco
   return Object.fromEntries([[body.resource_server, body.access_token], ...body.other_tokens.map((t) => [t.resource_server, t.access_token])]);
 }
 
-export const ALL_SERVICE_SCOPES = [SCOPES.flows("all"), SCOPES.transfer, SCOPES.compute, "openid"];
+export const ALL_SERVICE_SCOPES = [SCOPES.flows("all"), SCOPES.transferAll, SCOPES.computeAll, "openid"];
 
 /** Keys whose values are user data (a definition, a run's output…), not part of the wire shape. */
 const USER_DATA = new Set(["definition", "input_schema", "details", "output", "input", "tasks", "body", "DATA"]);

@@ -197,7 +197,7 @@ describe.skipIf(!haveChromium)("flowsmith ui in headless Chromium", () => {
     // Pause one on the local Timers service, then resume it.
     const row = `#timers-table tr[data-timer]:has-text("prune-alcf")`;
     await page.click(`${row} button`);
-    await page.waitForFunction((sel) => document.querySelector("#timers-table")?.textContent?.includes("paused"), row);
+    await page.waitForFunction((_sel) => document.querySelector("#timers-table")?.textContent?.includes("paused"), row);
     expect(await page.textContent(`${row} button`)).toBe("Resume");
     await page.click(`${row} button`);
     await page.waitForFunction(() => !document.querySelector("#timers-table")?.textContent?.includes("paused"));

@@ -5,10 +5,12 @@
 import { describe, expect, it } from "vitest";
 import { CATALOG, validateDefinition, type DiagnosticCode } from "../../src/index.js";
 
+type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- untyped JSON documents mutated by the cases
+
 const UUID = "6c54cade-bde5-45c1-bdea-f4bd71dba2cc";
 
 /** A small valid definition every case breaks in one way. */
-function base(): Record<string, any> {
+function base(): Obj {
   return {
     Comment: "base",
     StartAt: "Transfer",
@@ -65,7 +67,7 @@ const schema = {
   },
 };
 
-type Case = [label: string, code: DiagnosticCode, mutate: (d: Record<string, any>) => unknown, pointer?: string];
+type Case = [label: string, code: DiagnosticCode, mutate: (d: Obj) => unknown, pointer?: string];
 
 const cases: Case[] = [
   ["top level not an object", "DEFINITION_NOT_OBJECT", () => []],

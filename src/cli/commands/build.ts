@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { buildFlows } from "../../project/build.js";
 import { EXIT } from "../../errors.js";
 import { displayPath, formatDiagnostic, palette } from "../output.js";
-import type { CliContext } from "../context.js";
+import { setExitCode, type CliContext } from "../context.js";
 
 export function registerBuild(program: Command, ctx: CliContext): void {
   program
@@ -32,6 +32,6 @@ export function registerBuild(program: Command, ctx: CliContext): void {
         if (!opts.json) o.out(`${c.green("built")} ${b.flow.name} ${c.dim(`(${Object.keys(b.flow.definition.States).length} states)`)} -> ${displayPath(dir)}/`);
       }
       if (opts.json) o.out(JSON.stringify({ built: written }, null, 2));
-      if (built.some((b) => !b.ok)) process.exitCode = EXIT.INVALID;
+      if (built.some((b) => !b.ok)) setExitCode(ctx, EXIT.INVALID);
     });
 }

@@ -7,10 +7,10 @@ import { runtimeConfigFor } from "../../local/from-project.js";
 import { startLocalRuntime } from "../../local/runtime.js";
 import { ensureLocalClient, processAlive, runningRuntime, stateFileOf } from "../../local/config.js";
 import { parseDuration } from "../../run/timer-schedule.js";
-import { skipClock } from "../../local/timers/skip-client.js";
+import { skipClock } from "../local-skip-client.js";
 import { CliError, EXIT } from "../../errors.js";
 import { palette } from "../output.js";
-import type { CliContext } from "../context.js";
+import { setExitCode, type CliContext } from "../context.js";
 
 function port(v: string): number {
   const n = Number(v);
@@ -82,7 +82,7 @@ export function registerLocal(program: Command, ctx: CliContext): void {
       }
       if (opts.json) ctx.output.out(JSON.stringify({ running: !!s, healthy, ...(s ?? {}), data_dir: dataDir }, null, 2));
       else ctx.output.out(s ? `running at ${s.url} (pid ${s.pid}, since ${s.started_at})${healthy ? "" : " but not answering"}` : `not running (data dir ${dataDir})`);
-      if (!s || !healthy) process.exitCode = EXIT.NOT_RUNNING;
+      if (!s || !healthy) setExitCode(ctx, EXIT.NOT_RUNNING);
     });
 
   local

@@ -20,16 +20,15 @@ import {
   authUrlForEnvironment,
   completeLogin,
   credentialSource,
-  localDataDir,
   loginClientId,
   revokeToken,
-  runningLocalRuntime,
   splitScopes,
   startLogin,
   toCliError,
   type PendingLogin,
   type StoredLogin,
 } from "../../globus/auth/index.js";
+import { attachLocalRuntime } from "../../local/attach.js";
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
@@ -56,38 +55,17 @@ export function shortPath(p: string, root: string): string {
   return r && !r.startsWith("..") ? r : p;
 }
 
-async function healthy(url: string): Promise<boolean> {
-  try {
-    return (await fetch(`${url}/health`, { signal: AbortSignal.timeout(2000) })).ok;
-  } catch {
-    return false;
-  }
-}
-
 /**
- * Run `fn` with the Auth base URL of `env`: for a local environment the running runtime's
- * (from <data dir>/runtime.json) or one started in-process and stopped afterwards.
+ * Run `fn` with the Auth base URL of `env`: for a local environment the runtime that
+ * src/local/attach.ts finds or starts (in-process, stopped afterwards).
  */
 export async function withAuthUrl<T>(ctx: CliContext, env: EnvironmentConfig, fn: (authUrl: string, rt: { inProcess: boolean }) => Promise<T>): Promise<T> {
   if (env.kind !== "local") return fn(authUrlForEnvironment(env), { inProcess: false });
-  const dataDir = localDataDir(env, ctx.root);
-  const running = runningLocalRuntime(dataDir);
-  if (running && (await healthy(running.url))) return fn(running.url, { inProcess: false });
-  const { startLocalRuntime } = await import("../../local/runtime.js");
-  const { runtimeConfigFor } = await import("../../local/from-project.js");
-  const config = runtimeConfigFor(env, ctx.root, { dataDir });
-  let rt;
+  const rt = await attachLocalRuntime(requireProjectConfig(ctx.root), env, { log: (l) => ctx.output.err(palette(ctx.output).dim(l)) });
   try {
-    rt = await startLocalRuntime(config);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== "EADDRINUSE") throw e;
-    rt = await startLocalRuntime({ ...config, port: 0 });
-  }
-  ctx.output.err(palette(ctx.output).dim(`started the local runtime in-process at ${rt.url} (stopped when this command ends)`));
-  try {
-    return await fn(rt.url, { inProcess: true });
+    return await fn(rt.url, { inProcess: rt.inProcess });
   } finally {
-    await rt.stop();
+    await rt.close();
   }
 }
 

@@ -6,20 +6,21 @@ import { InvalidArgumentError, type Command } from "commander";
 import ora from "ora";
 import { loadFlow, resolveFlowArg } from "../../project/load-flow.js";
 import { applySet, buildInput, checkInputSize } from "../../run/input.js";
-import { applyDefaults } from "../../run/defaults.js";
 import { abortableSleep, followRun, type LogEntryDoc, type RunDoc } from "../../run/follow.js";
 import { ServiceError } from "../../globus/api.js";
-import { checkInput, ensureDeployed, environmentSchema, lockedFlow, runScope, startRun } from "../../run/start.js";
+import { completeInput, ensureDeployed, environmentSchema, lockedFlow, runScope, startChecked } from "../../run/start.js";
 import type { CompiledFlow } from "../../compile/compile.js";
 import type { Diagnostic } from "../../definition/diagnostics.js";
 import { AuthError } from "../../globus/auth/types.js";
-import { watchDirectory } from "../../run/watch.js";
+import { watchDirectory, type WatchEvent } from "../../run/watch.js";
+import type { Session } from "../../globus/session.js";
+import { FlowsClient } from "../../globus/flows.js";
 import { environmentValues } from "../../deploy/values.js";
 import { CliError, EXIT } from "../../errors.js";
 import { formatDiagnostic, palette, type Output } from "../output.js";
 import { environmentOf, withSession } from "../environment.js";
-import type { CliContext } from "../context.js";
-import { reportFollowUps } from "../follow-ups.js";
+import { setExitCode, type CliContext } from "../context.js";
+import { renderFollowUps, reportFollowUps } from "../follow-ups.js";
 import { checkFollowUps } from "../../run/follow-ups.js";
 
 interface RunFlowOptions {
@@ -223,8 +224,36 @@ export async function followAndReport(ctx: CliContext, api: Parameters<typeof fo
   return final.status === "SUCCEEDED" ? EXIT.OK : EXIT.RUN_FAILED;
 }
 
-function reportProblems(ctx: CliContext, problems: Diagnostic[], input: unknown, flow: string, json: boolean): void {
-  if (!problems.length) return;
+/** One line per watcher event: runs started on stdout, everything else on stderr. */
+function renderWatchEvent(o: Output, s: Session, e: WatchEvent): void {
+  const c = palette(o);
+  switch (e.kind) {
+    case "log":
+      return o.err(c.dim(e.line));
+    case "watching":
+      return o.err(`watching ${e.root} for new run directories (settle ${e.settleSeconds} s, scan every ${e.pollSeconds} s); state in ${e.stateFile}`);
+    case "skipped":
+      return o.err(`${c.red("skip")} ${e.dir}: ${e.problems.map((p) => p.message).join("; ")}`);
+    case "started":
+      return o.out(`${c.green("started")} ${e.dir} -> run ${e.run_id}`);
+    case "start-failed":
+      return o.err(`${c.red("could not start")} ${e.dir}: ${e.message} (will retry)`);
+    case "follow-ups":
+      return renderFollowUps(o, s, e.scheduled, { indent: `${e.dir}: ` });
+    case "follow-ups-failed":
+      return o.err(`${c.red("could not schedule follow-ups")} of ${e.dir} (run ${e.run_id}): ${e.message} (will retry)`);
+    case "left-running":
+      return o.err(`started ${e.count} run(s); they go on in "${e.environment}" (follow one with \`flowsmith runs show RUN_ID --follow\`)`);
+    case "waiting":
+      return o.err(`waiting for ${e.count} run(s) on the local runtime this command started (it stops when they end)`);
+    case "ended":
+      return o.out(`${e.status === "SUCCEEDED" ? c.green(e.status) : c.red(e.status)} ${e.dir} run ${e.run_id}`);
+    case "left-unfinished":
+      return o.err(`left ${e.count} run(s) unfinished; they resume when \`flowsmith local start\` runs (reattach: flowsmith runs show ${e.run_id} --follow)`);
+  }
+}
+
+function reportProblems(ctx: CliContext, problems: Diagnostic[], input: unknown, flow: string, json: boolean): never {
   const o = ctx.output;
   if (json) o.out(JSON.stringify({ input, diagnostics: problems }, null, 2));
   else {
@@ -244,14 +273,14 @@ async function dryRun(ctx: CliContext, flow: CompiledFlow, built: unknown, opts:
   const { config, env } = environmentOf(ctx, opts.env);
   const deployed = lockedFlow(config, env, flow);
   const schema = deployed?.schema ?? environmentSchema(config, env, flow);
-  const input = applyDefaults(schema, built);
+  const { input, problems } = completeInput(schema, built);
   checkInputSize(input);
-  reportProblems(ctx, checkInput(schema, input), input, flow.name, opts.json);
+  if (problems.length) reportProblems(ctx, problems, input, flow.name, opts.json);
   let serviceChecked = false;
   let serviceNote = deployed ? "" : `${flow.name} is not deployed in "${env.name}", so the service was not asked`;
   if (deployed) {
     try {
-      await withSession(ctx, opts.env, (s) => s.api.call("FLOWS", `/flows/${deployed.id}/validate_run`, { scope: runScope(s, deployed.id), method: "POST", payload: { body: input } }), { quiet: true });
+      await withSession(ctx, opts.env, (s) => new FlowsClient(s.api).validateRun(deployed.id, input, runScope(s, deployed.id)), { quiet: true });
       serviceChecked = true;
     } catch (e) {
       if (!(e instanceof AuthError)) throw e;
@@ -307,14 +336,15 @@ export function registerRunFlow(program: Command, ctx: CliContext): void {
       const { config, env } = environmentOf(ctx, opts.env);
       const values = environmentValues(config, env);
       if (opts.watch) {
-        const failed = await withSession(ctx, opts.env, (s) => watchDirectory(ctx, s, loaded.source!, flow, { dir: opts.watch!, settleSeconds: Number(opts.settle), pollSeconds: Number(opts.poll), once: !!opts.once, values, start: { ...(opts.label ? { label: opts.label } : {}), tags: opts.tag, monitors: opts.monitor, managers: opts.manager } }));
-        if (failed) process.exitCode = EXIT.RUN_FAILED;
+        const watch = { dir: opts.watch, settleSeconds: Number(opts.settle), pollSeconds: Number(opts.poll), once: !!opts.once, values, start: { ...(opts.label ? { label: opts.label } : {}), tags: opts.tag, monitors: opts.monitor, managers: opts.manager } };
+        const failed = await withSession(ctx, opts.env, (s) => watchDirectory(s, loaded.source!, flow, watch, (e) => renderWatchEvent(o, s, e)));
+        if (failed) setExitCode(ctx, EXIT.RUN_FAILED);
         return;
       }
       const built = await buildInput(loaded.source, { ...(opts.rundir ? { rundir: opts.rundir } : {}), ...(opts.input ? { inputFile: opts.input } : {}), set: opts.set, values });
       checkInputSize(built);
       if (opts.dryRun) {
-        process.exitCode = await dryRun(ctx, flow, built, { ...(opts.env ? { env: opts.env } : {}), json: !!opts.json });
+        setExitCode(ctx, await dryRun(ctx, flow, built, { ...(opts.env ? { env: opts.env } : {}), json: !!opts.json }));
         return;
       }
       const code = await withSession(
@@ -324,10 +354,9 @@ export function registerRunFlow(program: Command, ctx: CliContext): void {
           const log = (l: string) => (opts.json ? undefined : o.err(c.dim(l)));
           const deployed = await ensureDeployed(s, flow, log);
           await checkFollowUps(s, ctx.root, loaded.source!);
-          // Schema defaults fill what the run directory and overrides left out, as the web form does.
-          const input = applyDefaults(deployed.schema, built);
-          reportProblems(ctx, checkInput(deployed.schema, input), input, flow.name, !!opts.json);
-          const run = await startRun(s, deployed, input, { ...(opts.label ? { label: opts.label } : {}), tags: opts.tag, monitors: opts.monitor, managers: opts.manager });
+          const started = await startChecked(s, deployed, built, { ...(opts.label ? { label: opts.label } : {}), tags: opts.tag, monitors: opts.monitor, managers: opts.manager });
+          if (!started.run) return reportProblems(ctx, started.problems, started.input, flow.name, !!opts.json);
+          const run = started.run;
           if (!opts.json) o.err(`started run ${c.bold(run.run_id)} of ${flow.name} in ${env.name}`);
           if (!opts.wait) {
             if (opts.json) o.out(JSON.stringify(run, null, 2));
@@ -351,6 +380,6 @@ export function registerRunFlow(program: Command, ctx: CliContext): void {
         },
         { quiet: !!opts.json },
       );
-      process.exitCode = code;
+      setExitCode(ctx, code);
     });
 }

@@ -1,14 +1,15 @@
 /** `flowsmith runs list|show|log|cancel|resume|release` */
 import type { Command } from "commander";
-import { SCOPES } from "../../local/auth/scopes.js";
+import { SCOPES } from "../../wire/scopes.js";
 import { envLock, lockPath, readLock } from "../../deploy/lock.js";
 import { CliError, EXIT } from "../../errors.js";
 import { palette } from "../output.js";
 import { environmentOf, withSession } from "../environment.js";
+import { FlowsClient } from "../../globus/flows.js";
 import { entryLine, failureCause, followAndReport } from "./run-flow.js";
 import { runScope } from "../../run/start.js";
 import { requireRunId, withRunLookup } from "../../run/run-id.js";
-import type { CliContext } from "../context.js";
+import { setExitCode, type CliContext } from "../context.js";
 import type { LogEntryDoc, RunDoc } from "../../run/follow.js";
 import { describeOpenWebInputs, registerRunsRespond } from "./runs-respond.js";
 
@@ -36,10 +37,7 @@ export function registerRuns(program: Command, ctx: CliContext): void {
       let flowId = opts.flow;
       if (flowId && !/^[0-9a-f-]{36}$/.test(flowId)) flowId = envLock(readLock(lockPath(config, env)), env.name).flows[flowId]?.id ?? flowId;
       await withSession(ctx, opts.env, async (s) => {
-        const res = await s.api.call<{ runs: RunDoc[]; has_next_page: boolean; marker?: string }>("FLOWS", "/runs", {
-          scope,
-          query: { per_page: Number(opts.limit), filter_flow_id: flowId, filter_status: opts.status?.toUpperCase(), filter_label: opts.label, marker: opts.marker, orderby: "start_time DESC" },
-        });
+        const res = { body: (await new FlowsClient(s.api).listRuns({ per_page: Number(opts.limit), filter_flow_id: flowId, filter_status: opts.status?.toUpperCase(), filter_label: opts.label, marker: opts.marker, orderby: "start_time DESC" }, scope)) as { runs: RunDoc[]; has_next_page: boolean; marker?: string } };
         if (opts.json) return ctx.output.out(JSON.stringify(res.body, null, 2));
         const c = palette(ctx.output);
         if (!res.body.runs.length) ctx.output.out(c.dim(`no runs${opts.flow || opts.status || opts.label ? " match these filters" : ""} in ${s.env.name}`));
@@ -59,8 +57,8 @@ export function registerRuns(program: Command, ctx: CliContext): void {
     .option("--json", "machine-readable")
     .action(async (runIdArg: string, opts: { env?: string; follow?: boolean; json?: boolean }) => {
       const runId = requireRunId(runIdArg);
-      process.exitCode = await withSession(ctx, opts.env, async (s) => {
-        const run = (await withRunLookup(runId, s.env.name, () => s.api.call<RunDoc>("FLOWS", `/runs/${runId}`, { scope }))).body;
+      const code = await withSession(ctx, opts.env, async (s) => {
+        const run = await withRunLookup(runId, s.env.name, () => new FlowsClient(s.api).getRun(runId, scope));
         if (opts.follow) return followAndReport(ctx, s.api, run, { ...(opts.json ? { json: true } : {}), inProcess: !!s.localRuntime, ...(s.env.kind === "local" && s.reattach ? { reattach: () => s.reattach!() } : {}) });
         const waiting = (run as { blocking_web_input_id?: string | null }).blocking_web_input_id;
         if (opts.json) ctx.output.out(JSON.stringify(run, null, 2));
@@ -72,6 +70,7 @@ export function registerRuns(program: Command, ctx: CliContext): void {
         }
         return EXIT.OK;
       }, { quiet: true });
+      setExitCode(ctx, code);
     });
 
   runs
@@ -87,9 +86,9 @@ export function registerRuns(program: Command, ctx: CliContext): void {
         const entries: LogEntryDoc[] = [];
         let marker: string | undefined;
         do {
-          const page = await s.api.call<{ entries: LogEntryDoc[]; has_next_page: boolean; marker?: string }>("FLOWS", `/runs/${runId}/log`, { scope, query: { limit: Number(opts.limit), marker } });
-          entries.push(...page.body.entries);
-          marker = page.body.has_next_page ? page.body.marker : undefined;
+          const page = await new FlowsClient(s.api).runLog(runId, { limit: Number(opts.limit), marker }, scope);
+          entries.push(...(page.entries as unknown as LogEntryDoc[]));
+          marker = page.has_next_page ? page.marker : undefined;
         } while (marker);
         if (opts.json) ctx.output.out(JSON.stringify({ entries }, null, 2));
         else for (const e of entries) ctx.output.out(entryLine(e, ctx.output));
@@ -114,11 +113,12 @@ export function registerRuns(program: Command, ctx: CliContext): void {
         await withSession(ctx, opts.env, (s) => withRunLookup(runId, s.env.name, async () => {
           let callScope: string = scope;
           if (name === "resume") {
-            const run = (await s.api.call<RunDoc>("FLOWS", `/runs/${runId}`, { scope })).body;
+            const run = await new FlowsClient(s.api).getRun(runId, scope);
             // Resuming re-consents: the flow scope with its transfer dependencies, as for a start.
             callScope = runScope(s, run.flow_id);
           }
-          const res = await s.api.call<RunDoc>("FLOWS", `/runs/${runId}/${path}`, { scope: callScope, method: "POST" });
+          const client = new FlowsClient(s.api);
+          const res = { body: path === "cancel" ? await client.cancelRun(runId, callScope) : path === "release" ? await client.releaseRun(runId, callScope) : await client.resumeRun(runId, callScope) };
           if (opts.json) ctx.output.out(JSON.stringify(res.body, null, 2));
           else if (name === "cancel") ctx.output.out(["SUCCEEDED", "FAILED", "ENDED"].includes(res.body.status) && !(res.body.details as { code?: string } | undefined)?.code?.includes("Cancel") ? `run ${runId} had already finished (${res.body.status}); nothing to cancel` : `cancel requested for run ${runId}; its active action is being cancelled`);
           else ctx.output.out(`${name}: run ${runId} is ${res.body.status}`);

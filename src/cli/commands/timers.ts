@@ -6,8 +6,8 @@
 import type { Command } from "commander";
 import { loadFlow, resolveFlowArg } from "../../project/load-flow.js";
 import { buildInput } from "../../run/input.js";
-import { applyDefaults } from "../../run/defaults.js";
-import { checkInput, ensureDeployed, runScope } from "../../run/start.js";
+import { FlowsClient } from "../../globus/flows.js";
+import { completeInput, ensureDeployed, runScope } from "../../run/start.js";
 import { scheduleFromFlags, type ScheduleFlags } from "../../run/timer-schedule.js";
 import { environmentValues } from "../../deploy/values.js";
 import { envLock, lockPath, readLock } from "../../deploy/lock.js";
@@ -18,8 +18,6 @@ import { environmentOf, withSession } from "../environment.js";
 import type { CliContext } from "../context.js";
 import { reportFollowUps } from "../follow-ups.js";
 import { scheduleFollowUps } from "../../run/follow-ups.js";
-import type { RunDoc } from "../../run/follow.js";
-import { SCOPES } from "../../local/auth/scopes.js";
 
 const collect = (v: string, prev: string[]) => [...prev, v];
 
@@ -112,8 +110,7 @@ export function registerTimers(program: Command, ctx: CliContext): void {
       if (opts.label && opts.label.length > 64) throw new CliError("--label may be at most 64 characters (a Flows run label)", EXIT.INVALID);
       const timer = await withSession(ctx, opts.env, async (s) => {
         const deployed = await ensureDeployed(s, flow, (l) => (opts.json ? undefined : o.err(c.dim(l))));
-        const input = applyDefaults(deployed.schema, built);
-        const problems = checkInput(deployed.schema, input);
+        const { input, problems } = completeInput(deployed.schema, built);
         if (problems.length) {
           for (const d of problems) o.err(formatDiagnostic(d, "run input", o));
           throw new CliError(`the input does not match the input schema of ${flow.name} (${problems.length} problem${problems.length === 1 ? "" : "s"})`, EXIT.INVALID);
@@ -143,7 +140,7 @@ export function registerTimers(program: Command, ctx: CliContext): void {
       if (!loaded.source) throw new CliError(`flow ${flowArg} does not load`, EXIT.INVALID, `flowsmith validate ${flowArg}`);
       if (!loaded.source.followUps?.length) throw new CliError(`flow ${loaded.source.name} declares no follow-ups`, EXIT.INVALID, "add followUps: [...] to its defineFlow()");
       const done = await withSession(ctx, opts.env, async (s) => {
-        const run = (await s.api.call<RunDoc>("FLOWS", `/runs/${runId}`, { scope: SCOPES.flows("all") })).body;
+        const run = await new FlowsClient(s.api).getRun(runId);
         if (run.status !== "SUCCEEDED") throw new CliError(`run ${runId} is ${run.status}: follow-ups are for runs that SUCCEEDED`, EXIT.RUN_FAILED);
         if (opts.json) return scheduleFollowUps(s, ctx.root, loaded.source!, run, () => undefined);
         return reportFollowUps(ctx, s, loaded.source!, runId);

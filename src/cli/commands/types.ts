@@ -2,7 +2,7 @@
 import type { Command } from "commander";
 import { writeInputTypes } from "../../project/types.js";
 import { displayPath } from "../output.js";
-import type { CliContext } from "../context.js";
+import { setExitCode, type CliContext } from "../context.js";
 
 export function registerTypes(program: Command, ctx: CliContext): void {
   program
@@ -12,6 +12,6 @@ export function registerTypes(program: Command, ctx: CliContext): void {
     .action(async (opts: { check?: boolean }) => {
       const results = await writeInputTypes(ctx.root, { check: !!opts.check });
       for (const r of results) ctx.output.out(`${r.changed ? (opts.check ? "out of date" : "wrote") : "up to date"} ${displayPath(r.file)}`);
-      if (opts.check && results.some((r) => r.changed)) process.exitCode = 1;
+      if (opts.check && results.some((r) => r.changed)) setExitCode(ctx, 1);
     });
 }

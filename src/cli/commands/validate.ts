@@ -7,7 +7,7 @@ import { checkDefinitionFile, checkFlowFile, type FileResult } from "../../proje
 import { isFlowFile, listFlowFiles, resolveFlowArg } from "../../project/load-flow.js";
 import { CliError, EXIT } from "../../errors.js";
 import { formatDiagnostic, resultsJson, summarise } from "../output.js";
-import type { CliContext } from "../context.js";
+import { setExitCode, type CliContext } from "../context.js";
 
 export async function checkTargets(ctx: CliContext, targets: string[], opts: { schema?: string; input?: string }): Promise<FileResult[]> {
   const list = targets.length ? targets : listFlowFiles(ctx.root);
@@ -50,6 +50,6 @@ export function registerValidate(program: Command, ctx: CliContext): void {
         for (const r of results) for (const d of r.diagnostics) o.out(formatDiagnostic(d, r.file, o));
         o.out(summarise(results, o));
       }
-      if (results.some((r) => r.diagnostics.some((d) => d.severity === "error"))) process.exitCode = EXIT.INVALID;
+      if (results.some((r) => r.diagnostics.some((d) => d.severity === "error"))) setExitCode(ctx, EXIT.INVALID);
     });
 }

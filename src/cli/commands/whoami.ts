@@ -2,7 +2,8 @@
 import type { Command } from "commander";
 import { palette } from "../output.js";
 import type { CliContext } from "../context.js";
-import { TokenStore, credentialsForEnvironment, describeCredentials, loginInfo, runningLocalRuntime, localDataDir, SCOPES, type CredentialsInfo } from "../../globus/auth/index.js";
+import { TokenStore, credentialsForEnvironment, describeCredentials, loginInfo, SCOPES, type CredentialsInfo } from "../../globus/auth/index.js";
+import { localLocator, runningLocalRuntime } from "../../local/attach.js";
 import { authAction, environmentFor, shortPath } from "./login.js";
 
 function tokenLines(info: CredentialsInfo): string[] {
@@ -19,7 +20,7 @@ export function registerWhoami(program: Command, ctx: CliContext): void {
       authAction(async () => {
         const env = environmentFor(ctx, opts.env);
         const c = palette(ctx.output);
-        const info = describeCredentials(env, { root: ctx.root });
+        const info = describeCredentials(env, { root: ctx.root, ...(env.kind === "local" ? { local: localLocator(env, ctx.root) } : {}) });
         // A local environment acts as the runtime's client; a user login there is shown too.
         const store = TokenStore.forEnvironment(ctx.root, env.name);
         let login: CredentialsInfo | undefined;
@@ -30,12 +31,12 @@ export function registerWhoami(program: Command, ctx: CliContext): void {
             login = undefined;
           }
         }
-        const running = env.kind === "local" ? runningLocalRuntime(localDataDir(env, ctx.root)) : undefined;
+        const running = env.kind === "local" ? runningLocalRuntime(env, ctx.root) : undefined;
         // A client's id alone proves nothing: ask Auth for a token with it (a wrong secret is
         // exit 3 here, not at the first deploy). The local client can only be asked while its runtime runs.
         let verified: boolean | "skipped" = "skipped";
         if (info.source === "env-client" || (info.source === "local-client" && running)) {
-          await credentialsForEnvironment(env, { root: ctx.root }).token(SCOPES.flows("all"));
+          await credentialsForEnvironment(env, { root: ctx.root, ...(env.kind === "local" ? { local: localLocator(env, ctx.root) } : {}) }).token(SCOPES.flows("all"));
           verified = true;
         }
         if (opts.json) {

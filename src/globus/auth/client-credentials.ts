@@ -92,7 +92,6 @@ export function clientFromEnv(env: NodeJS.ProcessEnv = process.env): EnvClient |
   const secret = env.GLOBUS_CLIENT_SECRET || undefined;
   if (!id && !secret) return undefined;
   if (!id || !secret) {
-    const missing = id ? "GLOBUS_CLIENT_SECRET" : "GLOBUS_CLIENT_ID";
     const present = id ? "GLOBUS_CLIENT_ID" : "GLOBUS_CLIENT_SECRET";
     throw new AuthError(`Both GLOBUS_CLIENT_ID and GLOBUS_CLIENT_SECRET must be set to use client credentials; only ${present} is set`, id ? "export GLOBUS_CLIENT_SECRET=<the client's secret>" : "export GLOBUS_CLIENT_ID=<the client's id>");
   }

@@ -4,10 +4,7 @@
  * confidential client from GLOBUS_CLIENT_ID/GLOBUS_CLIENT_SECRET (`client`), the user's
  * login (`login`), or the client when set and the login otherwise (`auto`).
  */
-import { existsSync } from "node:fs";
-import { join } from "node:path";
 import type { EnvironmentConfig } from "../../project/config.js";
-import { ensureLocalClient, runningRuntime, type RuntimeStateFile } from "../../local/config.js";
 import { AuthError, type Credentials } from "./types.js";
 import { AuthServiceError, loginCommand } from "./errors.js";
 import { clientCredentials, clientFromEnv, type ClientCredentials } from "./client-credentials.js";
@@ -25,19 +22,33 @@ export interface EnvironmentCredentialsOptions {
   /** Environment variables to read (default process.env). */
   processEnv?: NodeJS.ProcessEnv;
   http?: AuthHttpOptions;
+  /** How to reach a local environment's runtime; required for local environments (the CLI passes src/local/attach.ts's localLocator). */
+  local?: LocalRuntimeLocator;
+}
+
+/**
+ * What credentials need to know about a local runtime, declared here so this production
+ * layer does not import the emulator (src/local/attach.ts implements it).
+ */
+export interface LocalRuntimeLocator {
+  dataDir: string;
+  /** Where the runtime's client lives (client.json, mode 0600). */
+  clientFile: string;
+  /** The running runtime's URL, if one is running. */
+  url(): string | undefined;
+  /** The runtime's own client, created on first use. */
+  client(): { client_id: string; client_secret: string };
+  /** The client if client.json exists (nothing is created). */
+  existingClient(): { client_id: string; client_secret: string } | undefined;
+}
+
+function requireLocator(env: EnvironmentConfig, local: LocalRuntimeLocator | undefined): LocalRuntimeLocator {
+  if (!local) throw new Error(`environment "${env.name}" is local: pass a LocalRuntimeLocator (src/local/attach.ts localLocator)`);
+  return local;
 }
 
 export type CredentialSource = "local-client" | "env-client" | "login";
 
-
-/** The state of a local runtime running for `dataDir` (its runtime.json, if its process is alive). */
-export function runningLocalRuntime(dataDir: string): RuntimeStateFile | undefined {
-  return runningRuntime(dataDir);
-}
-
-export function localDataDir(env: EnvironmentConfig, root: string): string {
-  return env.data_dir ?? join(root, ".flowsmith", "local");
-}
 
 /** Which credentials an environment uses (throws when `client` is configured but GLOBUS_CLIENT_* are not set, or only one is). */
 export function credentialSource(env: EnvironmentConfig, processEnv: NodeJS.ProcessEnv = process.env): CredentialSource {
@@ -68,16 +79,17 @@ export function credentialsForEnvironment(env: EnvironmentConfig, opts: Environm
   const store = TokenStore.forEnvironment(opts.root, env.name);
 
   if (env.kind === "local") {
-    const dataDir = localDataDir(env, opts.root);
+    const local = requireLocator(env, opts.local);
+    const dataDir = local.dataDir;
     const url = (): string => {
-      const u = opts.authUrl ?? runningLocalRuntime(dataDir)?.url;
+      const u = opts.authUrl ?? local.url();
       if (!u) throw new AuthServiceError(`no local runtime is running for ${dataDir} (start one with \`flowsmith local start --env ${env.name}\`)`, `flowsmith local start --env ${env.name}`);
       return u;
     };
     if (source === "login") return userCredentials(store, { environment: env.name, authUrl: url, clientId: DEFAULT_NATIVE_CLIENT_ID, ...http });
     let inner: ClientCredentials | undefined;
     const client = () => (inner ??= (() => {
-      const c = ensureLocalClient(dataDir);
+      const c = local.client();
       return clientCredentials({ clientId: c.client_id, clientSecret: c.client_secret, authUrl: url(), kind: "local", environment: env.name, ...http });
     })());
     return {
@@ -142,7 +154,7 @@ export function loginInfo(env: EnvironmentConfig, store: TokenStore, login: Stor
 }
 
 /** Describe the credentials an environment uses, without contacting Auth. */
-export function describeCredentials(env: EnvironmentConfig, opts: { root: string; authUrl?: string; processEnv?: NodeJS.ProcessEnv }): CredentialsInfo {
+export function describeCredentials(env: EnvironmentConfig, opts: { root: string; authUrl?: string; processEnv?: NodeJS.ProcessEnv; local?: LocalRuntimeLocator }): CredentialsInfo {
   const penv = opts.processEnv ?? process.env;
   const source = credentialSource(env, penv);
   const store = TokenStore.forEnvironment(opts.root, env.name);
@@ -152,10 +164,10 @@ export function describeCredentials(env: EnvironmentConfig, opts: { root: string
     return info;
   }
   if (source === "local-client") {
-    const dataDir = localDataDir(env, opts.root);
-    const file = join(dataDir, "client.json");
-    const c = existsSync(file) ? ensureLocalClient(dataDir) : undefined;
-    const url = opts.authUrl ?? runningLocalRuntime(dataDir)?.url;
+    const local = requireLocator(env, opts.local);
+    const file = local.clientFile;
+    const c = local.existingClient();
+    const url = opts.authUrl ?? local.url();
     return {
       environment: env.name,
       kind: env.kind,

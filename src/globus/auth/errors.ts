@@ -3,7 +3,7 @@
  * fixes them (globus-flows.md §2.7, §3.1). Messages name scopes, clients and files, never
  * a secret or a token.
  */
-import { CliError, EXIT } from "../../errors.js";
+import { CliError, EXIT, type ErrorCode } from "../../errors.js";
 import { ServiceError } from "../api.js";
 import { AuthError, type Credentials } from "./types.js";
 import { baseScope } from "./scopes.js";
@@ -22,6 +22,7 @@ export class AuthServiceError extends ServiceError {
 
 /** Consent or a session requirement is missing (MISSING_SCOPE, ConsentRequired, a GARE). */
 export class ConsentRequiredError extends AuthError {
+  override readonly errorCode: ErrorCode = "CONSENT_REQUIRED";
   constructor(
     message: string,
     fix: string | undefined,

@@ -4,16 +4,17 @@
  * never echoed in errors.
  */
 import { AuthServiceError } from "./errors.js";
+import { retryDelay, retryPolicy } from "../retry.js";
 
 export type FetchLike = (input: string | URL, init?: RequestInit) => Promise<Response>;
 
 export interface AuthHttpOptions {
   fetch?: FetchLike;
-  /** Attempts in all (default 5). */
+  /** Attempts in all (default: the clients' retry policy, src/globus/retry.ts). */
   attempts?: number;
   /** Per-attempt timeout (default 30 s). */
   timeoutMs?: number;
-  /** Base backoff in ms (default 200). */
+  /** Base backoff in ms (default: the retry policy's). */
   backoffMs?: number;
 }
 
@@ -36,7 +37,9 @@ export async function authCall(
   opts: AuthHttpOptions & { retry?: "all" | "status" } = {},
 ): Promise<AuthAnswer> {
   const doFetch = opts.fetch ?? fetch;
-  const attempts = Math.max(1, opts.attempts ?? 5);
+  const base = retryPolicy();
+  const policy = { ...base, attempts: Math.max(1, opts.attempts ?? base.attempts), baseMs: opts.backoffMs ?? base.baseMs };
+  const attempts = policy.attempts;
   const retry = opts.retry ?? "all";
   const headers: Record<string, string> = { accept: "application/json" };
   if (req.form) headers["content-type"] = "application/x-www-form-urlencoded";
@@ -64,7 +67,7 @@ export async function authCall(
       const cause = (e as { cause?: { code?: string; message?: string } }).cause;
       lastFailure = cause?.code ?? cause?.message ?? (e as Error).name ?? "network error";
       if (retry === "all" && attempt < attempts) {
-        await sleep(backoff(attempt, opts.backoffMs));
+        await sleep(retryDelay(policy, attempt));
         continue;
       }
       throw new AuthServiceError(`cannot reach Globus Auth at ${host} (${lastFailure})`, "check the network, GLOBUS_SDK_SERVICE_URL_AUTH and GLOBUS_SDK_ENVIRONMENT");
@@ -72,8 +75,7 @@ export async function authCall(
     const retryable = retry === "all" ? RETRY_STATUS.has(res.status) : res.status === 429 || res.status === 503;
     if (retryable && attempt < attempts) {
       await res.arrayBuffer().catch(() => undefined);
-      const after = Number(res.headers.get("retry-after"));
-      await sleep(Number.isFinite(after) && after >= 0 && res.headers.get("retry-after") !== null ? Math.min(after * 1000, 10_000) : backoff(attempt, opts.backoffMs));
+      await sleep(retryDelay(policy, attempt, res.headers.get("retry-after")));
       continue;
     }
     const text = await res.text().catch(() => "");
@@ -85,9 +87,4 @@ export async function authCall(
     }
     return { status: res.status, body };
   }
-}
-
-function backoff(attempt: number, base = 200): number {
-  const cap = Math.min(5000, base * 2 ** (attempt - 1));
-  return cap / 2 + Math.random() * (cap / 2);
 }

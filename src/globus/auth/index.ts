@@ -6,7 +6,7 @@ export { startLogin, completeLogin, userinfo, revokeToken, nativeClientId, defau
 export { TokenStore, writeFileAtomic, tokenDir, type StoredLogin, type StoredToken, type StoredIdentity, type PendingLogin } from "./token-store.js";
 export { userCredentials, findStoredToken, type UserCredentials, type UserCredentialsOptions } from "./user-credentials.js";
 export { flowScope, transferScope, dataAccessScope, parseScope, scopeCovers, baseScope, splitScopes, SCOPES, DEFAULT_LOGIN_SCOPES, type ScopeTree } from "./scopes.js";
-export { credentialsForEnvironment, credentialSource, describeCredentials, loginInfo, runningLocalRuntime, localDataDir, authUrlForEnvironment, loginClientId, type EnvironmentCredentialsOptions, type CredentialSource, type CredentialsInfo, type TokenInfo } from "./environment.js";
+export { credentialsForEnvironment, credentialSource, describeCredentials, loginInfo, authUrlForEnvironment, loginClientId, type EnvironmentCredentialsOptions, type LocalRuntimeLocator, type CredentialSource, type CredentialsInfo, type TokenInfo } from "./environment.js";
 export { authBaseUrl, AUTH_HOSTS, DEFAULT_AUTH_URL } from "./urls.js";
 export { parseTokenResponse, requestTokens } from "./oauth.js";
 export { authCall, type AuthHttpOptions, type FetchLike } from "./http.js";

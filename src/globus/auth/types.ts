@@ -2,6 +2,7 @@
  * What the deployer and runner need from authentication, whatever the source of the
  * tokens (a confidential client, a user login, or the local runtime's own client).
  */
+import type { CodedError, ErrorCode } from "../../errors.js";
 
 export interface Credentials {
   readonly kind: "client" | "user" | "local";
@@ -12,12 +13,18 @@ export interface Credentials {
 }
 
 /** Authentication failed or consent is missing; `fix` is the exact command that fixes it. */
-export class AuthError extends Error {
+export class AuthError extends Error implements CodedError {
+  readonly errorCode: ErrorCode = "AUTH_REQUIRED";
   constructor(
     message: string,
     readonly fix?: string,
   ) {
     super(message);
     this.name = "AuthError";
+  }
+
+  /** As data, the fix is the hint. */
+  get hint(): string | undefined {
+    return this.fix;
   }
 }

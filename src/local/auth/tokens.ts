@@ -8,7 +8,8 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from "node:crypto";
 import type { DocStore } from "../store.js";
 import { HttpError } from "../http.js";
-import { resourceServerOf, splitScopes, baseScope, RESOURCE_SERVERS } from "./scopes.js";
+import { resourceServerOf } from "./scopes.js";
+import { splitScopes, baseScope, RESOURCE_SERVERS } from "../../wire/scopes.js";
 import type { IdTokens } from "./id-token.js";
 import { consentsOf } from "./consents.js";
 import { CHALLENGE_PATTERN, verifierMatches } from "./pkce.js";

@@ -7,7 +7,7 @@
  */
 import { ActionProviderError } from "../../providers/types.js";
 import { isObject } from "./errors.js";
-import { LiteralSyntaxError, parseJsonOrPythonLiteral } from "./python-literal.js";
+import { LiteralSyntaxError, parseJsonOrPythonLiteral } from "../../wire/python-literal.js";
 
 export interface ComputeActionTask {
   endpoint_id: string;

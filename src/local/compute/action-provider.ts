@@ -16,7 +16,7 @@ import { ActionProviderError, type ActionCaller, type ActionProvider, type Actio
 import { parseV2Input, parseV3Input, type ComputeActionInput } from "./action-input.js";
 import { uuidV5 } from "./deterministic-id.js";
 import { ComputeError } from "./errors.js";
-import { decodeResult, encodeTaskPayload, JSON_DATA_PATH } from "./serialization.js";
+import { decodeResult, encodeTaskPayload, JSON_DATA_PATH } from "../../wire/compute-serialization.js";
 import type { LocalComputeService } from "./service.js";
 import { isFinal, type StoredTask } from "./types.js";
 

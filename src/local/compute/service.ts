@@ -18,7 +18,7 @@ import type { DocStore } from "../store.js";
 import { ComputeError, isObject, notFound, RequestValidator } from "./errors.js";
 import { WorkerPool, type JobOutcome } from "./pool.js";
 import { readResultFile, removeResultFile, type TaskResultRecord } from "./result-file.js";
-import { decodeFunctionCode, decodeTaskPayload, DEFAULT_RESULT_STRATEGIES, strategyFromImportPath, type SourceFunction } from "./serialization.js";
+import { decodeFunctionCode, decodeTaskPayload, DEFAULT_RESULT_STRATEGIES, strategyFromImportPath, type SourceFunction } from "../../wire/compute-serialization.js";
 import {
   isFinal,
   type BatchStatusRequest,
@@ -474,7 +474,7 @@ export class LocalComputeService {
       if (!t || isFinal(t.status)) return;
       t.status = "running";
       t.worker_pid = pid;
-      t.started_ms = Date.now();
+      t.started_ms = this.clock().getTime();
       this.store.put(TASK, taskId, t);
     });
   }
@@ -615,7 +615,7 @@ export class LocalComputeService {
         else this.requeueLost(this.store.get<StoredTask>(TASK, t.task_id) ?? t);
         return;
       }
-      if (deadline !== undefined && Date.now() > deadline && !watch.stop) {
+      if (deadline !== undefined && this.clock().getTime() > deadline && !watch.stop) {
         watch.stop = "timeout";
         killProcessGroup(pid);
       }

@@ -3,9 +3,7 @@
  * Response shapes come from @globus/sdk's OpenAPI types; request bodies relax the fields
  * the generator marks required only because they have defaults.
  */
-import type { compute } from "@globus/sdk";
-
-type Schemas = compute.OpenAPI.components["schemas"];
+import type { TaskState } from "../../wire/compute-types.js";
 
 /** One local endpoint: a pool of persistent python3 workers. */
 export interface LocalEndpointConfig {
@@ -24,8 +22,6 @@ export interface LocalEndpointConfig {
   taskTimeoutSeconds?: number;
   display_name?: string;
 }
-
-export type TaskState = "waiting-for-ep" | "running" | "success" | "failed";
 
 export function isFinal(s: TaskState): boolean {
   return s === "success" || s === "failed";
@@ -74,17 +70,4 @@ export interface StoredTaskGroup {
   created_at: string;
 }
 
-export type RegisterFunctionRequestV2 = Omit<Schemas["compute_web_service__schemas__v2__function__RegisterFunctionRequest"], "public"> & { public?: boolean };
-export type RegisterFunctionRequestV3 = Omit<Schemas["compute_web_service__schemas__v3__function__RegisterFunctionRequest"], "public"> & { public?: boolean };
-export type RegisterFunctionResponse = Schemas["compute_web_service__schemas__v3__function__RegisterFunctionResponse"];
-export type FunctionResponse = Schemas["Function"];
-export type SubmitRequestV3 = Omit<Schemas["compute_web_service__schemas__v3__tasks__BatchSubmitRequest"], "create_queue"> & { create_queue?: boolean };
-export type SubmitResponseV3 = Schemas["compute_web_service__schemas__v3__tasks__BatchSubmitResponse"];
-export type SubmitRequestV2 = Omit<Schemas["compute_web_service__schemas__v2__task__BatchSubmitRequest"], "create_websocket_queue"> & { create_websocket_queue?: boolean };
-export type SubmitResponseV2 = Schemas["compute_web_service__schemas__v2__task__BatchSubmitResponse"];
-export type TaskStatusResponse = Schemas["TaskStatusResponse"] & { status: TaskState; task_group_id: string };
-export type BatchStatusRequest = Schemas["BatchStatusRequest"];
-export type BatchStatusResponse = Schemas["BatchStatusResponse"];
-export type TaskGroupResponse = Schemas["TaskGroupResponse"];
-export type EndpointStatusResponse = Schemas["EndpointStatusResponse"];
-export type DeleteFunctionResponse = { result: number };
+export type { TaskState, RegisterFunctionRequestV2, RegisterFunctionRequestV3, RegisterFunctionResponse, FunctionResponse, SubmitRequestV3, SubmitResponseV3, SubmitRequestV2, SubmitResponseV2, TaskStatusResponse, BatchStatusRequest, BatchStatusResponse, TaskGroupResponse, EndpointStatusResponse, DeleteFunctionResponse } from "../../wire/compute-types.js";

@@ -3,7 +3,7 @@ import type { flows } from "@globus/sdk";
 import type { FlowDefinition, InputSchema } from "../../definition/types.js";
 import type { EngineRun, RunStatus } from "../../engine/types.js";
 import { redact } from "../../engine/data.js";
-import { SCOPES } from "../auth/scopes.js";
+import { SCOPES } from "../../wire/scopes.js";
 import { withoutPrivateParameters } from "./private-parameters.js";
 
 type S = flows.OpenAPI.components["schemas"];

@@ -19,7 +19,7 @@ import { countTraversals, roleNames, scopesByRunAs, type ScopeSources } from "./
 import { globusValidationError } from "./validation-errors.js";
 import { withoutPrivateParameters } from "./private-parameters.js";
 import { containsAny, inRange, ordered, timeRange, values } from "./list-query.js";
-import { SCOPES } from "../auth/scopes.js";
+import { SCOPES } from "../../wire/scopes.js";
 
 /** What the service needs from the rest of the runtime to analyse flows and start RunAs runs. */
 export interface FlowsServiceHooks {
@@ -351,6 +351,11 @@ export class FlowsService {
 
   listRuns(q: URLSearchParams, caller: TokenRecord, flowId?: string) {
     const flowIds = flowId ? [flowId] : values(q, "filter_flow_id");
+    // The common queries (newest or oldest first, by flow, status, label, role) read the run
+    // index and stop at the page; time ranges, flow titles and other orders take this path.
+    const order = values(q, "orderby");
+    const byStart = order.length === 0 ? "DESC" : order.length === 1 ? /^start_time\s+(ASC|DESC)$/i.exec(order[0]!)?.[1]?.toUpperCase() : undefined;
+    if (byStart && !q.get("filter_flow_title") && !q.get("filter_start_time") && !q.get("filter_completion_time")) return this.listRunsByStart(q, caller, flowIds, byStart === "DESC");
     const metas = flowIds.length ? flowIds.flatMap((id) => this.store.find<RunMeta>("run_meta", "flow_id", id)) : this.store.list<RunMeta>("run_meta");
     const statuses = values(q, "filter_status");
     const labels = values(q, "filter_label");
@@ -374,6 +379,44 @@ export class FlowsService {
       docs.push(doc);
     }
     return this.page(ordered(docs, q, ["id", "start_time", "completion_time", "status", "label"], "start_time DESC", (d, k) => (k === "id" ? d.run_id : d[k])), q, "runs");
+  }
+
+  /**
+   * The default order (start_time) straight from the store's run index: runs are read in
+   * order, filtered, and reading stops once the page (and one more, for has_next_page) is
+   * full, so a page costs about its size, not the number of runs (a --watch makes months of them).
+   */
+  private listRunsByStart(q: URLSearchParams, caller: TokenRecord, flowIds: string[], desc: boolean) {
+    const limit = Math.min(Math.max(Number(q.get("per_page") ?? q.get("limit") ?? 20) || 20, 1), 100);
+    const start = Number(q.get("marker") ? Buffer.from(q.get("marker")!, "base64url").toString() : 0) || 0;
+    const statuses = values(q, "filter_status");
+    const labels = values(q, "filter_label");
+    const roleFilter = [...values(q, "filter_roles"), ...values(q, "filter_role")].map((r) => r.replace(/s$/, "").replace(/^flow_/, ""));
+    const where: Record<string, string[]> = {};
+    if (flowIds.length) where.flow_id = flowIds;
+    if (statuses.length) where.status = statuses;
+    // One label is matched in SQL (case-insensitive substring, as containsAny); several in JS.
+    const contains = labels.length === 1 ? { kind: "run_meta", field: "label", text: labels[0]! } : undefined;
+    const flows = new Map<string, FlowRecord | undefined>();
+    const docs = [];
+    let matched = 0;
+    for (const stored of this.store.scan<Omit<EngineRun, "definition">>("run", { orderBy: "started_at", desc, where, ...(contains ? { contains } : {}) })) {
+      const meta = this.store.get<RunMeta>("run_meta", stored.run_id);
+      if (!meta || meta.released) continue;
+      if (!flows.has(meta.flow_id)) flows.set(meta.flow_id, this.store.get<FlowRecord>("flow", meta.flow_id));
+      const flow = flows.get(meta.flow_id);
+      const roles = runRoles(meta, flow, this.who(caller));
+      if (roles.length === 0) continue;
+      if (roleFilter.length && !roles.some((r) => roleFilter.includes(r))) continue;
+      if (!containsAny(meta.label, labels)) continue;
+      matched++;
+      if (matched <= start) continue;
+      if (matched > start + limit) break;
+      const run = this.driver.load(meta.run_id);
+      if (run) docs.push(runDoc(run, meta, flow, this.who(caller), this.lastEntry(meta.run_id)));
+    }
+    const more = matched > start + limit;
+    return { status: 200, body: { runs: docs, limit, has_next_page: more, marker: more ? Buffer.from(String(start + limit)).toString("base64url") : null } };
   }
 
   private requireManager(meta: RunMeta, flow: FlowRecord | undefined, caller: TokenRecord, what: string): void {

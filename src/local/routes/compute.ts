@@ -1,6 +1,6 @@
 /** Globus Compute v2/v3 routes (globus-compute.md §2): functions, submit, tasks, batches, endpoints. */
 import type { LocalAuth } from "../auth/tokens.js";
-import { RESOURCE_SERVERS, SCOPES } from "../auth/scopes.js";
+import { RESOURCE_SERVERS, SCOPES } from "../../wire/scopes.js";
 import type { Handler, Request, Router } from "../http.js";
 import type { LocalComputeService } from "../compute/service.js";
 import { ComputeError } from "../compute/errors.js";
@@ -8,7 +8,7 @@ import { ComputeEndpointDocs } from "../compute/endpoint-docs.js";
 import type { DocStore } from "../store.js";
 
 export function computeRoutes(router: Router, auth: LocalAuth, compute: LocalComputeService, store?: DocStore): void {
-  const need = (req: Request) => auth.require(req.headers.authorization, RESOURCE_SERVERS.compute, [SCOPES.compute]);
+  const need = (req: Request) => auth.require(req.headers.authorization, RESOURCE_SERVERS.compute, [SCOPES.computeAll]);
   // Compute errors carry their own wire shape.
   const h = (fn: (req: Request) => unknown | Promise<unknown>, status = 200): Handler => async (req) => {
     need(req);

@@ -1,6 +1,6 @@
 /** Flows API routes (globus-flows.md §2.2), each checking the scope the real service requires. */
 import type { LocalAuth, TokenRecord } from "../auth/tokens.js";
-import { RESOURCE_SERVERS, SCOPES } from "../auth/scopes.js";
+import { RESOURCE_SERVERS, SCOPES } from "../../wire/scopes.js";
 import type { FlowsService } from "../flows/service.js";
 import type { Request, Router } from "../http.js";
 import type { DocStore } from "../store.js";

@@ -2,7 +2,7 @@
 import type { LocalAuth, TokenRecord } from "../auth/tokens.js";
 import type { Request, Router } from "../http.js";
 import type { LocalTimersService } from "../timers/service.js";
-import { TIMERS_RESOURCE_SERVER, TIMER_SCOPE } from "../../globus/timers-scope.js";
+import { TIMERS_RESOURCE_SERVER, TIMER_SCOPE } from "../../wire/timers-scope.js";
 
 export function timersRoutes(router: Router, auth: LocalAuth, timers: LocalTimersService): void {
   const need = (req: Request): TokenRecord => auth.require(req.headers.authorization, TIMERS_RESOURCE_SERVER, [TIMER_SCOPE]);

@@ -15,7 +15,7 @@ import type { LocalTransferService } from "../transfer/service.js";
 const request_id = () => Math.random().toString(36).slice(2, 11);
 
 export function transferEndpointRoutes(router: Router, auth: LocalAuth, transfer: LocalTransferService): void {
-  const need = (req: Request): TokenRecord => auth.require(req.headers.authorization, RESOURCE_SERVERS.transfer, [SCOPES.transfer]);
+  const need = (req: Request): TokenRecord => auth.require(req.headers.authorization, RESOURCE_SERVERS.transfer, [SCOPES.transferAll]);
   const V = "/v0.10";
   const admin = (req: Request, id: string, resource: string): void => {
     const who = need(req).identity;

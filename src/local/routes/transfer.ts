@@ -1,6 +1,6 @@
 /** Transfer API v0.10 routes (globus-flows.md §4): the subset a flow and the CLI touch. */
 import type { LocalAuth, TokenRecord } from "../auth/tokens.js";
-import { RESOURCE_SERVERS, SCOPES } from "../auth/scopes.js";
+import { RESOURCE_SERVERS, SCOPES } from "../../wire/scopes.js";
 import { HttpError, type Request, type Router } from "../http.js";
 import type { LocalTransferService } from "../transfer/index.js";
 import { ownerIdOf } from "../transfer/ids.js";
@@ -9,7 +9,7 @@ const num = (v: string | null) => (v === null ? undefined : Number(v));
 const bool = (v: string | null) => (v === null ? undefined : !["0", "false", "False", ""].includes(v));
 
 export function transferRoutes(router: Router, auth: LocalAuth, transfer: LocalTransferService): void {
-  const need = (req: Request): TokenRecord => auth.require(req.headers.authorization, RESOURCE_SERVERS.transfer, [SCOPES.transfer]);
+  const need = (req: Request): TokenRecord => auth.require(req.headers.authorization, RESOURCE_SERVERS.transfer, [SCOPES.transferAll]);
   const mine = (req: Request, taskId: string) => {
     const t = need(req);
     const doc = transfer.getTask(taskId);

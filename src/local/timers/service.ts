@@ -19,9 +19,9 @@ import type { DocStore } from "../store.js";
 import type { TokenRecord } from "../auth/tokens.js";
 import type { FlowsService } from "../flows/service.js";
 import type { LocalTransferService } from "../transfer/index.js";
-import { SCOPES } from "../auth/scopes.js";
-import { dependenciesOf, TIMER_SCOPE } from "../../globus/timers-scope.js";
-import { baseScope } from "../auth/scopes.js";
+import { SCOPES } from "../../wire/scopes.js";
+import { dependenciesOf, TIMER_SCOPE } from "../../wire/timers-scope.js";
+import { baseScope } from "../../wire/scopes.js";
 import { nextSlot, normalizeSchedule, slotTime } from "./schedule.js";
 import { jobDoc, timerDoc, type TimerRecord, type TimerResult } from "./records.js";
 

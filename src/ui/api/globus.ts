@@ -75,7 +75,7 @@ export interface LsEntry {
 
 /** Transfer `ls` (the API version is part of the path, as in @globus/sdk services/transfer/service/file-operations). */
 export async function transferLs(s: Session, collection: string, path: string): Promise<{ path: string; entries: LsEntry[] }> {
-  const res = await s.api.call<{ path?: string; DATA?: LsEntry[] }>("TRANSFER", `/v0.10/operation/endpoint/${encodeURIComponent(collection)}/ls`, { scope: SCOPES.transfer, query: { path } });
+  const res = await s.api.call<{ path?: string; DATA?: LsEntry[] }>("TRANSFER", `/v0.10/operation/endpoint/${encodeURIComponent(collection)}/ls`, { scope: SCOPES.transferAll, query: { path } });
   return { path: res.body.path ?? path, entries: (res.body.DATA ?? []).map((e) => ({ name: e.name, type: e.type, ...(e.size !== undefined ? { size: e.size } : {}), ...(e.last_modified ? { last_modified: e.last_modified } : {}) })) };
 }
 

@@ -6,12 +6,12 @@
 import type { ErrorObject, ValidateFunction } from "ajv";
 import { TRANSITIONING_TYPES } from "../../definition/types.js";
 import { ASL_ONLY_TYPES, LEGACY_STATE_TYPES, MODERN_STATE_TYPES, STATE_SCHEMAS } from "../../definition/state-schemas.js";
-import { ajvFor } from "../ajv.js";
+import { cachedValidators } from "../compiled-cache.js";
 import { closest, isObject, type Check, type CheckContext } from "../context.js";
 
 let validators: Map<string, ValidateFunction> | undefined;
 function validatorFor(type: string): ValidateFunction | undefined {
-  validators ??= new Map(Object.entries(STATE_SCHEMAS).map(([t, s]) => [t, ajvFor({}).compile(s)]));
+  validators ??= cachedValidators("state-schemas", STATE_SCHEMAS as Record<string, object>);
   return validators.get(type);
 }
 

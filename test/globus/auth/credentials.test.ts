@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { scratchRuntime } from "../../support/runtime.js";
 import type { LocalRuntime } from "../../../src/local/runtime.js";
 import type { EnvironmentConfig } from "../../../src/project/config.js";
+import { localLocator } from "../../../src/local/attach.js";
 import {
   AuthError,
   DEFAULT_LOGIN_SCOPES,
@@ -252,7 +253,7 @@ describe("credentialsForEnvironment", () => {
   it("uses the local runtime's own client for a local environment", async () => {
     const dir = mkdtempSync(join(tmpdir(), "flowsmith-env-"));
     const local = env({ name: "local", kind: "local", data_dir: join(rtDir, "data") });
-    const creds = credentialsForEnvironment(local, { root: dir, authUrl: rt.url, processEnv: both });
+    const creds = credentialsForEnvironment(local, { root: dir, authUrl: rt.url, processEnv: both, local: localLocator(local, dir) });
     expect(creds.kind).toBe("local");
     expect(await creds.identity()).toBe(`urn:globus:auth:identity:${rt.client.client_id}`);
     const t = await creds.token(SCOPES.flowsAll);
@@ -261,7 +262,8 @@ describe("credentialsForEnvironment", () => {
 
   it("tells to start the runtime when a local environment has none running", async () => {
     const dir = mkdtempSync(join(tmpdir(), "flowsmith-env-"));
-    const creds = credentialsForEnvironment(env({ name: "local", kind: "local", data_dir: join(dir, "data") }), { root: dir });
+    const local = env({ name: "local", kind: "local", data_dir: join(dir, "data") });
+    const creds = credentialsForEnvironment(local, { root: dir, local: localLocator(local, dir) });
     const err = (await creds.token("openid").catch((e: unknown) => e)) as Error & { hint?: string };
     expect(err.message).toMatch(/no local runtime is running/);
     expect(err.hint).toBe("flowsmith local start --env local");

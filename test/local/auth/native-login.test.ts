@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { scratchRuntime, shapeDiff } from "../../support/runtime.js";
 import { FIXTURES } from "../../support/paths.js";
 import type { LocalRuntime } from "../../../src/local/runtime.js";
-import { SCOPES } from "../../../src/local/auth/scopes.js";
+import { SCOPES } from "../../../src/wire/scopes.js";
 import { LOCAL_NATIVE_CLIENT_ID, LOCAL_USERNAME } from "../../../src/local/auth/tokens.js";
 import { s256Challenge } from "../../../src/local/auth/pkce.js";
 import { authCodePage } from "../../../src/local/routes/auth.js";
@@ -38,7 +38,7 @@ function authorizeUrl(over: Record<string, string | undefined> = {}): string {
   const q = new URLSearchParams();
   const params: Record<string, string | undefined> = {
     client_id: LOCAL_NATIVE_CLIENT_ID,
-    scope: `openid profile email ${SCOPES.flows("all")} ${SCOPES.transfer}`,
+    scope: `openid profile email ${SCOPES.flows("all")} ${SCOPES.transferAll}`,
     state: "st-1",
     response_type: "code",
     code_challenge: s256Challenge(VERIFIER),

@@ -26,12 +26,12 @@ const token = async (scope: string) => (await fetch(`${rt.url}/v2/oauth2/token`,
 
 describe("Auth wire shapes", () => {
   it("token responses name root scopes only, even for a scope with dependencies", async () => {
-    const dep = `${SCOPES.transfer}[*${SCOPES.collectionDataAccess("11111111-1111-4111-8111-111111111111")}]`;
+    const dep = `${SCOPES.transferAll}[*${SCOPES.collectionDataAccess("11111111-1111-4111-8111-111111111111")}]`;
     const t = await token(`${dep} openid`);
     const all = [t, ...t.other_tokens];
-    expect(all.map((x) => x.scope).sort()).toEqual(["openid", SCOPES.transfer].sort());
+    expect(all.map((x) => x.scope).sort()).toEqual(["openid", SCOPES.transferAll].sort());
     const intro = await (await fetch(`${rt.url}/v2/oauth2/token/introspect`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", authorization: basic() }, body: new URLSearchParams({ token: all.find((x) => x.resource_server === "transfer.api.globus.org").access_token }) })).json();
-    expect(intro.scope).toBe(SCOPES.transfer);
+    expect(intro.scope).toBe(SCOPES.transferAll);
   });
 
   it("openid brings an id_token signed with the key at /jwk.json", async () => {
@@ -49,12 +49,12 @@ describe("Auth wire shapes", () => {
 
   it("lists an identity's consents with dependency paths", async () => {
     const flowScope = "https://auth.globus.org/scopes/aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa/flow_aaaaaaaa_aaaa_4aaa_8aaa_aaaaaaaaaaaa_user";
-    await token(`${SCOPES.transfer}[*${SCOPES.collectionDataAccess("11111111-1111-4111-8111-111111111111")}]`);
+    await token(`${SCOPES.transferAll}[*${SCOPES.collectionDataAccess("11111111-1111-4111-8111-111111111111")}]`);
     const auth = (await token("openid")).access_token;
     const res = await fetch(`${rt.url}/v2/api/identities/${rt.client.client_id}/consents`, { headers: { authorization: `Bearer ${auth}` } });
     expect(res.status).toBe(200);
     const { consents } = await res.json();
-    const transfer = consents.find((c) => c.scope_name === SCOPES.transfer);
+    const transfer = consents.find((c) => c.scope_name === SCOPES.transferAll);
     const data = consents.find((c) => c.scope_name.endsWith("/data_access"));
     expect(transfer.dependency_path).toEqual([transfer.id]);
     expect(data.dependency_path).toEqual([transfer.id, data.id]);

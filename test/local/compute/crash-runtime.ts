@@ -5,7 +5,7 @@
  */
 import { SqliteStore } from "../../../src/local/store.js";
 import { LocalComputeService } from "../../../src/local/compute/service.js";
-import { encodeTaskPayload, pureSourceRegistration } from "../../../src/local/compute/serialization.js";
+import { encodeTaskPayload, pureSourceRegistration } from "../../../src/wire/compute-serialization.js";
 
 const MARK_SOURCE = [
   "import time",

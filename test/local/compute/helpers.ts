@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SqliteStore } from "../../../src/local/store.js";
 import { LocalComputeService, type LocalComputeOptions, type RecoveryReport } from "../../../src/local/compute/service.js";
-import { pureSourceRegistration } from "../../../src/local/compute/serialization.js";
+import { pureSourceRegistration } from "../../../src/wire/compute-serialization.js";
 import type { LocalEndpointConfig } from "../../../src/local/compute/types.js";
 import { FIXTURES } from "../../support/paths.js";
 

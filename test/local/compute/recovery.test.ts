@@ -5,7 +5,7 @@ import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { SqliteStore } from "../../../src/local/store.js";
-import { encodeTaskPayload } from "../../../src/local/compute/serialization.js";
+import { encodeTaskPayload } from "../../../src/wire/compute-serialization.js";
 import type { StoredTask } from "../../../src/local/compute/types.js";
 import { alive, EP, harness, tempDir, until, type Harness } from "./helpers.js";
 

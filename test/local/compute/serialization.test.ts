@@ -21,8 +21,8 @@ import {
   strategyImportPath,
   STRATEGIES,
   unpackBuffers,
-} from "../../../src/local/compute/serialization.js";
-import { parseJsonOrPythonLiteral, parsePythonLiteral } from "../../../src/local/compute/python-literal.js";
+} from "../../../src/wire/compute-serialization.js";
+import { parseJsonOrPythonLiteral, parsePythonLiteral } from "../../../src/wire/python-literal.js";
 import { fixture } from "./helpers.js";
 
 const HELLO_SOURCE = "def hello(name):\n    return f'hi {name}'\n";

@@ -2,7 +2,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, realpathSync, writeFile
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ComputeError } from "../../../src/local/compute/errors.js";
-import { encodeTaskPayload, JSON_DATA_PATH, packBuffers } from "../../../src/local/compute/serialization.js";
+import { encodeTaskPayload, JSON_DATA_PATH, packBuffers } from "../../../src/wire/compute-serialization.js";
 import type { TaskStatusResponse } from "../../../src/local/compute/types.js";
 import { alive, EP, EP2, fixture, harness, until, type Harness } from "./helpers.js";
 

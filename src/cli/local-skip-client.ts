@@ -1,6 +1,6 @@
 /** `flowsmith local skip`: ask a running runtime (as its own client) to move its clock forward. */
-import { ServiceError } from "../../globus/api.js";
-import type { ClientCredentials } from "../config.js";
+import { ServiceError } from "../globus/api.js";
+import type { ClientCredentials } from "../local/config.js";
 
 export async function skipClock(url: string, client: ClientCredentials, seconds: number): Promise<{ now: string; skipped_seconds: number }> {
   const basic = "Basic " + Buffer.from(`${client.client_id}:${client.client_secret}`).toString("base64");

@@ -6,7 +6,7 @@
  * only, so their errors can say what to send instead.
  */
 import { parseJsonOrPythonLiteral } from "./python-literal.js";
-import type { RegisterFunctionRequestV3 } from "./types.js";
+import type { RegisterFunctionRequestV3 } from "./compute-types.js";
 
 export class DeserializationError extends Error {
   override name = "DeserializationError";

@@ -1,0 +1,137 @@
+/**
+ * Compiled flow modules, cached by content hash. Loading a flow through tsx costs ~400 ms
+ * of a `flowsmith validate x.flow.ts` (tsx's loader hooks and its esbuild service); a flow
+ * file is one TypeScript module whose runtime imports are packages (`flowsmith`) and type
+ * imports (erased), so it is transpiled once with the esbuild that tsx ships and kept as
+ * `node_modules/.cache/flowsmith/flows/<name>-<hash>.mjs` beside the project's packages
+ * (bare imports resolve from there). Relative imports are rewritten to absolute URLs; a
+ * flow with a relative runtime import of another TypeScript file is not cached (tsx loads
+ * it). A source map beside it (read only for a diagnostic) keeps locations on the .flow.ts lines.
+ */
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { basename, dirname, join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { registerSourceMap } from "../dsl/callsite.js";
+
+const require = createRequire(import.meta.url);
+
+interface Esbuild {
+  version: string;
+  transformSync(code: string, opts: Record<string, unknown>): { code: string };
+}
+
+let esbuild: Esbuild | null | undefined;
+function loadEsbuild(): Esbuild | null {
+  if (esbuild !== undefined) return esbuild;
+  try {
+    // tsx's own esbuild, resolved from tsx so it is the one tsx would use.
+    esbuild = createRequire(require.resolve("tsx/package.json"))("esbuild") as Esbuild;
+  } catch {
+    esbuild = null;
+  }
+  return esbuild;
+}
+
+function nodeModulesOf(file: string): string | undefined {
+  for (let dir = dirname(file); ; dir = dirname(dir)) {
+    const nm = join(dir, "node_modules");
+    if (existsSync(nm) && statSync(nm).isDirectory()) return nm;
+    if (dirname(dir) === dir) return undefined;
+  }
+}
+
+/**
+ * `flowsmith` or `flowsmith/<subpath>` as Node resolves it from `file`: the package in a
+ * node_modules above it, or the package the file is inside of (self-reference), through
+ * its "exports" (import condition).
+ */
+function resolveFlowsmith(spec: string, file: string): string | undefined {
+  const sub = spec === "flowsmith" ? "." : `./${spec.slice("flowsmith/".length)}`;
+  for (let dir = dirname(file); ; dir = dirname(dir)) {
+    for (const pkgDir of [join(dir, "node_modules", "flowsmith"), dir]) {
+      const pj = join(pkgDir, "package.json");
+      if (!existsSync(pj)) continue;
+      let pkg: { name?: string; exports?: Record<string, string | { import?: string; default?: string }> };
+      try {
+        pkg = JSON.parse(readFileSync(pj, "utf8"));
+      } catch {
+        continue;
+      }
+      if (pkg.name !== "flowsmith") continue;
+      const entry = pkg.exports?.[sub];
+      const target = typeof entry === "string" ? entry : (entry?.import ?? entry?.default);
+      return target ? pathToFileURL(join(pkgDir, target)).href : undefined;
+    }
+    if (dirname(dir) === dir) return undefined;
+  }
+}
+
+/**
+ * Rewrite relative specifiers to file URLs, and `flowsmith` (and its subpaths) to the
+ * package tsx would find from the flow file; undefined
+ * when a relative import names TypeScript (tsx must load it).
+ */
+function absolutize(code: string, file: string): string | undefined {
+  let ok = true;
+  const out = code.replace(/(\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)(["'])([^"']+)\2/g, (all, lead: string, q: string, spec: string) => {
+    if (spec === "flowsmith" || spec.startsWith("flowsmith/")) {
+      const url = resolveFlowsmith(spec, file);
+      if (!url) ok = false;
+      return url ? `${lead}${q}${url}${q}` : all;
+    }
+    if (!/^\.\.?\//.test(spec)) return all;
+    const target = resolve(dirname(file), spec);
+    if (/\.[cm]?ts$/.test(target) || !existsSync(target)) {
+      ok = false;
+      return all;
+    }
+    return `${lead}${q}${pathToFileURL(target).href}${q}`;
+  });
+  return ok ? out : undefined;
+}
+
+/** The flow module from the cache (transpiled on a miss), or undefined when it cannot be cached. */
+export async function importCachedFlow(file: string): Promise<Record<string, unknown> | undefined> {
+  if (process.env.FLOWSMITH_NO_FLOW_CACHE) return undefined;
+  const nm = nodeModulesOf(file);
+  const es = loadEsbuild();
+  if (!nm || !es) return undefined;
+  const source = readFileSync(file, "utf8");
+  const hash = createHash("sha256").update(file).update("\0").update(source).update(es.version).update("v2").digest("hex").slice(0, 20);
+  const dir = join(nm, ".cache", "flowsmith", "flows");
+  const out = join(dir, `${basename(file).replace(/\.[cm]?ts$/, "")}-${hash}.mjs`);
+  if (!existsSync(out)) {
+    let code: string;
+    let map: string;
+    try {
+      const r = es.transformSync(source, { loader: "ts", format: "esm", target: "node20", sourcemap: "external", sourcefile: file, sourcesContent: false }) as { code: string; map: string };
+      code = r.code;
+      map = r.map;
+    } catch {
+      return undefined; // a syntax error: tsx reports it with its location
+    }
+    const rewritten = absolutize(code, file);
+    if (rewritten === undefined) return undefined;
+    try {
+      mkdirSync(dir, { recursive: true });
+      const tmp = `${out}.${process.pid}.tmp`;
+      // The map goes beside the module without a sourceMappingURL, so Node does not parse it
+      // at load (megabytes for a big generated flow); callSite reads it when a diagnostic needs it.
+      writeFileSync(`${tmp}.map`, map);
+      renameSync(`${tmp}.map`, `${out}.map`);
+      writeFileSync(tmp, rewritten);
+      renameSync(tmp, out);
+      // Older versions of this flow are dead weight (another flow of the same file name only recompiles).
+      const stem = basename(out).replace(/-[0-9a-f]+\.mjs$/, "-");
+      for (const f of readdirSync(dir)) if (f.startsWith(stem) && /-[0-9a-f]{20}\.mjs(\.map)?$/.test(f) && !join(dir, f).startsWith(out)) rmSync(join(dir, f), { force: true });
+    } catch {
+      return undefined;
+    }
+  }
+  const url = pathToFileURL(out).href;
+  // The DSL's call sites then name the .flow.ts lines, as under tsx.
+  registerSourceMap(url, () => JSON.parse(readFileSync(`${out}.map`, "utf8")) as object);
+  return (await import(url)) as Record<string, unknown>;
+}

@@ -1,0 +1,63 @@
+/** Flow modules are transpiled once per content and load from the cache with the same result and source lines. */
+import { mkdirSync, mkdtempSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { loadFlow } from "../../src/project/load-flow.js";
+import { REPO } from "../support/paths.js";
+
+const FLOW = (second: string, name = "dup") => `import { defineFlow, pass } from "flowsmith";
+
+export default defineFlow({
+  name: "${name}",
+  title: "x",
+  build: () => {
+    const a = pass("A");
+    const b = pass("${second}");
+    return a.next(b);
+  },
+});
+`;
+
+function project(): { dir: string; cache: string } {
+  const dir = mkdtempSync(join(tmpdir(), "flowsmith-fcache-"));
+  mkdirSync(join(dir, "node_modules"));
+  symlinkSync(REPO, join(dir, "node_modules", "flowsmith"));
+  writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "fcache", private: true, type: "module" }));
+  mkdirSync(join(dir, "flows"));
+  mkdirSync(join(dir, "schemas"));
+  for (const n of ["dup", "rel"]) writeFileSync(join(dir, "schemas", `${n}.json`), JSON.stringify({ type: "object" }));
+  return { dir, cache: join(dir, "node_modules", ".cache", "flowsmith", "flows") };
+}
+
+describe("flow module cache", () => {
+  it("transpiles once per content; diagnostics keep the .flow.ts lines", async () => {
+    const { dir, cache } = project();
+    const file = join(dir, "flows", "dup.flow.ts");
+    writeFileSync(file, FLOW("A"));
+    const first = await loadFlow(file);
+    expect(readdirSync(cache).filter((f) => f.endsWith(".mjs"))).toHaveLength(1);
+    const again = await loadFlow(file);
+    expect(readdirSync(cache).filter((f) => f.endsWith(".mjs"))).toHaveLength(1);
+    for (const r of [first, again]) {
+      const d = r.diagnostics.find((x) => x.code === "DSL_DUPLICATE_STATE_NAME")!;
+      expect({ ...d.source }).toEqual({ file, line: 8, column: 15 });
+    }
+    writeFileSync(file, FLOW("B"));
+    const changed = await loadFlow(file);
+    expect(changed.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+    expect(changed.compiled?.definition.States).toHaveProperty("B");
+    // The old version is pruned.
+    expect(readdirSync(cache).filter((f) => f.endsWith(".mjs"))).toHaveLength(1);
+  });
+
+  it("leaves a flow that imports another TypeScript file to tsx", async () => {
+    const { dir, cache } = project();
+    writeFileSync(join(dir, "flows", "names.ts"), `export const SECOND = "C";\n`);
+    const file = join(dir, "flows", "rel.flow.ts");
+    writeFileSync(file, FLOW("A", "rel").replace(`pass("A");\n    const b = pass("A")`, `pass("A");\n    const b = pass(SECOND)`).replace(`from "flowsmith";`, `from "flowsmith";\nimport { SECOND } from "./names.js";`));
+    const r = await loadFlow(file);
+    expect(r.compiled?.definition.States).toHaveProperty("C");
+    expect(() => readdirSync(cache)).toThrow();
+  });
+});
