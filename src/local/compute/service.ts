@@ -1,24 +1,21 @@
 /**
- * The Globus Compute web service, run locally: functions, task submission (v2 and v3),
- * task status, task groups and endpoint status, with the REST bodies of globus-compute.md
- * §2 as inputs and outputs, and each configured endpoint executing its tasks on a pool of
- * real python3 workers.
+ * The Globus Compute web service, run locally — its API surface: functions, task submission
+ * (v2 and v3), task status, task groups and endpoint status, with the REST bodies of
+ * globus-compute.md §2 as inputs and outputs.
  *
- * Durability: a task is stored before it can run and every state change is one store
- * transaction. A task's outcome reaches the store either from the worker's reply or, after
- * a crash, from the result file the worker wrote first (result-file.ts); `recover()` reads
- * those files, waits for workers that outlived the previous runtime, and queues again only
- * tasks whose worker is gone without a result, so a completed task never runs twice.
+ * Durability: a task is stored (one transaction) before it can run. Running it is the
+ * executor's (executor.ts: a pool of real python3 workers per configured endpoint); picking
+ * up what a crashed runtime left unfinished is the recovery's (recovery.ts), so a completed
+ * task never runs twice.
  */
 import { randomUUID } from "node:crypto";
-import { readdirSync, unlinkSync } from "node:fs";
-import { hostname } from "node:os";
 import { join } from "node:path";
 import type { DocStore } from "../store.js";
+import { FUNCTION, OPEN, TASK, TASK_GROUP } from "./documents.js";
 import { ComputeError, isObject, notFound, RequestValidator } from "./errors.js";
-import { WorkerPool, type JobOutcome } from "./pool.js";
-import { readResultFile, removeResultFile, type TaskResultRecord } from "./result-file.js";
-import { decodeFunctionCode, decodeTaskPayload, DEFAULT_RESULT_STRATEGIES, strategyFromImportPath, type SourceFunction } from "../../wire/compute-serialization.js";
+import { ComputeExecutor } from "./executor.js";
+import { TaskRecovery, type RecoveryReport } from "./recovery.js";
+import { DEFAULT_RESULT_STRATEGIES, strategyFromImportPath } from "../../wire/compute-serialization.js";
 import {
   isFinal,
   type BatchStatusRequest,
@@ -40,13 +37,9 @@ import {
   type TaskGroupResponse,
   type TaskStatusResponse,
 } from "./types.js";
-import { isWorkerAlive, killProcessGroup } from "./worker-process.js";
 
-const FUNCTION = "compute.function";
-const TASK = "compute.task";
-/** One marker per unfinished task, deleted with the final state: what recovery walks. */
-const OPEN = "compute.open_task";
-const TASK_GROUP = "compute.task_group";
+export type { RecoveryReport } from "./recovery.js";
+export { unixSeconds } from "./failure-text.js";
 
 /** The web service's submission limit (docs/limits.rst). */
 const MAX_SUBMISSION_CHARS = 10 * 1024 * 1024;
@@ -79,36 +72,11 @@ export interface SubmitOptions {
   create_queue?: boolean;
 }
 
-export interface RecoveryReport {
-  /** Finished from a result file the previous runtime never read. */
-  completed: number;
-  /** Still running in a worker that outlived the previous runtime; watched until it finishes. */
-  resumed: number;
-  /** Their worker is gone and left no result: queued to run again. */
-  requeued: number;
-  /** Gone too often (maxRequeues): failed as WorkerLost. */
-  failed: number;
-  /** Never started: queued again. */
-  waiting: number;
-}
-
-interface OrphanWatch {
-  pid: number;
-  stop?: "timeout" | "cancel";
-  timer?: NodeJS.Timeout;
-}
-
 export class LocalComputeService {
   readonly clock: () => Date;
   readonly resultDir: string;
-  private readonly logDir: string;
-  private readonly pools = new Map<string, WorkerPool>();
-  /** Tasks this process is executing, queueing or watching. */
-  private readonly inflight = new Set<string>();
-  private readonly orphans = new Map<string, OrphanWatch>();
-  private readonly waiters = new Map<string, (() => void)[]>();
-  private readonly functions = new Map<string, SourceFunction | Error>();
-  private closed = false;
+  private readonly executor: ComputeExecutor;
+  private readonly recovery: TaskRecovery;
 
   constructor(
     readonly store: DocStore,
@@ -117,19 +85,36 @@ export class LocalComputeService {
   ) {
     this.clock = opts.clock ?? (() => new Date());
     this.resultDir = join(opts.dataDir, "compute", "results");
-    this.logDir = join(opts.dataDir, "compute", "endpoints");
+    this.executor = new ComputeExecutor({ store, endpoints, clock: this.clock, resultDir: this.resultDir, logDir: join(opts.dataDir, "compute", "endpoints") });
+    this.recovery = new TaskRecovery({ store, endpoints, executor: this.executor, clock: this.clock, resultDir: this.resultDir, maxRequeues: opts.maxRequeues });
   }
 
   /** Tasks queued, running or watched in this process (time-skipping clocks hold still while any are). */
   get inflightCount(): number {
-    return this.inflight.size;
+    return this.executor.inflight.size;
   }
 
   /** Starts every endpoint's workers, then recovers what a previous runtime left unfinished. */
   async start(): Promise<RecoveryReport> {
-    this.closed = false;
-    for (const ep of this.endpoints.keys()) this.poolFor(ep);
+    this.executor.start();
     return this.recover();
+  }
+
+  /**
+   * Picks up the tasks a previous runtime left unfinished (safe to call again: tasks this
+   * process already handles are skipped).
+   */
+  async recover(): Promise<RecoveryReport> {
+    return this.recovery.recover();
+  }
+
+  /**
+   * Stops the workers: running tasks get graceMs to finish and be recorded; whatever is
+   * still unfinished then stays in the store and runs at the next start().
+   */
+  async shutdown(opts: { graceMs?: number } = {}): Promise<void> {
+    this.recovery.stop();
+    await this.executor.shutdown(opts.graceMs ?? this.opts.shutdownGraceMs ?? 10_000);
   }
 
   // --- functions ------------------------------------------------------------------------
@@ -191,7 +176,7 @@ export class LocalComputeService {
   deleteFunction(functionId: string): DeleteFunctionResponse {
     if (!this.store.get<StoredFunction>(FUNCTION, functionId)) throw notFound("FUNCTION_NOT_FOUND", functionId);
     this.store.delete(FUNCTION, functionId);
-    this.functions.delete(functionId);
+    this.executor.forgetFunction(functionId);
     return { result: 302 };
   }
 
@@ -255,7 +240,7 @@ export class LocalComputeService {
     let size = 0;
     for (const s of specs) {
       this.requireEndpoint(s.endpoint_id);
-      if (!this.functions.has(s.function_id) && !this.store.get<StoredFunction>(FUNCTION, s.function_id)) throw notFound("FUNCTION_NOT_FOUND", s.function_id);
+      if (!this.executor.hasFunction(s.function_id)) throw notFound("FUNCTION_NOT_FOUND", s.function_id);
       if (s.task_id !== undefined && !UUID.test(s.task_id)) throw new ComputeError(422, "INVALID_UUID", `Invalid task id ${JSON.stringify(s.task_id)}`, [s.task_id]);
       size += s.payload.length;
     }
@@ -288,7 +273,7 @@ export class LocalComputeService {
         return id;
       });
     });
-    for (const t of fresh) this.dispatch(t);
+    for (const t of fresh) this.executor.dispatch(t);
     return { task_group_id: tg, task_ids: ids };
   }
 
@@ -350,7 +335,7 @@ export class LocalComputeService {
   /** GET /v2/endpoints/{id}/status: "online" while the endpoint's pool runs. */
   endpointStatus(endpointId: string): EndpointStatusResponse {
     this.requireEndpoint(endpointId);
-    const pool = this.pools.get(endpointId);
+    const pool = this.executor.pool(endpointId);
     const stats = pool?.stats() ?? { total_workers: 0, idle_workers: 0, pending_tasks: 0, outstanding_tasks: 0 };
     return { status: pool?.running ? "online" : "offline", details: { ...stats, managers: 1 } };
   }
@@ -361,15 +346,13 @@ export class LocalComputeService {
     if (isFinal(t.status)) return Promise.resolve(t);
     return new Promise((resolve, reject) => {
       let timer: NodeJS.Timeout | undefined;
-      const done = () => {
+      const unsubscribe = this.executor.onFinal(taskId, () => {
         clearTimeout(timer);
         resolve(this.getTask(taskId));
-      };
-      (this.waiters.get(taskId) ?? this.waiters.set(taskId, []).get(taskId)!).push(done);
+      });
       if (timeoutMs !== undefined) {
         timer = setTimeout(() => {
-          const list = this.waiters.get(taskId);
-          if (list) list.splice(list.indexOf(done), 1);
+          unsubscribe();
           reject(new Error(`task ${taskId} did not finish within ${timeoutMs} ms`));
         }, timeoutMs);
       }
@@ -386,279 +369,8 @@ export class LocalComputeService {
     const t = this.store.get<StoredTask>(TASK, taskId);
     if (!t) throw notFound("TASK_NOT_FOUND", taskId);
     if (isFinal(t.status)) return taskView(t);
-    const orphan = this.orphans.get(taskId);
-    if (orphan) {
-      orphan.stop ??= "cancel";
-      killProcessGroup(orphan.pid);
-    } else if (!this.pools.get(t.endpoint_id)?.cancel(taskId)) {
-      this.fail(taskId, cancelledText(taskId));
-    }
+    if (!this.recovery.cancel(taskId)) this.executor.cancel(t);
     return this.waitForTask(taskId);
-  }
-
-  // --- execution ------------------------------------------------------------------------
-
-  private poolFor(endpointId: string): WorkerPool | undefined {
-    let pool = this.pools.get(endpointId);
-    if (!pool) {
-      const cfg = this.endpoints.get(endpointId);
-      if (!cfg) return undefined;
-      pool = new WorkerPool({
-        workers: cfg.workers ?? 1,
-        python: cfg.python,
-        env: cfg.env,
-        ...(cfg.passEnv ? { passEnv: cfg.passEnv } : {}),
-        pathPrefix: cfg.pathPrefix,
-        cwd: cfg.cwd,
-        taskTimeoutSeconds: cfg.taskTimeoutSeconds,
-        resultDir: this.resultDir,
-        endpointId,
-        logFile: join(this.logDir, `${endpointId}.log`),
-      });
-      this.pools.set(endpointId, pool);
-    }
-    if (!this.closed) pool.start();
-    return pool;
-  }
-
-  private sourceOf(functionId: string): SourceFunction {
-    let fn = this.functions.get(functionId);
-    if (!fn) {
-      const stored = this.store.get<StoredFunction>(FUNCTION, functionId);
-      if (!stored) throw new Error(`FunctionNotFound: function ${functionId} was deleted before the task ran`);
-      try {
-        fn = decodeFunctionCode(stored.function_code);
-      } catch (e) {
-        fn = e as Error;
-      }
-      this.functions.set(functionId, fn);
-    }
-    if (fn instanceof Error) throw fn;
-    return fn;
-  }
-
-  private dispatch(task: StoredTask): void {
-    // After shutdown, or for an endpoint this runtime does not configure, the task stays
-    // waiting in the store until a runtime that can run it starts.
-    if (this.closed || this.inflight.has(task.task_id)) return;
-    const pool = this.poolFor(task.endpoint_id);
-    if (!pool) return;
-    let fn: SourceFunction;
-    let data: { args: string; kwargs: string };
-    try {
-      fn = this.sourceOf(task.function_id);
-      data = decodeTaskPayload(task.payload);
-    } catch (e) {
-      // The endpoint deserializes inside the task, so a bad payload fails the task, not the submit.
-      this.fail(task.task_id, `${(e as Error).name}: ${(e as Error).message}\n`);
-      return;
-    }
-    this.inflight.add(task.task_id);
-    pool
-      .run({
-        taskId: task.task_id,
-        functionId: task.function_id,
-        name: fn.name,
-        source: fn.source,
-        args: data.args,
-        kwargs: data.kwargs,
-        serializers: task.result_serializers,
-        onStart: (pid) => this.markRunning(task.task_id, pid),
-      })
-      .then((o) => this.settle(task.task_id, o));
-  }
-
-  private markRunning(taskId: string, pid: number): void {
-    this.store.transaction(() => {
-      const t = this.store.get<StoredTask>(TASK, taskId);
-      if (!t || isFinal(t.status)) return;
-      t.status = "running";
-      t.worker_pid = pid;
-      t.started_ms = this.clock().getTime();
-      this.store.put(TASK, taskId, t);
-    });
-  }
-
-  private settle(taskId: string, o: JobOutcome): void {
-    switch (o.kind) {
-      case "completed":
-        return this.completeFrom(o.record);
-      case "timeout":
-        return this.fail(taskId, timeoutText(taskId, o.seconds, o.pid));
-      case "cancelled":
-        return this.fail(taskId, cancelledText(taskId));
-      case "lost":
-        return this.fail(taskId, workerLostText(o.pid, o.reason));
-      case "unavailable":
-        return this.fail(taskId, `EndpointUnavailable: ${o.reason}\n`);
-      case "abandoned":
-        // Shut down before it finished: it runs again at the next start, without counting as a crash.
-        this.store.transaction(() => {
-          const t = this.store.get<StoredTask>(TASK, taskId);
-          if (!t || isFinal(t.status)) return;
-          t.status = "waiting-for-ep";
-          delete t.worker_pid;
-          delete t.started_ms;
-          this.store.put(TASK, taskId, t);
-        });
-        this.inflight.delete(taskId);
-        return;
-    }
-  }
-
-  private completeFrom(record: TaskResultRecord): void {
-    const patch: Partial<StoredTask> = { status: record.status, completion_t: record.completion_t };
-    if (record.result !== undefined) patch.result = record.result;
-    if (record.exception !== undefined) patch.exception = record.exception;
-    if (record.error_details !== undefined) patch.error_details = record.error_details;
-    if (record.details !== undefined) patch.details = record.details;
-    this.finish(record.task_id, patch);
-  }
-
-  private fail(taskId: string, exception: string): void {
-    this.finish(taskId, { status: "failed", exception, completion_t: unixSeconds(this.clock()) });
-  }
-
-  /** The final state, once: a task already final is never overwritten. */
-  private finish(taskId: string, patch: Partial<StoredTask>): void {
-    this.store.transaction(() => {
-      const t = this.store.get<StoredTask>(TASK, taskId);
-      if (t && !isFinal(t.status)) {
-        Object.assign(t, patch);
-        delete t.worker_pid;
-        this.store.put(TASK, taskId, t);
-      }
-      this.store.delete(OPEN, taskId);
-    });
-    removeResultFile(this.resultDir, taskId);
-    this.inflight.delete(taskId);
-    const list = this.waiters.get(taskId);
-    if (list) {
-      this.waiters.delete(taskId);
-      for (const w of list) w();
-    }
-  }
-
-  // --- recovery -------------------------------------------------------------------------
-
-  /**
-   * Picks up the tasks a previous runtime left unfinished (safe to call again: tasks this
-   * process already handles are skipped).
-   */
-  async recover(): Promise<RecoveryReport> {
-    const report: RecoveryReport = { completed: 0, resumed: 0, requeued: 0, failed: 0, waiting: 0 };
-    for (const { task_id } of this.store.list<{ task_id: string }>(OPEN)) {
-      if (this.inflight.has(task_id)) continue;
-      const t = this.store.get<StoredTask>(TASK, task_id);
-      if (!t || isFinal(t.status)) {
-        this.store.delete(OPEN, task_id);
-        continue;
-      }
-      const record = safeReadResult(this.resultDir, task_id);
-      if (record) {
-        this.completeFrom(record);
-        report.completed++;
-      } else if (t.status === "running" && t.worker_pid !== undefined && isWorkerAlive(t.worker_pid)) {
-        this.watchOrphan(t);
-        report.resumed++;
-      } else if (t.status === "running") {
-        if (this.requeueLost(t)) report.requeued++;
-        else report.failed++;
-      } else {
-        report.waiting++;
-        this.dispatch(t);
-      }
-    }
-    this.sweepResultDir();
-    return report;
-  }
-
-  /** A task whose worker is gone without a result runs again, up to maxRequeues times. */
-  private requeueLost(t: StoredTask): boolean {
-    const requeues = (t.requeues ?? 0) + 1;
-    if (requeues > (this.opts.maxRequeues ?? 2)) {
-      this.fail(t.task_id, workerLostText(t.worker_pid ?? -1, `gone after a runtime restart (${requeues - 1} earlier attempts were lost too)`));
-      return false;
-    }
-    const next: StoredTask = { ...t, status: "waiting-for-ep", requeues };
-    delete next.worker_pid;
-    delete next.started_ms;
-    this.store.transaction(() => this.store.put(TASK, t.task_id, next));
-    this.dispatch(next);
-    return true;
-  }
-
-  /** Follows a worker that outlived the previous runtime until its result file appears or it dies. */
-  private watchOrphan(t: StoredTask): void {
-    const pid = t.worker_pid!;
-    const timeoutS = this.endpoints.get(t.endpoint_id)?.taskTimeoutSeconds;
-    const deadline = timeoutS && t.started_ms ? t.started_ms + timeoutS * 1000 : undefined;
-    const watch: OrphanWatch = { pid };
-    this.orphans.set(t.task_id, watch);
-    this.inflight.add(t.task_id);
-    const tick = () => {
-      if (this.closed) {
-        this.orphans.delete(t.task_id);
-        this.inflight.delete(t.task_id);
-        return;
-      }
-      let record = safeReadResult(this.resultDir, t.task_id);
-      const alive = record ? true : isWorkerAlive(pid);
-      // The file may land between the two checks.
-      if (!record && !alive) record = safeReadResult(this.resultDir, t.task_id);
-      if (record || !alive) {
-        this.orphans.delete(t.task_id);
-        this.inflight.delete(t.task_id);
-        if (record) this.completeFrom(record);
-        else if (watch.stop === "timeout") this.fail(t.task_id, timeoutText(t.task_id, timeoutS ?? 0, pid));
-        else if (watch.stop === "cancel") this.fail(t.task_id, cancelledText(t.task_id));
-        else this.requeueLost(this.store.get<StoredTask>(TASK, t.task_id) ?? t);
-        return;
-      }
-      if (deadline !== undefined && this.clock().getTime() > deadline && !watch.stop) {
-        watch.stop = "timeout";
-        killProcessGroup(pid);
-      }
-      watch.timer = setTimeout(tick, 25);
-    };
-    tick();
-  }
-
-  /** Result files of finished tasks (the runtime died between commit and unlink) and dead workers' temporaries. */
-  private sweepResultDir(): void {
-    let names: string[];
-    try {
-      names = readdirSync(this.resultDir);
-    } catch {
-      return;
-    }
-    for (const name of names) {
-      const tmp = /^\.(.+)\.(\d+)\.tmp$/.exec(name);
-      const done = /^(.+)\.json$/.exec(name);
-      const stale = tmp ? !isWorkerAlive(Number(tmp[2])) : done ? !this.store.get(OPEN, done[1]) : false;
-      if (stale) {
-        try {
-          unlinkSync(join(this.resultDir, name));
-        } catch {
-          // Raced with another cleanup.
-        }
-      }
-    }
-  }
-
-  /**
-   * Stops the workers: running tasks get graceMs to finish and be recorded; whatever is
-   * still unfinished then stays in the store and runs at the next start().
-   */
-  async shutdown(opts: { graceMs?: number } = {}): Promise<void> {
-    this.closed = true;
-    for (const [id, w] of this.orphans) {
-      clearTimeout(w.timer);
-      this.orphans.delete(id);
-      this.inflight.delete(id);
-    }
-    await Promise.all([...this.pools.values()].map((p) => p.shutdown(opts.graceMs ?? this.opts.shutdownGraceMs ?? 10_000)));
-    this.pools.clear();
   }
 }
 
@@ -669,31 +381,4 @@ function taskView(t: StoredTask): TaskStatusResponse {
   if (t.completion_t !== undefined) out.completion_t = t.completion_t;
   if (t.details !== undefined) out.details = t.details;
   return out;
-}
-
-function safeReadResult(dir: string, taskId: string): TaskResultRecord | undefined {
-  try {
-    return readResultFile(dir, taskId);
-  } catch {
-    return undefined;
-  }
-}
-
-/** Unix seconds as Python prints a float ("1677183605.212898"). */
-export function unixSeconds(d: Date): string {
-  const s = d.getTime() / 1000;
-  return Number.isInteger(s) ? `${s}.0` : String(s);
-}
-
-function timeoutText(taskId: string, seconds: number, pid: number): string {
-  return `TaskTimeout: Task ${taskId} exceeded the endpoint's task timeout of ${seconds} s; its worker (pid ${pid}) was killed\n`;
-}
-
-function cancelledText(taskId: string): string {
-  return `TaskCancelled: Task ${taskId} was cancelled before it finished\n`;
-}
-
-/** In the style of the endpoint's WorkerLost failure (fixtures/compute/globus_compute_failed_task_worker_lost.json). */
-function workerLostText(pid: number, reason: string): string {
-  return `WorkerLost: Task failure due to loss of worker ${pid} on host ${hostname()} (${reason})\n`;
 }
