@@ -31,6 +31,7 @@ if (run("npm", ["run", "--silent", "build"]).status !== 0) fail("build failed");
 if (run("npx", ["tsc", "--noEmit", "-p", "tsconfig.flows.json"]).status !== 0) fail("type-check of flows/ and test/ failed");
 if (run("npx", ["eslint", "--max-warnings=0", "src", "test"]).status !== 0) fail("lint failed (typescript-eslint and the layer rules of eslint.config.js)");
 if (run(process.execPath, ["bin/flowsmith.js", "types", "--check"]).status !== 0) fail("flows/types/ is out of date: run `npx flowsmith types`");
+if (run(process.execPath, ["scripts/config-types.mjs", "--check"]).status !== 0) fail("src/project/config-types.ts is out of date with its schema: run `node scripts/config-types.mjs`");
 
 const report = join(mkdtempSync(join(tmpdir(), "flowsmith-vitest-")), "report.json");
 const vitest = run("npx", ["vitest", "run", "--reporter=default", "--reporter=json", `--outputFile.json=${report}`]);

@@ -12,92 +12,30 @@ import type { ValidateFunction } from "ajv";
 import { cachedValidators } from "../validate/compiled-cache.js";
 import { closest } from "../validate/context.js";
 import { CliError, EXIT } from "../errors.js";
+import { CONFIG_SCHEMA, UUID_PATTERN as UUID } from "./config-schema.js";
+import type { CollectionEntry, ConfigFile, ConfigTimer, EndpointEntry, EnvironmentEntry, GroupEntry, RegisteredApiEntry } from "./config-types.js";
 
-export interface CollectionEntry {
-  id: string;
-  /** Local environments: the directory the collection serves. */
-  root?: string;
-  display_name?: string;
-  /** What `collection_info` reports (Transfer `entity_type`); local default GCSv5_mapped_collection. */
-  entity_type?: string;
-  /** Owner identity URN or UUID of a local collection (default: anyone the runtime authenticates is an owner). */
-  owner?: string;
-}
+// The file's shape comes from its schema (config-schema.ts -> config-types.ts); what follows
+// is the configuration after loading: defaults applied, paths resolved, names attached.
+export type { CollectionEntry, ConfigFile, ConfigTimer, EmulationConfig, EndpointEntry, EnvironmentEntry, GroupEntry, RegisteredApiEntry, RolesEntry } from "./config-types.js";
 
-/**
- * How the local runtime settles what Globus sources disagree on (each default is argued
- * where it is used: src/engine/interpreter.ts EngineOptions).
- */
-export interface EmulationConfig {
-  exception_on_action_failure_default?: boolean;
-  canceled_status?: "FAILED" | "ENDED";
-  /** Seconds an open web input waits for a response before it expires (Flows.WebInputExpired). */
-  web_input_expires_in?: number;
-}
-
-/** A registered API the local runtime serves: id -> an HTTP action-provider target. */
-export interface RegisteredApiEntry {
-  id: string;
-  /** The HTTP operation's URL (OpenAPI target.destination.url; `{name}` filled from path parameters). */
-  url: string;
-  /** get, post, put, patch or delete (default post). */
-  method?: string;
-  description?: string;
-  /** `urn:globus:flows:handle:…` names that resolve to this API. */
-  handles?: string[];
-  scope?: string;
-}
-
-export interface EndpointEntry {
-  id: string;
-  workers?: number;
-  python?: string;
-  path_prefix?: string[];
-  /** Set in the local workers' environment. */
-  env?: Record<string, string>;
-  /** Variables the local workers inherit from the runtime's environment beyond PATH, HOME, LANG, TMPDIR… */
-  pass_env?: string[];
-  task_timeout?: number;
-}
-
-export interface EnvironmentConfig {
+/** One environment after loading: its name, its kind and credentials decided, its maps present. */
+export interface EnvironmentConfig extends Omit<EnvironmentEntry, "kind" | "credentials" | "collections" | "compute_endpoints" | "values" | "groups" | "registered_apis"> {
   name: string;
-  kind: "local" | "globus";
-  /** GLOBUS_SDK_ENVIRONMENT for real environments (production, preview, sandbox…). */
-  globus_environment?: string;
-  data_dir?: string;
-  port?: number;
+  kind: NonNullable<EnvironmentEntry["kind"]>;
   collections: Record<string, CollectionEntry>;
   compute_endpoints: Record<string, EndpointEntry>;
-  /** Values for `${env:name}` placeholders and rundir mappers. */
   values: Record<string, unknown>;
-  credentials: "client" | "login" | "auto";
-  /** Principals granted roles on every deployed flow. */
-  roles?: Partial<Record<"flow_viewers" | "flow_starters" | "flow_administrators" | "run_managers" | "run_monitors", string[]>>;
-  subscription_id?: string;
-  emulation?: EmulationConfig;
-  /** Local environments: registered APIs by logical name. */
-  registered_apis?: Record<string, RegisteredApiEntry>;
+  credentials: NonNullable<EnvironmentEntry["credentials"]>;
   /** Local environments: Globus groups by logical name (id + member identity URNs). */
-  groups?: Record<string, { id: string; members: string[] }>;
+  groups?: Record<string, Required<GroupEntry>>;
+  /** Local environments: registered APIs by logical name (the loader has checked each has a url). */
+  registered_apis?: Record<string, RegisteredApiEntry & { url: string }>;
 }
 
-/** A recurring timer declared in flowsmith.yaml (`timers.<name>`), deployed by deploy-flow with its flow. */
-export interface ConfigTimer {
-  flow: string;
-  every: string;
-  start?: string;
-  stop_after_runs?: number;
-  stop_after_date?: string;
-  /** The run input; `${env:…}` placeholders take this environment's values. */
-  input: unknown;
-  label?: string;
-  tags?: string[];
-  /** Only these environments (default: every one). */
-  environments?: string[];
-}
-
+/** flowsmith.yaml after loading (or the defaults when a project has none). */
 export interface ProjectConfig {
+  /** The flowsmith.yaml read; absent for the defaults. */
   file?: string;
   root: string;
   project: string;
@@ -105,102 +43,6 @@ export interface ProjectConfig {
   environments: Record<string, EnvironmentConfig>;
   timers?: Record<string, ConfigTimer>;
 }
-
-const UUID = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$";
-const NAME = "^[A-Za-z_][A-Za-z0-9_.-]*$";
-const PRINCIPAL = "^(urn:globus:(auth:identity|groups:id):[0-9a-fA-F-]{36}|public|all_authenticated_users)$";
-
-/** A map of logical names to entries that each carry a UUID `id`. */
-function namedEntries(properties: Record<string, unknown>) {
-  return {
-    type: "object",
-    propertyNames: { pattern: NAME },
-    additionalProperties: { type: "object", additionalProperties: false, required: ["id"], properties: { id: { type: "string", pattern: UUID }, ...properties } },
-  };
-}
-
-const SCHEMA = {
-  type: "object",
-  additionalProperties: false,
-  properties: {
-    project: { type: "string", pattern: "^[a-z0-9][a-z0-9_.-]{0,63}$" },
-    default_environment: { type: "string" },
-    timers: {
-      type: "object",
-      propertyNames: { pattern: "^[A-Za-z0-9_.-]+$" },
-      additionalProperties: {
-        type: "object",
-        additionalProperties: false,
-        required: ["flow", "every", "input"],
-        properties: {
-          flow: { type: "string", pattern: "^[a-z0-9_-]+$" },
-          every: { type: "string", minLength: 1 },
-          start: { type: "string" },
-          stop_after_runs: { type: "integer", minimum: 1 },
-          stop_after_date: { type: "string" },
-          input: {},
-          label: { type: "string", maxLength: 64 },
-          tags: { type: "array", items: { type: "string" } },
-          environments: { type: "array", items: { type: "string" } },
-        },
-      },
-    },
-    environments: {
-      type: "object",
-      minProperties: 1,
-      propertyNames: { pattern: NAME },
-      additionalProperties: {
-        type: "object",
-        additionalProperties: false,
-        properties: {
-          kind: { enum: ["local", "globus"] },
-          globus_environment: { enum: ["production", "preview", "sandbox", "integration", "test", "staging"] },
-          data_dir: { type: "string" },
-          port: { type: "integer", minimum: 0, maximum: 65535 },
-          credentials: { enum: ["client", "login", "auto"] },
-          subscription_id: { type: "string", pattern: UUID },
-          collections: namedEntries({
-            root: { type: "string", minLength: 1 },
-            display_name: { type: "string" },
-            entity_type: { enum: ["GCSv5_mapped_collection", "GCSv5_guest_collection", "GCP_mapped_collection", "GCP_guest_collection", "GCSv5_endpoint", "GCSv4_host", "GCSv4_share"] },
-            owner: { type: "string", minLength: 1 },
-          }),
-          emulation: {
-            type: "object",
-            additionalProperties: false,
-            properties: {
-              exception_on_action_failure_default: { type: "boolean" },
-              canceled_status: { enum: ["FAILED", "ENDED"] },
-              web_input_expires_in: { type: "integer", minimum: 1 },
-            },
-          },
-          registered_apis: namedEntries({
-            url: { type: "string", pattern: "^https?://\\S+$" },
-            method: { enum: ["get", "post", "put", "patch", "delete", "GET", "POST", "PUT", "PATCH", "DELETE"] },
-            description: { type: "string" },
-            handles: { type: "array", items: { type: "string", pattern: "^urn:globus:flows:handle:\\S+$" } },
-            scope: { type: "string" },
-          }),
-          groups: namedEntries({ members: { type: "array", items: { type: "string", pattern: "^urn:globus:auth:identity:[0-9a-fA-F-]{36}$" } } }),
-          compute_endpoints: namedEntries({
-            workers: { type: "integer", minimum: 1, maximum: 64 },
-            python: { type: "string" },
-            path_prefix: { type: "array", items: { type: "string" } },
-            env: { type: "object", additionalProperties: { type: "string" } },
-            pass_env: { type: "array", items: { type: "string", pattern: "^[A-Za-z_][A-Za-z0-9_]*$" } },
-            task_timeout: { type: "number", exclusiveMinimum: 0 },
-          }),
-          values: { type: "object" },
-          roles: {
-            type: "object",
-            additionalProperties: false,
-            properties: Object.fromEntries(["flow_viewers", "flow_starters", "flow_administrators", "run_managers", "run_monitors"].map((r) => [r, { type: "array", maxItems: 16, items: { type: "string", pattern: PRINCIPAL } }])),
-          },
-        },
-      },
-    },
-  },
-} as const;
 
 export interface LoadedConfig {
   config?: ProjectConfig;
@@ -247,8 +89,8 @@ export function loadProjectConfig(rootIn: string): LoadedConfig {
   if (typeof doc.value !== "object" || Array.isArray(doc.value)) {
     return { diagnostics: [diag("CONFIG_INVALID", "", `flowsmith.yaml must be a mapping of keys (project, default_environment, environments), not ${Array.isArray(doc.value) ? "a list" : `a ${typeof doc.value}`}`, { source: doc.locate("") ?? { file, line: 1, column: 1 } })] };
   }
-  const value = doc.value as Record<string, unknown>;
-  validate ??= cachedValidators("flowsmith-yaml", { config: SCHEMA as object }, { verbose: true }).get("config")!;
+  const value = doc.value as ConfigFile;
+  validate ??= cachedValidators("flowsmith-yaml", { config: CONFIG_SCHEMA as object }, { verbose: true }).get("config")!;
   const diagnostics: Diagnostic[] = [...doc.diagnostics];
   if (!validate(value)) {
     for (const e of validate.errors ?? []) {
@@ -258,10 +100,10 @@ export function loadProjectConfig(rootIn: string): LoadedConfig {
     return { diagnostics };
   }
   const envs: Record<string, EnvironmentConfig> = {};
-  const raw = (value.environments ?? {}) as Record<string, Record<string, unknown>>;
-  for (const [name, e] of Object.entries(raw)) {
-    const kind = (e.kind as "local" | "globus" | undefined) ?? (name === "local" ? "local" : "globus");
-    const collections = (e.collections ?? {}) as Record<string, CollectionEntry>;
+  // Past the schema check, the document has the schema's shape.
+  for (const [name, e] of Object.entries(value.environments ?? {})) {
+    const kind = e.kind ?? (name === "local" ? "local" : "globus");
+    const collections: Record<string, CollectionEntry> = e.collections ?? {};
     for (const [cname, c] of Object.entries(collections)) {
       if (kind === "local" && !c.root) {
         const ptr = `/environments/${name}/collections/${cname}`;
@@ -273,20 +115,21 @@ export function loadProjectConfig(rootIn: string): LoadedConfig {
       name,
       kind,
       collections,
-      compute_endpoints: (e.compute_endpoints ?? {}) as Record<string, EndpointEntry>,
-      values: (e.values ?? {}) as Record<string, unknown>,
-      credentials: (e.credentials as EnvironmentConfig["credentials"]) ?? (kind === "local" ? "auto" : "auto"),
+      compute_endpoints: e.compute_endpoints ?? {},
+      values: e.values ?? {},
+      credentials: e.credentials ?? (kind === "local" ? "auto" : "auto"),
     };
     if (typeof e.globus_environment === "string") env.globus_environment = e.globus_environment;
     if (kind === "local") {
-      env.data_dir = resolve(root, (e.data_dir as string | undefined) ?? ".flowsmith/local");
+      env.data_dir = resolve(root, e.data_dir ?? ".flowsmith/local");
       if (typeof e.port === "number") env.port = e.port;
     }
-    if (e.roles) env.roles = e.roles as EnvironmentConfig["roles"];
+    if (e.roles) env.roles = e.roles;
     if (typeof e.subscription_id === "string") env.subscription_id = e.subscription_id;
-    if (e.emulation) env.emulation = e.emulation as EmulationConfig;
+    if (e.emulation) env.emulation = e.emulation;
     if (e.registered_apis) {
-      env.registered_apis = e.registered_apis as Record<string, RegisteredApiEntry>;
+      // A missing url is reported below, and the whole load then fails.
+      env.registered_apis = e.registered_apis as Record<string, RegisteredApiEntry & { url: string }>;
       for (const [rname, r] of Object.entries(env.registered_apis)) {
         if (!r.url) {
           const ptr = `/environments/${name}/registered_apis/${rname}`;
@@ -294,13 +137,13 @@ export function loadProjectConfig(rootIn: string): LoadedConfig {
         }
       }
     }
-    if (e.groups) env.groups = Object.fromEntries(Object.entries(e.groups as Record<string, { id: string; members?: string[] }>).map(([g, v]) => [g, { id: v.id, members: v.members ?? [] }]));
+    if (e.groups) env.groups = Object.fromEntries(Object.entries(e.groups).map(([g, v]) => [g, { id: v.id, members: v.members ?? [] }]));
     envs[name] = env;
   }
-  const dflt = (value.default_environment as string | undefined) ?? (envs.local ? "local" : Object.keys(envs)[0]!);
+  const dflt = value.default_environment ?? (envs.local ? "local" : Object.keys(envs)[0]!);
   if (!envs[dflt]) diagnostics.push(diag("CONFIG_INVALID", "/default_environment", `default_environment "${dflt}" is not one of the environments (${Object.keys(envs).join(", ")})`, { source: doc.locate("/default_environment") ?? { file, line: 1, column: 1 } }));
   if (diagnostics.some((d) => d.severity === "error")) return { diagnostics };
-  const timers = value.timers as Record<string, ConfigTimer> | undefined;
+  const timers = value.timers;
   for (const [name, t] of Object.entries(timers ?? {})) {
     for (const e of t.environments ?? []) {
       const ptr = `/timers/${name}/environments`;
@@ -308,7 +151,7 @@ export function loadProjectConfig(rootIn: string): LoadedConfig {
     }
   }
   if (diagnostics.some((d) => d.severity === "error")) return { diagnostics };
-  return { config: { file, root, project: (value.project as string | undefined) ?? defaultConfig(root).project, default_environment: dflt, environments: envs, ...(timers ? { timers } : {}) }, diagnostics };
+  return { config: { file, root, project: value.project ?? defaultConfig(root).project, default_environment: dflt, environments: envs, ...(timers ? { timers } : {}) }, diagnostics };
 }
 
 /** The environment a command works in: --env, FLOWSMITH_ENV, or the default. */
