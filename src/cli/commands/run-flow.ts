@@ -22,6 +22,7 @@ import { environmentOf, withSession } from "../environment.js";
 import { setExitCode, type CliContext } from "../context.js";
 import { renderFollowUps, reportFollowUps } from "../follow-ups.js";
 import { checkFollowUps } from "../../run/follow-ups.js";
+import { addRunInputOptions } from "../run-options.js";
 
 interface RunFlowOptions {
   rundir?: string;
@@ -42,7 +43,6 @@ interface RunFlowOptions {
   once?: boolean;
 }
 
-const collect = (v: string, prev: string[]) => [...prev, v];
 
 export function entryLine(e: LogEntryDoc, o: Output): string {
   const c = palette(o);
@@ -297,17 +297,12 @@ async function dryRun(ctx: CliContext, flow: CompiledFlow, built: unknown, opts:
 }
 
 export function registerRunFlow(program: Command, ctx: CliContext): void {
-  program
-    .command("run-flow")
-    .description("build the input (from a run directory), validate it, start the run and follow it to its end")
-    .argument("<flow>", "flow name or file")
-    .option("--rundir <dir>", "run directory given to the flow's rundir mapper")
-    .option("--input <file>", "input document (JSON/YAML) merged over the rundir input")
-    .option("--set <key=value>", "override one input value (dotted key; JSON value or string); repeatable", collect, [])
-    .option("--label <label>", "run label")
-    .option("--tag <tag>", "run tag; repeatable", collect, [])
-    .option("--monitor <urn>", "run monitor principal; repeatable", collect, [])
-    .option("--manager <urn>", "run manager principal; repeatable", collect, [])
+  addRunInputOptions(
+    program
+      .command("run-flow")
+      .description("build the input (from a run directory), validate it, start the run and follow it to its end")
+      .argument("<flow>", "flow name or file"),
+  )
     .option("--env <name>", "environment from flowsmith.yaml")
     .option("--dry-run", "build and validate the input, then stop (asks the service's validate_run when deployed)")
     .option("--no-wait", "start the run and return")

@@ -17,9 +17,9 @@ import { formatDiagnostic, palette, type Output } from "../output.js";
 import { environmentOf, withSession } from "../environment.js";
 import type { CliContext } from "../context.js";
 import { reportFollowUps } from "../follow-ups.js";
+import { addRunInputOptions } from "../run-options.js";
 import { scheduleFollowUps } from "../../run/follow-ups.js";
 
-const collect = (v: string, prev: string[]) => [...prev, v];
 
 interface CreateOptions extends ScheduleFlags {
   rundir?: string;
@@ -75,21 +75,18 @@ function showTimer(o: Output, t: TimerJob): void {
 export function registerTimers(program: Command, ctx: CliContext): void {
   const t = program.command("timers").description("Globus Timers: run a flow later, or every so often");
 
-  t.command("create")
-    .description("create a flow timer: once (--at) or recurring (--every), with the run's input built as run-flow builds it")
-    .argument("<flow>", "flow name or file")
-    .option("--at <time>", "run once at TIME (ISO 8601, or +2d from now)")
-    .option("--every <interval>", "run every INTERVAL (e.g. 1h30m, 1d)")
-    .option("--start <time>", "with --every: first run (default now)")
-    .option("--stop-after-date <time>", "with --every: no runs after TIME")
-    .option("--stop-after-runs <n>", "with --every: stop after N runs")
-    .option("--rundir <dir>", "run directory given to the flow's rundir mapper")
-    .option("--input <file>", "input document (JSON/YAML) merged over the rundir input")
-    .option("--set <key=value>", "override one input value; repeatable", collect, [])
-    .option("--label <label>", "label of each run")
-    .option("--tag <tag>", "tag of each run; repeatable", collect, [])
-    .option("--manager <urn>", "run manager principal; repeatable", collect, [])
-    .option("--monitor <urn>", "run monitor principal; repeatable", collect, [])
+  addRunInputOptions(
+    t
+      .command("create")
+      .description("create a flow timer: once (--at) or recurring (--every), with the run's input built as run-flow builds it")
+      .argument("<flow>", "flow name or file")
+      .option("--at <time>", "run once at TIME (ISO 8601, or +2d from now)")
+      .option("--every <interval>", "run every INTERVAL (e.g. 1h30m, 1d)")
+      .option("--start <time>", "with --every: first run (default now)")
+      .option("--stop-after-date <time>", "with --every: no runs after TIME")
+      .option("--stop-after-runs <n>", "with --every: stop after N runs"),
+    "each run",
+  )
     .option("--name <name>", "timer name (default: <flow> timer)")
     .option("--env <name>", "environment from flowsmith.yaml")
     .option("--json", "machine-readable")
