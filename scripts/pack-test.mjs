@@ -101,7 +101,7 @@ step("npm test (scaffold)", sh("npm", ["test"], proj), (r) => r.code === 0 && /T
 const fs = (args, opts) => sh(join(proj, "node_modules", ".bin", "flowsmith"), args, proj, opts);
 step("run-flow hello --rundir .flowsmith/collections/source/run001", fs(["run-flow", "hello", "--rundir", ".flowsmith/collections/source/run001"]), (r) => r.code === 0 && /SUCCEEDED/.test(r.out));
 check("the summary came back into the run directory", existsSync(join(proj, ".flowsmith", "collections", "source", "run001", "summary", "summary.json")));
-for (const args of [["--help"], ["--version"], ["build"], ["validate"], ["graph", "hello"], ["deploy-flow"], ["runs", "list"], ["functions", "list"], ["types", "--check"], ["endpoint-config", "polaris", "--account", "PROJ", "--worker-init", "module load conda"], ["run-flow", "hello", "--rundir", ".flowsmith/collections/source/run001", "--dry-run"]]) {
+for (const args of [["--help"], ["--version"], ["build"], ["validate"], ["graph", "hello"], ["deploy-flow"], ["runs", "list"], ["timers", "list"], ["functions", "list"], ["types", "--check"], ["endpoint-config", "polaris", "--account", "PROJ", "--worker-init", "module load conda"], ["run-flow", "hello", "--rundir", ".flowsmith/collections/source/run001", "--dry-run"]]) {
   step(`flowsmith ${args.join(" ")}`, fs(args));
 }
 const nosuch = fs(["run-flow", "nosuch"], { timeoutMs: 20_000 });
