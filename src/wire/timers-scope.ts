@@ -7,6 +7,8 @@
  * and `add_app_flow_user_scope` build it.
  */
 
+import { splitScopes } from "./scopes.js";
+
 export const TIMERS_RESOURCE_SERVER = "524230d7-ea86-4a52-8312-86065a9e0417";
 export const TIMER_SCOPE = `https://auth.globus.org/scopes/${TIMERS_RESOURCE_SERVER}/timer`;
 
@@ -20,18 +22,6 @@ export function dependenciesOf(scope: string): string[] {
   const i = scope.indexOf("[");
   if (i < 0 || !scope.trimEnd().endsWith("]")) return [];
   const inner = scope.slice(i + 1, scope.trimEnd().length - 1);
-  const out: string[] = [];
-  let depth = 0;
-  let cur = "";
-  for (const ch of inner) {
-    if (ch === "[") depth++;
-    if (ch === "]") depth--;
-    if (/\s/.test(ch) && depth === 0) {
-      if (cur) out.push(cur);
-      cur = "";
-    } else cur += ch;
-  }
-  if (cur) out.push(cur);
   // `*` marks an optional dependency; it is the same scope.
-  return out.map((d) => d.replace(/^\*/, ""));
+  return splitScopes(inner).map((d) => d.replace(/^\*/, ""));
 }
