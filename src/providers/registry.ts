@@ -5,27 +5,13 @@
  * between local and production. Any other URL is called over HTTP.
  */
 import type { ActionState } from "../definition/types.js";
-import { lookupProvider } from "../definition/providers.js";
+import { lookupProvider, type ProviderKind } from "../definition/providers.js";
 import type { ProviderResolver } from "../engine/interpreter.js";
 import { createHttpActionProvider } from "./http-client.js";
 import type { ActionProvider } from "./types.js";
 
-export type LocalProviderName =
-  | "transfer"
-  | "delete"
-  | "ls"
-  | "mkdir"
-  | "stat"
-  | "collection_info"
-  | "manage_permission"
-  | "compute_v2"
-  | "compute_v3"
-  | "hello_world"
-  | "expression_eval"
-  | "search_ingest"
-  | "search_delete"
-  | "notify"
-  | "weboption";
+/** A local provider for every known provider kind, with compute split by its API version. */
+export type LocalProviderName = Exclude<ProviderKind, "compute" | "other"> | "compute_v2" | "compute_v3";
 
 /**
  * `handlers` resolves the targets that are not URLs (`registered_api:<id>` and
