@@ -10,6 +10,7 @@ import { compileFlow, locate, type CompiledFlow } from "../compile/compile.js";
 import { isFlowSource, type AnyFlowSource } from "../dsl/flow.js";
 import { importCachedFlow } from "./flow-module-cache.js";
 import { readTextFile } from "../source/read-text.js";
+import { CliError, EXIT } from "../errors.js";
 
 export interface LoadedFlow {
   file: string;
@@ -145,4 +146,28 @@ export function loadFailure(abs: string, e: unknown): Diagnostic[] {
       hint: "the exception was thrown while the flow file's top-level code ran; fix the code at that line",
     }),
   ];
+}
+
+/** A named flow loaded but not built: its diagnostics say why (callers render them). */
+export class FlowDoesNotBuildError extends CliError {
+  constructor(
+    readonly flowArg: string,
+    readonly file: string,
+    readonly diagnostics: Diagnostic[],
+  ) {
+    super(`flow ${flowArg} does not build`, EXIT.INVALID);
+    this.name = "FlowDoesNotBuildError";
+  }
+}
+
+/**
+ * The flow a command or test names, found (by name or file), loaded and compiled without
+ * errors — one wording for "no such flow" and "does not build" wherever a run is started.
+ */
+export async function loadBuiltFlow(root: string, flowArg: string): Promise<{ file: string; source: AnyFlowSource; compiled: CompiledFlow }> {
+  const file = resolveFlowArg(root, flowArg);
+  if (!file) throw new CliError(`no flow named "${flowArg}" (looked for flows/${flowArg}.flow.ts)`, EXIT.INVALID);
+  const loaded = await loadFlow(file);
+  if (!loaded.compiled || !loaded.source || loaded.diagnostics.some((d) => d.severity === "error")) throw new FlowDoesNotBuildError(flowArg, file, loaded.diagnostics);
+  return { file, source: loaded.source, compiled: loaded.compiled };
 }

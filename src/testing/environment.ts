@@ -25,7 +25,7 @@ import { startLocalRuntime, type LocalRuntime } from "../local/runtime.js";
 import { runtimeConfigFor } from "../local/from-project.js";
 import { requireProjectConfig, type EnvironmentConfig, type ProjectConfig } from "../project/config.js";
 import { findProjectRoot } from "../project/root.js";
-import { listFlowFiles, loadFlow, resolveFlowArg } from "../project/load-flow.js";
+import { FlowDoesNotBuildError, listFlowFiles, loadBuiltFlow } from "../project/load-flow.js";
 import { applySet, buildInput, merge } from "../run/input.js";
 import { ensureDeployed, startChecked } from "../run/start.js";
 import { CliError, EXIT } from "../errors.js";
@@ -192,14 +192,16 @@ export class TestEnvironment {
   async flow(name: string): Promise<{ source: AnyFlowSource; compiled: CompiledFlow }> {
     const hit = this.loaded.get(name);
     if (hit) return hit;
-    const file = resolveFlowArg(this.root, name);
-    if (!file) throw new CliError(`no flow named "${name}" (looked for flows/${name}.flow.ts)`, EXIT.INVALID);
-    const l = await loadFlow(file);
-    const errors = l.diagnostics.filter((d) => d.severity === "error");
-    if (!l.compiled || !l.source || errors.length) {
+    let out: { source: AnyFlowSource; compiled: CompiledFlow };
+    try {
+      const built = await loadBuiltFlow(this.root, name);
+      out = { source: built.source, compiled: built.compiled };
+    } catch (e) {
+      if (!(e instanceof FlowDoesNotBuildError)) throw e;
+      // No output stream in a test: the diagnostics go into the message.
+      const errors = e.diagnostics.filter((d) => d.severity === "error");
       throw new CliError(`flow ${name} does not build:\n${errors.map((d) => `  ${d.source ? `${d.source.file}:${d.source.line}:${d.source.column}: ` : ""}${d.code}: ${d.message}${d.pointer ? ` (at ${d.pointer})` : ""}`).join("\n")}`, EXIT.INVALID);
     }
-    const out = { source: l.source, compiled: l.compiled };
     this.loaded.set(name, out);
     return out;
   }

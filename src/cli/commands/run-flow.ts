@@ -4,7 +4,6 @@
  */
 import { InvalidArgumentError, type Command } from "commander";
 import ora from "ora";
-import { loadFlow, resolveFlowArg } from "../../project/load-flow.js";
 import { applySet, buildInput, checkInputSize } from "../../run/input.js";
 import { abortableSleep, followRun, type LogEntryDoc, type RunDoc } from "../../run/follow.js";
 import { ServiceError } from "../../globus/api.js";
@@ -23,6 +22,7 @@ import { setExitCode, type CliContext } from "../context.js";
 import { renderFollowUps, reportFollowUps } from "../follow-ups.js";
 import { checkFollowUps } from "../../run/follow-ups.js";
 import { addRunInputOptions } from "../run-options.js";
+import { loadBuiltFlow } from "../built-flow.js";
 
 interface RunFlowOptions {
   rundir?: string;
@@ -320,19 +320,13 @@ export function registerRunFlow(program: Command, ctx: CliContext): void {
       const c = palette(o);
       // Malformed --set assignments are refused before any flow is loaded.
       for (const a of opts.set) applySet({}, a);
-      const file = resolveFlowArg(ctx.root, flowArg);
-      if (!file) throw new CliError(`no flow named "${flowArg}" (looked for flows/${flowArg}.flow.ts)`, EXIT.INVALID);
-      const loaded = await loadFlow(file);
-      if (!loaded.compiled || !loaded.source || loaded.diagnostics.some((d) => d.severity === "error")) {
-        for (const d of loaded.diagnostics) o.err(formatDiagnostic(d, file, o));
-        throw new CliError(`flow ${flowArg} does not build`, EXIT.INVALID);
-      }
+      const loaded = await loadBuiltFlow(ctx, flowArg);
       const flow = loaded.compiled;
       const { config, env } = environmentOf(ctx, opts.env);
       const values = environmentValues(config, env);
       if (opts.watch) {
         const watch = { dir: opts.watch, settleSeconds: Number(opts.settle), pollSeconds: Number(opts.poll), once: !!opts.once, values, start: { ...(opts.label ? { label: opts.label } : {}), tags: opts.tag, monitors: opts.monitor, managers: opts.manager } };
-        const failed = await withSession(ctx, opts.env, (s) => watchDirectory(s, loaded.source!, flow, watch, (e) => renderWatchEvent(o, s, e)));
+        const failed = await withSession(ctx, opts.env, (s) => watchDirectory(s, loaded.source, flow, watch, (e) => renderWatchEvent(o, s, e)));
         if (failed) setExitCode(ctx, EXIT.RUN_FAILED);
         return;
       }
@@ -348,7 +342,7 @@ export function registerRunFlow(program: Command, ctx: CliContext): void {
         async (s) => {
           const log = (l: string) => (opts.json ? undefined : o.err(c.dim(l)));
           const deployed = await ensureDeployed(s, flow, log);
-          await checkFollowUps(s, ctx.root, loaded.source!);
+          await checkFollowUps(s, ctx.root, loaded.source);
           const started = await startChecked(s, deployed, built, { ...(opts.label ? { label: opts.label } : {}), tags: opts.tag, monitors: opts.monitor, managers: opts.manager });
           if (!started.run) return reportProblems(ctx, started.problems, started.input, flow.name, !!opts.json);
           const run = started.run;
@@ -357,13 +351,13 @@ export function registerRunFlow(program: Command, ctx: CliContext): void {
             if (opts.json) o.out(JSON.stringify(run, null, 2));
             else o.out(run.run_id);
             if (s.localRuntime) o.err(c.yellow("note: the local runtime was started by this command and stops with it; the run resumes when `flowsmith local start` runs"));
-            if (loaded.source!.followUps?.length) o.err(c.dim(`note: ${flow.name} declares follow-ups; schedule them once the run SUCCEEDED with: flowsmith timers follow-up ${flow.name} ${run.run_id}`));
+            if (loaded.source.followUps?.length) o.err(c.dim(`note: ${flow.name} declares follow-ups; schedule them once the run SUCCEEDED with: flowsmith timers follow-up ${flow.name} ${run.run_id}`));
             return EXIT.OK;
           }
           const result = await followAndReport(ctx, s.api, run, { ...(opts.json ? { json: true } : {}), output: opts.output, inProcess: !!s.localRuntime, ...(s.env.kind === "local" && s.reattach ? { reattach: () => s.reattach!() } : {}) });
           if (result === EXIT.OK) {
             try {
-              await reportFollowUps(ctx, s, loaded.source!, run.run_id, { ...(opts.json ? { json: true } : {}) });
+              await reportFollowUps(ctx, s, loaded.source, run.run_id, { ...(opts.json ? { json: true } : {}) });
             } catch (e) {
               // The run itself succeeded: say so, and how to schedule what is missing (it is idempotent).
               o.err(`${c.yellow("note")}: run ${run.run_id} SUCCEEDED but its follow-ups were not all scheduled`);

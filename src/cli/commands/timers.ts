@@ -18,6 +18,7 @@ import { environmentOf, withSession } from "../environment.js";
 import type { CliContext } from "../context.js";
 import { reportFollowUps } from "../follow-ups.js";
 import { addRunInputOptions } from "../run-options.js";
+import { loadBuiltFlow } from "../built-flow.js";
 import { scheduleFollowUps } from "../../run/follow-ups.js";
 
 
@@ -94,13 +95,7 @@ export function registerTimers(program: Command, ctx: CliContext): void {
       const o = ctx.output;
       const c = palette(o);
       const schedule = scheduleFromFlags(opts);
-      const file = resolveFlowArg(ctx.root, flowArg);
-      if (!file) throw new CliError(`no flow named "${flowArg}" (looked for flows/${flowArg}.flow.ts)`, EXIT.INVALID);
-      const loaded = await loadFlow(file);
-      if (!loaded.compiled || !loaded.source || loaded.diagnostics.some((d) => d.severity === "error")) {
-        for (const d of loaded.diagnostics) o.err(formatDiagnostic(d, file, o));
-        throw new CliError(`flow ${flowArg} does not build`, EXIT.INVALID);
-      }
+      const loaded = await loadBuiltFlow(ctx, flowArg);
       const flow = loaded.compiled;
       const { config, env } = environmentOf(ctx, opts.env);
       const built = await buildInput(loaded.source, { ...(opts.rundir ? { rundir: opts.rundir } : {}), ...(opts.input ? { inputFile: opts.input } : {}), set: opts.set, values: environmentValues(config, env) });
