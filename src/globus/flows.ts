@@ -59,6 +59,18 @@ export class FlowsClient {
     return (await this.api.call<RunLogPage>("FLOWS", `/runs/${runId}/log`, { scope, query: q, send: (headers) => flows.runs.getLog(runId, { query: q as never, headers }) })).body;
   }
 
+  /** The whole event log of a run, page after page (markers only lead forward within one listing). */
+  async fullRunLog(runId: string, scope: string = ALL): Promise<RunLogPage["entries"]> {
+    const entries: RunLogPage["entries"] = [];
+    let marker: string | undefined;
+    for (;;) {
+      const page = await this.runLog(runId, { limit: 100, marker }, scope);
+      entries.push(...page.entries);
+      if (!page.has_next_page || !page.marker) return entries;
+      marker = page.marker;
+    }
+  }
+
   async listRuns(query: Record<string, string | number | boolean | undefined>, scope: string = ALL): Promise<RunList> {
     const q = strings(query);
     return (await this.api.call<RunList>("FLOWS", "/runs", { scope, query: q, send: (headers) => flows.runs.getAll({ query: q as never, headers }) })).body;

@@ -49,16 +49,10 @@ export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> 
 async function drainLog(api: GlobusApi, runId: string, seen: number, onEntry?: (e: LogEntryDoc) => void): Promise<number> {
   // Log markers only lead forward within one listing, so each read starts at the top and
   // skips what was printed already (run logs are short).
-  let index = 0;
-  let marker: string | undefined;
-  const client = new FlowsClient(api);
-  for (;;) {
-    const page = await client.runLog(runId, { limit: 100, marker });
-    // The OpenAPI types entries as plain objects; these are the fields every entry carries.
-    for (const e of page.entries as unknown as LogEntryDoc[]) if (index++ >= seen) onEntry?.(e);
-    if (!page.has_next_page || !page.marker) return Math.max(seen, index);
-    marker = page.marker;
-  }
+  // The OpenAPI types entries as plain objects; these are the fields every entry carries.
+  const entries = (await new FlowsClient(api).fullRunLog(runId)) as unknown as LogEntryDoc[];
+  for (const e of entries.slice(seen)) onEntry?.(e);
+  return Math.max(seen, entries.length);
 }
 
 export async function followRun(api: GlobusApi, runId: string, o: FollowOptions = {}): Promise<RunDoc | undefined> {

@@ -68,14 +68,7 @@ export class TestRun {
 
   /** The whole log now. */
   async log(): Promise<LogEntryDoc[]> {
-    const out: LogEntryDoc[] = [];
-    let marker: string | undefined;
-    for (;;) {
-      const page = (await new FlowsClient(this.env.session.api).runLog(this.runId, { limit: 100, marker })) as unknown as { entries: LogEntryDoc[]; has_next_page: boolean; marker?: string };
-      out.push(...page.entries);
-      if (!page.has_next_page || !page.marker) return out;
-      marker = page.marker;
-    }
+    return (await new FlowsClient(this.env.session.api).fullRunLog(this.runId)) as unknown as LogEntryDoc[];
   }
 
   /**

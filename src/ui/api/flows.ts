@@ -18,40 +18,8 @@ import type { EnvironmentConfig, ProjectConfig } from "../../project/config.js";
 import { listFlowFiles } from "../../project/load-flow.js";
 import { environmentSchema } from "../../run/start.js";
 
-export interface UiDiagnostic {
-  file: string;
-  code: string;
-  severity: string;
-  message: string;
-  pointer: string;
-  line?: number;
-  column?: number;
-  hint?: string;
-}
-
-export interface EnvironmentStatus {
-  environment: string;
-  kind: string;
-  deployed: boolean;
-  /** The source differs from what the lock says is deployed (flow payload or a function). */
-  changed?: boolean;
-  id?: string;
-  /** Why the state could not be worked out (e.g. a missing value for this environment). */
-  problem?: string;
-}
-
-export interface FlowSummary {
-  name: string;
-  file: string;
-  title?: string;
-  subtitle?: string;
-  description?: string;
-  keywords: string[];
-  ok: boolean;
-  diagnostics: UiDiagnostic[];
-  environments: EnvironmentStatus[];
-  rundir: boolean;
-}
+export type { UiDiagnostic, EnvironmentStatus, FlowSummary } from "../contract.js";
+import type { EnvironmentStatus, FlowSummary, UiDiagnostic } from "../contract.js";
 
 interface Built {
   key: string;

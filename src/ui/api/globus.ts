@@ -12,6 +12,8 @@ import { SCOPES } from "../../local/auth/scopes.js";
 import { runScope } from "../../run/start.js";
 import { TimersClient, type TimerJob } from "../../globus/timers.js";
 import type { LogEntryDoc, RunDoc } from "../../run/follow.js";
+import { FlowsClient } from "../../globus/flows.js";
+import type { Maybe } from "../contract.js";
 
 const FLOWS_SCOPE = SCOPES.flows("all");
 
@@ -47,14 +49,7 @@ export async function getRun(s: Session, runId: string): Promise<RunDoc> {
 
 /** The whole event log, page after page. */
 export async function runLog(s: Session, runId: string): Promise<LogEntryDoc[]> {
-  const entries: LogEntryDoc[] = [];
-  let marker: string | undefined;
-  do {
-    const page = await s.api.call<{ entries: LogEntryDoc[]; has_next_page: boolean; marker?: string }>("FLOWS", `/runs/${encodeURIComponent(runId)}/log`, { scope: FLOWS_SCOPE, query: { limit: 100, marker } });
-    entries.push(...page.body.entries);
-    marker = page.body.has_next_page ? page.body.marker : undefined;
-  } while (marker);
-  return entries;
+  return (await new FlowsClient(s.api).fullRunLog(encodeURIComponent(runId), FLOWS_SCOPE)) as unknown as LogEntryDoc[];
 }
 
 export type RunAction = "cancel" | "resume" | "release";
@@ -79,8 +74,7 @@ export async function transferLs(s: Session, collection: string, path: string): 
   return { path: res.body.path ?? path, entries: (res.body.DATA ?? []).map((e) => ({ name: e.name, type: e.type, ...(e.size !== undefined ? { size: e.size } : {}), ...(e.last_modified ? { last_modified: e.last_modified } : {}) })) };
 }
 
-/** What a feature-detected call returns: the body, or why the panel is hidden. */
-export type Maybe<T> = { available: true; body: T } | { available: false; reason: string };
+export type { Maybe } from "../contract.js";
 
 async function detect<T>(fn: () => Promise<{ status: number; body: T }>, what: string): Promise<Maybe<T>> {
   try {

@@ -8,6 +8,7 @@ import { h, fill, json, fmtTime, fmtDuration, statusBadge, type Child } from "./
 import { drawGraph } from "./graph.js";
 import { generateForm, type Collection } from "./form.js";
 import { stepsOf, type Entry, type Step } from "./steps.js";
+import type { EnvironmentStatus, FlowSummary, Maybe, UiDiagnostic } from "../contract.js";
 
 interface Info {
   project: string;
@@ -15,36 +16,6 @@ interface Info {
   kind: string;
   environments: { name: string; kind: string }[];
   collections: Collection[];
-}
-interface Diag {
-  file: string;
-  code: string;
-  severity: string;
-  message: string;
-  pointer: string;
-  line?: number;
-  column?: number;
-  hint?: string;
-}
-interface EnvStatus {
-  environment: string;
-  kind: string;
-  deployed: boolean;
-  changed?: boolean;
-  id?: string;
-  problem?: string;
-}
-interface FlowSummary {
-  name: string;
-  file: string;
-  title?: string;
-  subtitle?: string;
-  description?: string;
-  keywords: string[];
-  ok: boolean;
-  diagnostics: Diag[];
-  environments: EnvStatus[];
-  rundir: boolean;
 }
 interface FlowDetail extends FlowSummary {
   definition?: { StartAt: string; States: Record<string, unknown>; Comment?: string };
@@ -65,7 +36,6 @@ interface Run {
   details?: Record<string, unknown>;
   display_status?: string;
 }
-type Maybe<T> = { available: true; body: T } | { available: false; reason: string };
 
 const app = document.getElementById("app")!;
 let info: Info;
@@ -126,10 +96,10 @@ function nav(): HTMLElement {
   );
 }
 
-const diagLine = (d: Diag) =>
+const diagLine = (d: UiDiagnostic) =>
   h("li", { class: `diag sev-${d.severity}` }, h("code", { class: "loc" }, `${d.file}${d.line ? `:${d.line}:${d.column ?? 1}` : ""}`), " ", h("span", { class: "sev" }, d.severity), " ", h("code", {}, d.code), " ", d.message, d.pointer ? h("span", { class: "ptr" }, ` at ${d.pointer}`) : null, d.hint ? h("div", { class: "hint" }, d.hint) : null);
 
-function envCell(s: EnvStatus): HTMLElement {
+function envCell(s: EnvironmentStatus): HTMLElement {
   if (s.problem) return h("td", { class: "env-problem", title: s.problem }, s.deployed ? "deployed, " : "", "⚠ ", s.problem.slice(0, 80));
   if (!s.deployed) return h("td", { class: "env-none" }, "not deployed");
   return h("td", { class: s.changed ? "env-changed" : "env-current" }, s.changed ? "changed since deploy" : "deployed", h("div", { class: "id" }, h("code", {}, s.id ?? "")));
