@@ -16,7 +16,7 @@ requireBuilt();
 const RUNS = intArg("runs", "SOAK_RUNS", 20);
 const KILLS = intArg("kills", "SOAK_KILLS", 6);
 const seed = intArg("seed", "SOAK_SEED", 8);
-const random = seededRandom(seed);
+const random = await seededRandom(seed);
 deadline(NAME, intArg("max-seconds", "SOAK_MAX_SECONDS", 300));
 const dist = (p) => import(join(REPO, "dist", "src", p));
 const { pureSourceRegistration } = await dist("wire/compute-serialization.js");

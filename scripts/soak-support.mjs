@@ -24,16 +24,10 @@ export function intArg(name, envName, dflt) {
   return v !== undefined && Number.isInteger(n) ? n : dflt;
 }
 
-/** mulberry32: the same seed replays the same sequence (the same as src/local/chaos.ts). */
-export function seededRandom(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+/** mulberry32 from the built src/local/chaos.ts: the same seed replays the same sequence there and here. */
+export async function seededRandom(seed) {
+  const { seededRandom: make } = await import(new URL("../dist/src/local/chaos.js", import.meta.url).href);
+  return make(seed);
 }
 
 /** A scratch copy of this repository's flows project with its own local data directory. */
