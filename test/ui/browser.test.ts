@@ -18,7 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BrowserContext, Page } from "playwright-core";
 import { REPO } from "../support/paths.js";
 import { scratchProject } from "../support/project.js";
-import { CHROMIUM, haveChromium, launchChromium } from "./chromium.js";
+import { CHROMIUM, haveChromium, launchChromium, watchedPage } from "./chromium.js";
 
 if (!haveChromium) console.warn(`test/ui/browser.test.ts: skipped, no Chromium at ${CHROMIUM} (apt-get install chromium; .ci/run installs it)`);
 
@@ -66,10 +66,7 @@ describe.skipIf(!haveChromium)("flowsmith ui in headless Chromium", () => {
     });
     origin = new URL(url).origin;
     browser = await launchChromium();
-    page = await browser.newPage();
-    page.setDefaultTimeout(15_000);
-    page.on("console", (m) => m.type() === "error" && consoleErrors.push(m.text()));
-    page.on("pageerror", (e) => consoleErrors.push(String(e)));
+    ({ page } = await watchedPage(browser, consoleErrors));
   }, 60_000);
 
   afterAll(async () => {

@@ -2,7 +2,7 @@
 import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { BrowserContext } from "playwright-core";
+import type { BrowserContext, Page } from "playwright-core";
 
 export const CHROMIUM = process.env.FLOWSMITH_CHROMIUM ?? "/usr/bin/chromium";
 export const haveChromium = existsSync(CHROMIUM);
@@ -16,6 +16,15 @@ export async function launchChromium(): Promise<BrowserContext> {
     viewport: { width: 1280, height: 900 },
     args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
   });
+}
+
+/** A new page with a 15 s default timeout that records every page error and console error into `errors`. */
+export async function watchedPage(browser: BrowserContext, errors: string[] = []): Promise<{ page: Page; errors: string[] }> {
+  const page = await browser.newPage();
+  page.setDefaultTimeout(15_000);
+  page.on("pageerror", (e) => errors.push(String(e)));
+  page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+  return { page, errors };
 }
 
 /** `flowsmith ui --port 0 --no-open` (the built CLI) in `cwd`; resolves when it printed its URL. */

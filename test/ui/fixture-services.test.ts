@@ -19,7 +19,7 @@ import type { Session } from "../../src/globus/session.js";
 import { requireProjectConfig } from "../../src/project/config.js";
 import { startUiServer, type UiServer } from "../../src/ui/server.js";
 import { FIXTURES, REPO } from "../support/paths.js";
-import { haveChromium, launchChromium } from "./chromium.js";
+import { haveChromium, launchChromium, watchedPage } from "./chromium.js";
 
 const fx = (p: string) => JSON.parse(readFileSync(join(FIXTURES, p), "utf8"));
 const WEB_INPUT = "e35d1f92-3e2a-4c1c-8f36-7ce4f00f9d2c";
@@ -182,11 +182,7 @@ describe.skipIf(!haveChromium)("the page answers a web input and pauses a timer"
   });
 
   it("shows the open web input on its run and sends the chosen option", async () => {
-    const page = await browser.newPage();
-    const errors: string[] = [];
-    page.on("pageerror", (e) => errors.push(String(e)));
-    page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
-    page.setDefaultTimeout(15_000);
+    const { page, errors } = await watchedPage(browser);
     await page.goto(ui.url);
     await page.waitForSelector("#nav-inputs");
     await page.goto(`${ui.origin}/#/runs/${RUN}`);

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REPO } from "../support/paths.js";
 import { flowsmith } from "../support/cli.js";
-import { haveChromium, launchChromium, startUiCli } from "./chromium.js";
+import { haveChromium, launchChromium, startUiCli, watchedPage } from "./chromium.js";
 
 const shots = mkdtempSync(join(tmpdir(), "flowsmith-ui-shots-"));
 
@@ -34,11 +34,7 @@ describe.skipIf(!haveChromium)("hello from the form (flowsmith init project)", (
   });
 
   it("starts hello from a picked run directory and watches it reach SUCCEEDED", async () => {
-    const page = await browser.newPage();
-    const errors: string[] = [];
-    page.on("pageerror", (e) => errors.push(String(e)));
-    page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
-    page.setDefaultTimeout(15_000);
+    const { page, errors } = await watchedPage(browser);
     await page.goto(ui.url);
     await page.waitForSelector('#flows-table tr[data-flow="hello"]');
     await page.goto(`${ui.origin}/#/flows/hello/start`);

@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { flowsmith } from "../support/cli.js";
 import { CORPUS, REPO } from "../support/paths.js";
-import { haveChromium, launchChromium, startUiCli } from "./chromium.js";
+import { haveChromium, launchChromium, startUiCli, watchedPage } from "./chromium.js";
 
 const SRC = "11111111-4aa5-44f5-871d-f37ee5afe1c7";
 const DST = "22222222-cf92-4d9b-9450-5ac213a52455";
@@ -42,11 +42,7 @@ describe.skipIf(!haveChromium)("an official web-input example answered in the co
   });
 
   it("shows the open input on the run page and Approve lets the run finish", async () => {
-    const page = await browser.newPage();
-    const errors: string[] = [];
-    page.on("pageerror", (e) => errors.push(String(e)));
-    page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
-    page.setDefaultTimeout(15_000);
+    const { page, errors } = await watchedPage(browser);
     await page.goto(ui.url);
     await page.waitForSelector('#flows-table tr[data-flow="admin_signoff"]');
     await page.waitForSelector("#nav-inputs");
