@@ -131,8 +131,9 @@ export class TimeSkippingClock implements Clock {
       if (this.stopped || !this.skipping || this.sleepers.size === 0) return;
       const earliest = Math.min(...[...this.sleepers].map((s) => s.at));
       const signature = `${this.sleepers.size}:${earliest}`;
-      if (this.busy() > 0 || signature !== last) {
-        last = this.busy() > 0 ? "" : signature;
+      const busy = this.busy() > 0;
+      if (busy || signature !== last) {
+        last = busy ? "" : signature;
         this.timer = setTimeout(check, this.quietMs);
         return;
       }
