@@ -15,9 +15,11 @@ const SRC = resolve(ROOT, "src");
  * bottom, builders, compile/validate/engine on them, clients and the emulator side by side
  * (neither imports the other), deploy/run on the clients, the CLI on top.
  */
-const BASE = ["errors.ts", "assets.ts"];
+const BASE = ["errors.ts", "assets.ts", "cache-dir.ts"];
 const LAYERS = {
   "errors.ts": [],
+  // Where the optional caches live (validators, parsed YAML).
+  "cache-dir.ts": [],
   // The package's own files (version, templates, worker.py), found from the package root.
   "assets.ts": [],
   definition: [],
