@@ -10,6 +10,7 @@ import { decodeFunctionCode, decodeTaskPayload, type SourceFunction } from "../.
 import { FUNCTION, OPEN, TASK } from "./documents.js";
 import { cancelledText, timeoutText, unixSeconds, workerLostText } from "./failure-text.js";
 import { WorkerPool, type JobOutcome } from "./pool.js";
+import { workerScriptPath } from "./worker-process.js";
 import { removeResultFile, type TaskResultRecord } from "./result-file.js";
 import { isFinal, type LocalEndpointConfig, type StoredFunction, type StoredTask } from "./types.js";
 
@@ -44,6 +45,9 @@ export class ComputeExecutor {
    * python3 workers for every configured endpoint would be started and stopped for nothing.
    */
   start(): void {
+    // The workers wait, but a broken installation is said at start, not as a failed task:
+    // resolving worker.py throws "flowsmith's installation is incomplete" when it is missing.
+    if (this.o.endpoints.size) workerScriptPath();
     this.stopped = false;
   }
 
