@@ -12,7 +12,7 @@ export interface Position {
 
 export interface LocatedDocument {
   value: unknown;
-  /** Pointer -> position of the value (for object members, of the key). */
+  /** Pointer -> position of the value (for object members, of the key); empty when not asked for. */
   positions: Map<string, Position>;
   duplicateKeys: { pointer: string; position: Position }[];
 }
@@ -29,7 +29,15 @@ export class JsonSyntaxError extends Error {
   }
 }
 
-export function parseLocatedJson(text: string): LocatedDocument {
+/**
+ * `positions: false` skips the pointer map (a string and a position per value: ~170 MB
+ * for a 60,000-state definition, where the parse itself needs a tenth of it); callers
+ * that need a location parse again with positions (the same text gives the same value).
+ */
+export function parseLocatedJson(text: string, opts: { positions?: boolean } = {}): LocatedDocument {
+  const located = opts.positions !== false;
+  // Without positions, the pointer of a duplicate key is made from the path of keys above it.
+  const path: (string | number)[] = [];
   let i = 0;
   let line = 1;
   let lineStart = 0;
@@ -87,7 +95,7 @@ export function parseLocatedJson(text: string): LocatedDocument {
   };
 
   let depth = 0;
-  const value = (pointer: string): unknown => {
+  const value = (pointer: string | undefined): unknown => {
     ws();
     if (++depth > MAX_NESTING) fail(`the document is nested too deeply (more than ${MAX_NESTING} levels)`);
     try {
@@ -96,8 +104,8 @@ export function parseLocatedJson(text: string): LocatedDocument {
       depth--;
     }
   };
-  const valueAt = (pointer: string): unknown => {
-    if (!positions.has(pointer)) positions.set(pointer, pos());
+  const valueAt = (pointer: string | undefined): unknown => {
+    if (pointer !== undefined && !positions.has(pointer)) positions.set(pointer, pos());
     const c = text[i];
     if (c === "{") {
       i++;
@@ -112,14 +120,16 @@ export function parseLocatedJson(text: string): LocatedDocument {
         if (text[i] !== '"') fail(text[i] === "}" ? "trailing comma before '}'" : "expected a string key");
         const keyPos = pos();
         const key = str();
-        const child = pointer + pointerOf(key);
-        if (Object.prototype.hasOwnProperty.call(obj, key)) duplicateKeys.push({ pointer: child, position: keyPos });
-        positions.set(child, keyPos);
+        const child = pointer === undefined ? undefined : pointer + pointerOf(key);
+        if (Object.prototype.hasOwnProperty.call(obj, key)) duplicateKeys.push({ pointer: child ?? pointerOf(...path, key), position: keyPos });
+        if (child !== undefined) positions.set(child, keyPos);
         ws();
         if (text[i] !== ":") fail("expected ':' after key");
         i++;
+        if (!located) path.push(key);
         const v = value(child);
-        positions.set(child, keyPos);
+        if (!located) path.pop();
+        if (child !== undefined) positions.set(child, keyPos);
         Object.defineProperty(obj, key, { value: v, enumerable: true, writable: true, configurable: true });
         ws();
         if (text[i] === ",") {
@@ -142,7 +152,9 @@ export function parseLocatedJson(text: string): LocatedDocument {
         return arr;
       }
       for (;;) {
-        arr.push(value(pointer + pointerOf(arr.length)));
+        if (!located) path.push(arr.length);
+        arr.push(value(pointer === undefined ? undefined : pointer + pointerOf(arr.length)));
+        if (!located) path.pop();
         ws();
         if (text[i] === ",") {
           i++;
@@ -175,7 +187,7 @@ export function parseLocatedJson(text: string): LocatedDocument {
   if (text.charCodeAt(0) === 0xfeff) i = 1;
   let v: unknown;
   try {
-    v = value("");
+    v = value(located ? "" : undefined);
   } catch (e) {
     if (e instanceof RangeError) throw new JsonSyntaxError("the document is nested too deeply to read", pos());
     throw e;
