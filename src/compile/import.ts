@@ -36,11 +36,22 @@ export function definitionToSource(def: FlowDefinition, opts: ImportOptions): st
     varOf.set(n, v);
   }
   const helpers = new Set<string>(["defineFlow"]);
+  const sectioned = names.length > SECTION_STATES;
+  // Each statement is indented as it is made: a flat string, where the pieces it was built
+  // from would be kept as a rope until the end (~100 MB of them for 60,000 states).
+  const declPad = sectioned ? "  " : "    ";
+  const wirePad = sectioned ? "      " : "    ";
   const decls: string[] = [];
-  const wiring: string[] = [];
-  const v = (n: string) => varOf.get(n)!;
+  /** Per state (in definition order): its wiring statements and the states they name. */
+  const wiringOf: string[][] = [];
+  const namesOf: string[][] = [];
+  let wiring: string[] = [];
+  let named: string[] = [];
+  const v = (n: string) => (named.push(n), varOf.get(n)!);
 
   for (const name of names) {
+    wiringOf.push((wiring = []));
+    namesOf.push((named = [name]));
     const s = def.States[name] as unknown as Record<string, unknown>;
     const fits = (allowed: Set<string>) => Object.keys(s).every((k) => allowed.has(k));
     const type = s.Type;
@@ -94,34 +105,96 @@ export function definitionToSource(def: FlowDefinition, opts: ImportOptions): st
         return `  .when(${ruleSource(cond as ChoiceRule, helpers)}, ${v(String(Next))})`;
       });
       if (typeof s.Default === "string") chain.push(`  .otherwise(${v(s.Default)})`);
-      wiring.push(`${v(name)}\n${chain.join("\n")};`);
+      wiring.push(indented(`${v(name)}\n${chain.join("\n")};`, wirePad));
     } else {
       helpers.add("rawState");
       const { Next: _n, End: _e, Catch: _c, ...json } = s;
       decl = `rawState(${lit(name)}, ${lit(json, 0)})`;
     }
-    decls.push(`const ${v(name)} = ${decl};`);
+    decls.push(indented(`const ${v(name)} = ${decl};`, declPad));
     if (type !== "Choice" && Array.isArray(s.Catch)) {
       for (const c of s.Catch as { ErrorEquals: string[]; Next: string; ResultPath?: string }[]) {
-        wiring.push(`${v(name)}.catch(${lit(c.ErrorEquals)}, ${v(c.Next)}${c.ResultPath !== undefined ? `, { resultPath: ${lit(c.ResultPath)} }` : ""});`);
+        wiring.push(indented(`${v(name)}.catch(${lit(c.ErrorEquals)}, ${v(c.Next)}${c.ResultPath !== undefined ? `, { resultPath: ${lit(c.ResultPath)} }` : ""});`, wirePad));
       }
     }
-    if (typeof s.Next === "string") wiring.push(`${v(name)}.next(${v(s.Next)});`);
+    if (typeof s.Next === "string") wiring.push(indented(`${v(name)}.next(${v(s.Next)});`, wirePad));
   }
 
   const unreachable = unreachableFrom(def);
-  const ret = unreachable.length ? `{ start: ${v(def.StartAt)}, also: [${unreachable.map(v).join(", ")}] }` : v(def.StartAt);
+  const sv = (n: string) => (sectioned ? `s.${varOf.get(n)!}` : varOf.get(n)!);
+  const ret = unreachable.length ? `{ start: ${sv(def.StartAt)}, also: [${unreachable.map(sv).join(", ")}] }` : sv(def.StartAt);
   const header = [
     `// Imported by \`flowsmith import\`${opts.origin ? ` from ${opts.origin}` : ""}.`,
     "// `flowsmith build` renders this back to the same definition; edit it like any flow.",
   ];
+  if (sectioned) header.push(`// Its ${names.length} states are declared, then wired, in sections of ${SECTION_STATES} (a function each), in definition order.`);
   const meta: Record<string, string> = { name: lit(opts.name), title: lit(opts.title ?? opts.name) };
   if (def.Comment !== undefined) meta.comment = lit(def.Comment);
   meta.inputSchema = lit(`../schemas/${opts.name}.json`);
-  const body = [...decls, ...(wiring.length ? ["", ...wiring] : []), "", `return ${ret};`].map((l) => (l ? l.split("\n").map((x) => "    " + x).join("\n") : "")).join("\n");
-  return `${header.join("\n")}\nimport { ${[...helpers].sort().join(", ")} } from ${lit(opts.from ?? "flowsmith")};\n\nexport default defineFlow({\n${Object.entries(meta)
-    .map(([k, x]) => `  ${k}: ${x},`)
-    .join("\n")}\n  build: () => {\n${body}\n  },\n});\n`;
+  const out: string[] = [`${header.join("\n")}\nimport { ${[...helpers].sort().join(", ")} } from ${lit(opts.from ?? "flowsmith")};\n\nexport default defineFlow({\n${Object.entries(meta).map(([k, x]) => `  ${k}: ${x},`).join("\n")}\n  build: () => {`];
+  const block = (lines: Iterable<string>, pad: string) => {
+    for (const l of lines) out.push(indented(l, pad));
+  };
+  if (!sectioned) {
+    const wires = wiringOf.flat();
+    out.push(...decls, ...(wires.length ? ["", ...wires] : []));
+    block(["", `return ${ret};`], "    ");
+    out.push("  },", "});", "");
+    return out.join("\n");
+  }
+  // One function a few hundred states long each, rather than one build() the size of the
+  // definition: V8 compiles a function in one piece, in memory that grows with its length
+  // (~100 MB more for 60,000 states in one function).
+  const sections: number[] = [];
+  for (let i = 0; i < names.length; i += SECTION_STATES) sections.push(i);
+  const wired = sections.map((i) => wiringOf.slice(i, i + SECTION_STATES).some((w) => w.length));
+  block(wrapList("const s = { ", sections.map((_, k) => `...states${k + 1}()`), " };"), "    ");
+  block(sections.flatMap((_, k) => (wired[k] ? [`wire${k + 1}();`] : [])), "    ");
+  block(["", `return ${ret};`], "    ");
+  // The wiring sees `s` (and its type) as a closure: the source stays JavaScript as well as
+  // TypeScript, with no type to write out (see cacheJavaScriptFlow).
+  if (wired.some(Boolean)) block(["", "// Wiring, a function per section (declared below the return: they are hoisted)."], "    ");
+  sections.forEach((first, k) => {
+    if (!wired[k]) return;
+    const end = Math.min(first + SECTION_STATES, names.length);
+    const used = new Set<string>();
+    for (let i = first; i < end; i++) for (const n of namesOf[i]!) used.add(varOf.get(n)!);
+    block([`function wire${k + 1}() {`, ...wrapList("  const { ", [...used], " } = s;")], "    ");
+    out.push(...wiringOf.slice(first, end).flat(), "    }");
+  });
+  out.push("  },", "});");
+  sections.forEach((first, k) => {
+    const end = Math.min(first + SECTION_STATES, names.length);
+    out.push("", `// Section ${k + 1} of ${sections.length}: states ${first + 1} to ${end} of the definition.`, `function states${k + 1}() {`);
+    out.push(...decls.slice(first, end));
+    out.push(...wrapList("  return { ", names.slice(first, end).map((n) => varOf.get(n)!), " };"), "}");
+  });
+  out.push("");
+  return out.join("\n");
+}
+
+/** `text` with each line after `pad` (empty text stays empty). */
+function indented(text: string, pad: string): string {
+  return text ? text.split("\n").map((x) => pad + x).join("\n") : "";
+}
+
+/** Definitions with more states than this are written in sections of this many. */
+export const SECTION_STATES = 500;
+
+/** `open` + the items, comma-separated, on lines of about 100 characters + `close`. */
+function wrapList(open: string, items: string[], close: string): string[] {
+  const lines: string[] = [];
+  let line = open;
+  for (const [i, item] of items.entries()) {
+    const piece = item + (i < items.length - 1 ? "," : "");
+    if (line.length + piece.length > 100 && line.trim() !== open.trim()) {
+      lines.push(line.trimEnd());
+      line = "    ";
+    }
+    line += piece + " ";
+  }
+  lines.push(line.trimEnd() + close);
+  return lines;
 }
 
 function unreachableFrom(def: FlowDefinition): string[] {

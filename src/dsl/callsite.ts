@@ -67,6 +67,15 @@ export function registerSourceMap(url: string, load: () => object): void {
   let m: Map_ | null = null;
   lazyMaps.set(url, () => (m ??= new SourceMap(load() as ConstructorParameters<typeof SourceMap>[0])));
 }
+
+/**
+ * Register a generated module (by URL) that keeps every line and column of `file` (a flow
+ * cached as it was written: JavaScript already), so its frames name `file` without a map.
+ */
+export function registerSameLines(url: string, file: string): void {
+  const same = { findEntry: (line: number, column: number) => ({ originalSource: file, originalLine: line, originalColumn: column }) };
+  lazyMaps.set(url, () => same as unknown as Map_);
+}
 const paths = new Map<string, string>();
 
 /**

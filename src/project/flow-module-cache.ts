@@ -7,13 +7,19 @@
  * (bare imports resolve from there). Relative imports are rewritten to absolute URLs; a
  * flow with a relative runtime import of another TypeScript file is not cached (tsx loads
  * it). A source map beside it (read only for a diagnostic) keeps locations on the .flow.ts lines.
+ *
+ * A flow `flowsmith import` writes is JavaScript already (no type syntax), so it is cached
+ * as written, without esbuild (whose service copies a generated 15 MB module and its map
+ * through a worker and a child process: ~2 s and ~130 MB of a 60,000-state import): only
+ * the import lines change and every line and column stays, which a `.lines` marker beside
+ * it says instead of a map.
  */
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { basename, dirname, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { registerSourceMap } from "../dsl/callsite.js";
+import { registerSameLines, registerSourceMap } from "../dsl/callsite.js";
 
 const require = createRequire(import.meta.url);
 
@@ -92,17 +98,62 @@ function absolutize(code: string, file: string): string | undefined {
   return ok ? out : undefined;
 }
 
-/** The flow module from the cache (transpiled on a miss), or undefined when it cannot be cached. */
-export async function importCachedFlow(file: string): Promise<Record<string, unknown> | undefined> {
+/** Where the module of `file` with this content is cached, when it can be. */
+function entryOf(file: string, source: string): { dir: string; out: string } | undefined {
   if (process.env.FLOWSMITH_NO_FLOW_CACHE) return undefined;
   const nm = nodeModulesOf(file);
   const es = loadEsbuild();
   if (!nm || !es) return undefined;
-  const source = readFileSync(file, "utf8");
   const hash = createHash("sha256").update(file).update("\0").update(source).update(es.version).update("v2").digest("hex").slice(0, 20);
   const dir = join(nm, ".cache", "flowsmith", "flows");
-  const out = join(dir, `${basename(file).replace(/\.[cm]?ts$/, "")}-${hash}.mjs`);
-  if (!existsSync(out)) {
+  return { dir, out: join(dir, `${basename(file).replace(/\.[cm]?ts$/, "")}-${hash}.mjs`) };
+}
+
+/** A module with its map or its same-lines marker (a module without either is rewritten). */
+const isCached = (out: string) => existsSync(out) && (existsSync(`${out}.map`) || existsSync(`${out}.lines`));
+
+/** Write an entry: the map (or the marker) first, then the module, each by rename; older versions of the flow go. */
+function writeEntry(dir: string, out: string, code: string, map: string | undefined): boolean {
+  try {
+    mkdirSync(dir, { recursive: true });
+    const tmp = `${out}.${process.pid}.tmp`;
+    // The map goes beside the module without a sourceMappingURL, so Node does not parse it
+    // at load (megabytes for a big generated flow); callSite reads it when a diagnostic needs it.
+    const side = map === undefined ? ".lines" : ".map";
+    writeFileSync(`${tmp}${side}`, map ?? "");
+    renameSync(`${tmp}${side}`, `${out}${side}`);
+    writeFileSync(tmp, code);
+    renameSync(tmp, out);
+    // Older versions of this flow are dead weight (another flow of the same file name only recompiles).
+    const stem = basename(out).replace(/-[0-9a-f]+\.mjs$/, "-");
+    for (const f of readdirSync(dir)) if (f.startsWith(stem) && /-[0-9a-f]{20}\.mjs(\.map|\.lines)?$/.test(f) && !join(dir, f).startsWith(out)) rmSync(join(dir, f), { force: true });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Cache `source`, the content of `file` and JavaScript already (no TypeScript syntax, as
+ * `flowsmith import` writes it), as the module of `file`, line for line; a later load of
+ * that content needs no transpile. False when it cannot be cached (a load then transpiles).
+ */
+export function cacheJavaScriptFlow(file: string, source: string): boolean {
+  const entry = entryOf(file, source);
+  if (!entry) return false;
+  if (isCached(entry.out)) return true;
+  const code = absolutize(source, file);
+  return code !== undefined && writeEntry(entry.dir, entry.out, code, undefined);
+}
+
+/** The flow module from the cache (transpiled on a miss), or undefined when it cannot be cached. */
+export async function importCachedFlow(file: string): Promise<Record<string, unknown> | undefined> {
+  const source = readFileSync(file, "utf8");
+  const entry = entryOf(file, source);
+  if (!entry) return undefined;
+  const { dir, out } = entry;
+  if (!isCached(out)) {
+    const es = loadEsbuild()!;
     let code: string;
     let map: string;
     try {
@@ -113,25 +164,11 @@ export async function importCachedFlow(file: string): Promise<Record<string, unk
       return undefined; // a syntax error: tsx reports it with its location
     }
     const rewritten = absolutize(code, file);
-    if (rewritten === undefined) return undefined;
-    try {
-      mkdirSync(dir, { recursive: true });
-      const tmp = `${out}.${process.pid}.tmp`;
-      // The map goes beside the module without a sourceMappingURL, so Node does not parse it
-      // at load (megabytes for a big generated flow); callSite reads it when a diagnostic needs it.
-      writeFileSync(`${tmp}.map`, map);
-      renameSync(`${tmp}.map`, `${out}.map`);
-      writeFileSync(tmp, rewritten);
-      renameSync(tmp, out);
-      // Older versions of this flow are dead weight (another flow of the same file name only recompiles).
-      const stem = basename(out).replace(/-[0-9a-f]+\.mjs$/, "-");
-      for (const f of readdirSync(dir)) if (f.startsWith(stem) && /-[0-9a-f]{20}\.mjs(\.map)?$/.test(f) && !join(dir, f).startsWith(out)) rmSync(join(dir, f), { force: true });
-    } catch {
-      return undefined;
-    }
+    if (rewritten === undefined || !writeEntry(dir, out, rewritten, map)) return undefined;
   }
   const url = pathToFileURL(out).href;
   // The DSL's call sites then name the .flow.ts lines, as under tsx.
-  registerSourceMap(url, () => JSON.parse(readFileSync(`${out}.map`, "utf8")) as object);
+  if (existsSync(`${out}.map`)) registerSourceMap(url, () => JSON.parse(readFileSync(`${out}.map`, "utf8")) as object);
+  else registerSameLines(url, file);
   return (await import(url)) as Record<string, unknown>;
 }
