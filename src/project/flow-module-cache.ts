@@ -98,8 +98,8 @@ function absolutize(code: string, file: string): string | undefined {
   return ok ? out : undefined;
 }
 
-/** Where the module of `file` with this content is cached, when it can be. */
-function entryOf(file: string, source: string): { dir: string; out: string } | undefined {
+/** Where the module of `file` with this content (its text, or its UTF-8 bytes: the same key) is cached, when it can be. */
+function entryOf(file: string, source: string | Uint8Array): { dir: string; out: string } | undefined {
   if (process.env.FLOWSMITH_NO_FLOW_CACHE) return undefined;
   const nm = nodeModulesOf(file);
   const es = loadEsbuild();
@@ -146,14 +146,18 @@ export function cacheJavaScriptFlow(file: string, source: string): boolean {
   return code !== undefined && writeEntry(entry.dir, entry.out, code, undefined);
 }
 
-/** The flow module from the cache (transpiled on a miss), or undefined when it cannot be cached. */
-export async function importCachedFlow(file: string): Promise<Record<string, unknown> | undefined> {
-  const source = readFileSync(file, "utf8");
-  const entry = entryOf(file, source);
+/**
+ * The cached module of `file`, whose content is `bytes` (UTF-8), transpiled now on a miss;
+ * undefined when it cannot be cached. Synchronous, so a caller can let go of the bytes
+ * before it imports the module.
+ */
+export function cachedFlowModule(file: string, bytes: Uint8Array): string | undefined {
+  const entry = entryOf(file, bytes);
   if (!entry) return undefined;
   const { dir, out } = entry;
   if (!isCached(out)) {
     const es = loadEsbuild()!;
+    const source = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8");
     let code: string;
     let map: string;
     try {
@@ -166,9 +170,15 @@ export async function importCachedFlow(file: string): Promise<Record<string, unk
     const rewritten = absolutize(code, file);
     if (rewritten === undefined || !writeEntry(dir, out, rewritten, map)) return undefined;
   }
+  return out;
+}
+
+/** Import a module cachedFlowModule returned for `file`. */
+export async function importFlowModule(file: string, out: string): Promise<Record<string, unknown>> {
   const url = pathToFileURL(out).href;
   // The DSL's call sites then name the .flow.ts lines, as under tsx.
   if (existsSync(`${out}.map`)) registerSourceMap(url, () => JSON.parse(readFileSync(`${out}.map`, "utf8")) as object);
   else registerSameLines(url, file);
   return (await import(url)) as Record<string, unknown>;
 }
+

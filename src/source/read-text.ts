@@ -5,6 +5,7 @@
  * blocks forever). Text must be valid UTF-8: a stray Latin-1 byte would otherwise become
  * U+FFFD in a path or a function argument without a word.
  */
+import { isUtf8 } from "node:buffer";
 import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from "node:fs";
 
 /** 16 MiB, the local runtime's request body limit; FLOWSMITH_MAX_FILE_BYTES overrides it. */
@@ -31,6 +32,17 @@ function kindOf(st: Stats): string {
 const MiB = (n: number) => `${(n / 1024 / 1024).toFixed(n % (1024 * 1024) === 0 ? 0 : 1)} MiB`;
 
 export function readTextFile(file: string, opts: { maxBytes?: number } = {}): ReadTextResult {
+  const read = readUtf8File(file, opts);
+  return read.ok ? { ok: true, text: decoder.decode(read.bytes) } : read;
+}
+
+export type ReadBytesResult = { ok: true; bytes: Buffer } | Exclude<ReadTextResult, { ok: true }>;
+
+/**
+ * The bytes of a file readTextFile would read, checked to be UTF-8 but not decoded (a
+ * caller that hashes or hands them on needs no string of a big file).
+ */
+export function readUtf8File(file: string, opts: { maxBytes?: number } = {}): ReadBytesResult {
   const max = opts.maxBytes ?? maxFileBytes();
   let fd: number;
   try {
@@ -61,7 +73,10 @@ export function readTextFile(file: string, opts: { maxBytes?: number } = {}): Re
       if (n === buf.length) break;
     }
     if (n > max) return { ok: false, message: `is over the ${MiB(max)} limit for documents`, hint: "flowsmith reads documents up to FLOWSMITH_MAX_FILE_BYTES (default 16 MiB)" };
-    return decodeUtf8(buf.subarray(0, n));
+    const bytes = buf.subarray(0, n);
+    if (isUtf8(bytes)) return { ok: true, bytes };
+    const bad = decodeUtf8(bytes);
+    return bad.ok ? { ok: true, bytes } : bad;
   } catch (e) {
     return { ok: false, message: `cannot read (${(e as Error).message})`, hint: "check the path" };
   } finally {
