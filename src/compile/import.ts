@@ -40,18 +40,12 @@ export function definitionToSource(def: FlowDefinition, opts: ImportOptions): st
   // Each statement is indented as it is made: a flat string, where the pieces it was built
   // from would be kept as a rope until the end (~100 MB of them for 60,000 states).
   const declPad = sectioned ? "  " : "    ";
-  const wirePad = sectioned ? "      " : "    ";
+  const wirePad = "    ";
   const decls: string[] = [];
-  /** Per state (in definition order): its wiring statements and the states they name. */
-  const wiringOf: string[][] = [];
-  const namesOf: string[][] = [];
-  let wiring: string[] = [];
-  let named: string[] = [];
-  const v = (n: string) => (named.push(n), varOf.get(n)!);
+  const wiring: string[] = [];
+  const v = (n: string) => varOf.get(n)!;
 
   for (const name of names) {
-    wiringOf.push((wiring = []));
-    namesOf.push((named = [name]));
     const s = def.States[name] as unknown as Record<string, unknown>;
     const fits = (allowed: Set<string>) => Object.keys(s).every((k) => allowed.has(k));
     const type = s.Type;
@@ -121,47 +115,37 @@ export function definitionToSource(def: FlowDefinition, opts: ImportOptions): st
   }
 
   const unreachable = unreachableFrom(def);
-  const sv = (n: string) => (sectioned ? `s.${varOf.get(n)!}` : varOf.get(n)!);
-  const ret = unreachable.length ? `{ start: ${sv(def.StartAt)}, also: [${unreachable.map(sv).join(", ")}] }` : sv(def.StartAt);
+  const ret = unreachable.length ? `{ start: ${v(def.StartAt)}, also: [${unreachable.map(v).join(", ")}] }` : v(def.StartAt);
   const header = [
     `// Imported by \`flowsmith import\`${opts.origin ? ` from ${opts.origin}` : ""}.`,
     "// `flowsmith build` renders this back to the same definition; edit it like any flow.",
   ];
-  if (sectioned) header.push(`// Its ${names.length} states are declared, then wired, in sections of ${SECTION_STATES} (a function each), in definition order.`);
+  if (sectioned) header.push(`// Its ${names.length} states are declared in sections of ${SECTION_STATES} (a function each, in definition order) and wired in build().`);
   const meta: Record<string, string> = { name: lit(opts.name), title: lit(opts.title ?? opts.name) };
   if (def.Comment !== undefined) meta.comment = lit(def.Comment);
   meta.inputSchema = lit(`../schemas/${opts.name}.json`);
-  const out: string[] = [`${header.join("\n")}\nimport { ${[...helpers].sort().join(", ")} } from ${lit(opts.from ?? "flowsmith")};\n\nexport default defineFlow({\n${Object.entries(meta).map(([k, x]) => `  ${k}: ${x},`).join("\n")}\n  build: () => {`];
+  const out: string[] = [`${header.join("\n")}\nimport { ${[...helpers].sort().join(", ")} } from ${lit(opts.from ?? "flowsmith")};\n\nexport default defineFlow({\n${Object.entries(meta).map(([k, x]) => `  ${k}: ${x},`).join("\n")}\n  ${sectioned ? "build() {" : "build: () => {"}`];
   const block = (lines: Iterable<string>, pad: string) => {
     for (const l of lines) out.push(indented(l, pad));
   };
   if (!sectioned) {
-    const wires = wiringOf.flat();
-    out.push(...decls, ...(wires.length ? ["", ...wires] : []));
+    out.push(...decls, ...(wiring.length ? ["", ...wiring] : []));
     block(["", `return ${ret};`], "    ");
     out.push("  },", "});", "");
     return out.join("\n");
   }
-  // One function a few hundred states long each, rather than one build() the size of the
-  // definition: V8 compiles a function in one piece, in memory that grows with its length
-  // (~100 MB more for 60,000 states in one function).
+  // The states are declared in functions a few hundred states long, and build() wires
+  // them: V8 compiles a function in one piece, in memory that grows with its length (~100 MB
+  // more for 60,000 states declared in one function). The wiring stays in build(), whose
+  // frames the DSL's call sites keep: a closure there would keep every state alive with them.
   const sections: number[] = [];
   for (let i = 0; i < names.length; i += SECTION_STATES) sections.push(i);
-  const wired = sections.map((i) => wiringOf.slice(i, i + SECTION_STATES).some((w) => w.length));
-  block(wrapList("const s = { ", sections.map((_, k) => `...states${k + 1}()`), " };"), "    ");
-  block(sections.flatMap((_, k) => (wired[k] ? [`wire${k + 1}();`] : [])), "    ");
-  block(["", `return ${ret};`], "    ");
-  // The wiring sees `s` (and its type) as a closure: the source stays JavaScript as well as
-  // TypeScript, with no type to write out (see cacheJavaScriptFlow).
-  if (wired.some(Boolean)) block(["", "// Wiring, a function per section (declared below the return: they are hoisted)."], "    ");
   sections.forEach((first, k) => {
-    if (!wired[k]) return;
     const end = Math.min(first + SECTION_STATES, names.length);
-    const used = new Set<string>();
-    for (let i = first; i < end; i++) for (const n of namesOf[i]!) used.add(varOf.get(n)!);
-    block([`function wire${k + 1}() {`, ...wrapList("  const { ", [...used], " } = s;")], "    ");
-    out.push(...wiringOf.slice(first, end).flat(), "    }");
+    block(wrapList("const { ", names.slice(first, end).map((n) => varOf.get(n)!), ` } = states${k + 1}();`), "    ");
   });
+  out.push(...(wiring.length ? ["", ...wiring] : []));
+  block(["", `return ${ret};`], "    ");
   out.push("  },", "});");
   sections.forEach((first, k) => {
     const end = Math.min(first + SECTION_STATES, names.length);

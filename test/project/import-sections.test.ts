@@ -49,7 +49,7 @@ describe("import of a big definition", () => {
     const def = definition(2 * SECTION_STATES + 7);
     const source = definitionToSource(def, { name: "sections", from: DSL_MODULE });
     expect(source.match(/^function states\d+\(\) \{$/gm)).toHaveLength(3);
-    expect(source.match(/^ {4}function wire\d+\(\) \{$/gm)).toHaveLength(3);
+    expect(source.match(/ \} = states\d+\(\);$/gm)).toHaveLength(3);
     const loaded = await loadFlowSource("sections", source);
     expect(loaded.diagnostics).toEqual([]);
     expect(loaded.compiled?.definition).toStrictEqual(def);
