@@ -60,6 +60,15 @@ export function parseLocatedJson(text: string, opts: { positions?: boolean } = {
     }
   };
 
+  // One copy of each short string: a definition repeats its keys, types, URLs and paths in
+  // every state (a 60,000-state definition's value is a third smaller).
+  const interned = new Map<string, string>();
+  const intern = (s: string): string => {
+    const known = interned.get(s);
+    if (known !== undefined) return known;
+    interned.set(s, s);
+    return s;
+  };
   const str = (): string => {
     const start = ++i;
     let out = "";
@@ -70,7 +79,7 @@ export function parseLocatedJson(text: string, opts: { positions?: boolean } = {
       if (c === 34) {
         out += text.slice(chunk, i);
         i++;
-        return out;
+        return out.length > 64 ? out : intern(out);
       }
       if (c === 10) fail("unterminated string (newline inside a string)");
       if (c < 0x20) fail(`control character U+${c.toString(16).padStart(4, "0")} inside a string; write it as an escape (\\t, \\u00XX)`);
