@@ -26,6 +26,14 @@ export interface ImportOptions {
 }
 
 export function definitionToSource(def: FlowDefinition, opts: ImportOptions): string {
+  return definitionToSourceLines(def, opts).join("\n");
+}
+
+/**
+ * The source as pieces of whole lines, to be joined with "\n": a caller writing a big
+ * flow (15 MB for 60,000 states) writes them without making the whole text.
+ */
+export function definitionToSourceLines(def: FlowDefinition, opts: ImportOptions): string[] {
   const names = Object.keys(def.States);
   const varOf = new Map<string, string>();
   const used = new Set<string>();
@@ -132,7 +140,7 @@ export function definitionToSource(def: FlowDefinition, opts: ImportOptions): st
     out.push(...decls, ...(wiring.length ? ["", ...wiring] : []));
     block(["", `return ${ret};`], "    ");
     out.push("  },", "});", "");
-    return out.join("\n");
+    return out;
   }
   // The states are declared in functions a few hundred states long, and build() wires
   // them: V8 compiles a function in one piece, in memory that grows with its length (~100 MB
@@ -154,7 +162,7 @@ export function definitionToSource(def: FlowDefinition, opts: ImportOptions): st
     out.push(...wrapList("  return { ", names.slice(first, end).map((n) => varOf.get(n)!), " };"), "}");
   });
   out.push("");
-  return out.join("\n");
+  return out;
 }
 
 /** `text` with each line after `pad` (empty text stays empty). */

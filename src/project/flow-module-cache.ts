@@ -20,6 +20,7 @@ import { createRequire } from "node:module";
 import { basename, dirname, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { registerSameLines, registerSourceMap } from "../dsl/callsite.js";
+import { writeLines } from "./write-lines.js";
 
 const require = createRequire(import.meta.url);
 
@@ -98,13 +99,19 @@ function absolutize(code: string, file: string): string | undefined {
   return ok ? out : undefined;
 }
 
-/** Where the module of `file` with this content (its text, or its UTF-8 bytes: the same key) is cached, when it can be. */
-function entryOf(file: string, source: string | Uint8Array): { dir: string; out: string } | undefined {
+/**
+ * Where the module of `file` with this content is cached, when it can be. The content is
+ * its text, its UTF-8 bytes or its lines (joined with "\n"): the same key.
+ */
+function entryOf(file: string, source: string | Uint8Array | readonly string[]): { dir: string; out: string } | undefined {
   if (process.env.FLOWSMITH_NO_FLOW_CACHE) return undefined;
   const nm = nodeModulesOf(file);
   const es = loadEsbuild();
   if (!nm || !es) return undefined;
-  const hash = createHash("sha256").update(file).update("\0").update(source).update(es.version).update("v2").digest("hex").slice(0, 20);
+  const h = createHash("sha256").update(file).update("\0");
+  if (typeof source === "string" || source instanceof Uint8Array) h.update(source);
+  else source.forEach((line, i) => (i ? h.update("\n").update(line) : h.update(line)));
+  const hash = h.update(es.version).update("v2").digest("hex").slice(0, 20);
   const dir = join(nm, ".cache", "flowsmith", "flows");
   return { dir, out: join(dir, `${basename(file).replace(/\.[cm]?ts$/, "")}-${hash}.mjs`) };
 }
@@ -112,8 +119,8 @@ function entryOf(file: string, source: string | Uint8Array): { dir: string; out:
 /** A module with its map or its same-lines marker (a module without either is rewritten). */
 const isCached = (out: string) => existsSync(out) && (existsSync(`${out}.map`) || existsSync(`${out}.lines`));
 
-/** Write an entry: the map (or the marker) first, then the module, each by rename; older versions of the flow go. */
-function writeEntry(dir: string, out: string, code: string, map: string | undefined): boolean {
+/** Write an entry (the module as text or lines): the map (or the marker) first, then the module, each by rename; older versions of the flow go. */
+function writeEntry(dir: string, out: string, code: string | readonly string[], map: string | undefined): boolean {
   try {
     mkdirSync(dir, { recursive: true });
     const tmp = `${out}.${process.pid}.tmp`;
@@ -122,7 +129,8 @@ function writeEntry(dir: string, out: string, code: string, map: string | undefi
     const side = map === undefined ? ".lines" : ".map";
     writeFileSync(`${tmp}${side}`, map ?? "");
     renameSync(`${tmp}${side}`, `${out}${side}`);
-    writeFileSync(tmp, code);
+    if (typeof code === "string") writeFileSync(tmp, code);
+    else writeLines(tmp, code);
     renameSync(tmp, out);
     // Older versions of this flow are dead weight (another flow of the same file name only recompiles).
     const stem = basename(out).replace(/-[0-9a-f]+\.mjs$/, "-");
@@ -134,16 +142,22 @@ function writeEntry(dir: string, out: string, code: string, map: string | undefi
 }
 
 /**
- * Cache `source`, the content of `file` and JavaScript already (no TypeScript syntax, as
- * `flowsmith import` writes it), as the module of `file`, line for line; a later load of
- * that content needs no transpile. False when it cannot be cached (a load then transpiles).
+ * Cache `lines` (joined with "\n"), the content of `file` and JavaScript already (no
+ * TypeScript syntax, as `flowsmith import` writes it), as the module of `file`, line for
+ * line; a later load of that content needs no transpile. False when it cannot be cached (a
+ * load then transpiles). Each piece is rewritten alone: an import is never split across two.
  */
-export function cacheJavaScriptFlow(file: string, source: string): boolean {
-  const entry = entryOf(file, source);
+export function cacheJavaScriptFlow(file: string, lines: readonly string[]): boolean {
+  const entry = entryOf(file, lines);
   if (!entry) return false;
   if (isCached(entry.out)) return true;
-  const code = absolutize(source, file);
-  return code !== undefined && writeEntry(entry.dir, entry.out, code, undefined);
+  const code: string[] = [];
+  for (const line of lines) {
+    const rewritten = absolutize(line, file);
+    if (rewritten === undefined) return false;
+    code.push(rewritten);
+  }
+  return writeEntry(entry.dir, entry.out, code, undefined);
 }
 
 /**

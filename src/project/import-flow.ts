@@ -5,7 +5,7 @@
 import { existsSync, mkdirSync, writeFileSync, rmSync } from "node:fs";
 import { isDeepStrictEqual } from "node:util";
 import { basename, join } from "node:path";
-import { definitionToSource, type ImportOptions } from "../compile/import.js";
+import { definitionToSourceLines, type ImportOptions } from "../compile/import.js";
 import { hasErrors, type Diagnostic } from "../definition/diagnostics.js";
 import type { FlowDefinition } from "../definition/types.js";
 import { readDocumentFile, type SourceDocument } from "../source/document.js";
@@ -14,6 +14,7 @@ import { isObject } from "../validate/context.js";
 import { CliError, EXIT } from "../errors.js";
 import { loadFlow } from "./load-flow.js";
 import { cacheJavaScriptFlow } from "./flow-module-cache.js";
+import { writeLines } from "./write-lines.js";
 
 export interface ImportResult {
   flowFile: string;
@@ -72,14 +73,14 @@ export async function importDefinition(root: string, file: string, opts: { name:
 /**
  * Write the flow source and the schema. The source is JavaScript as well as TypeScript, so
  * it is cached as the flow's module as written (the round trip then loads it without a
- * transpile). Its own function: the source text (15 MB for 60,000 states) is garbage
- * before the round trip loads it.
+ * transpile). The source is written from its lines, never as one text, and in a function
+ * of its own, so the lines (15 MB for 60,000 states) are garbage before the round trip.
  */
 function writeSources(root: string, flowFile: string, schemaFile: string, definition: FlowDefinition, schema: unknown, opts: ImportOptions): void {
-  const source = definitionToSource(definition, opts);
+  const lines = definitionToSourceLines(definition, opts);
   mkdirSync(join(root, "flows"), { recursive: true });
   mkdirSync(join(root, "schemas"), { recursive: true });
-  writeFileSync(flowFile, source);
+  writeLines(flowFile, lines);
   writeFileSync(schemaFile, JSON.stringify(schema ?? { type: "object" }, null, 2) + "\n");
-  cacheJavaScriptFlow(flowFile, source);
+  cacheJavaScriptFlow(flowFile, lines);
 }

@@ -81,7 +81,7 @@ describe("import of a big definition", () => {
     const file = join(dir, "flows", "dup.flow.ts");
     const source = `import { defineFlow, pass } from "flowsmith";\n\nexport default defineFlow({\n  name: "dup",\n  title: "x",\n  inputSchema: {},\n  build: () => {\n    const a = pass("A");\n      const b = pass("A");\n    return a.next(b);\n  },\n});\n`;
     writeFileSync(file, source);
-    expect(cacheJavaScriptFlow(file, source)).toBe(true);
+    expect(cacheJavaScriptFlow(file, source.split("\n"))).toBe(true);
     const loaded = await loadFlow(file);
     const d = loaded.diagnostics.find((x) => x.code === "DSL_DUPLICATE_STATE_NAME")!;
     expect({ ...d.source }).toEqual({ file, line: 9, column: 17 });
