@@ -9,7 +9,7 @@ import { diag, type Diagnostic } from "../definition/diagnostics.js";
 import { compileFlow, locate, type CompiledFlow } from "../compile/compile.js";
 import { isFlowSource, type AnyFlowSource } from "../dsl/flow.js";
 import { cachedFlowModule, importFlowModule } from "./flow-module-cache.js";
-import { readUtf8File } from "../source/read-text.js";
+import { FLOW_SOURCE_FACTOR, maxFileBytes, readUtf8File } from "../source/read-text.js";
 import { CliError, EXIT } from "../errors.js";
 
 export interface LoadedFlow {
@@ -121,7 +121,10 @@ export async function loadFlow(file: string): Promise<LoadedFlow> {
  */
 function openFlowFile(abs: string): { diagnostics: Diagnostic[] } | { key: string; cached: string | undefined } {
   const key = moduleKey(abs);
-  const read = readUtf8File(abs);
+  const read = readUtf8File(abs, {
+    maxBytes: FLOW_SOURCE_FACTOR * maxFileBytes(),
+    limit: { of: "flow sources", hint: `flowsmith loads flow sources up to ${FLOW_SOURCE_FACTOR} times FLOWSMITH_MAX_FILE_BYTES (${FLOW_SOURCE_FACTOR * 16} MiB by default)` },
+  });
   if (!read.ok) return { diagnostics: [diag("DSL_ERROR", "", `cannot load ${basename(abs)}: ${read.message}`, { source: { file: abs, line: read.line ?? 1, column: read.column ?? 1 }, hint: read.hint })] };
   if (/\.m?js$/.test(abs) || (key && loadedModules.get(abs)?.key === key)) return { key, cached: undefined };
   let cached: string | undefined;

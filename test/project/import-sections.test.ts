@@ -13,6 +13,7 @@ import type { FlowDefinition } from "../../src/definition/types.js";
 import { importDefinition } from "../../src/project/import-flow.js";
 import { cacheJavaScriptFlow } from "../../src/project/flow-module-cache.js";
 import { loadFlow } from "../../src/project/load-flow.js";
+import { FLOW_SOURCE_FACTOR } from "../../src/source/read-text.js";
 import { DSL_MODULE, loadFlowSource } from "../support/flows.js";
 import { REPO } from "../support/paths.js";
 
@@ -72,6 +73,27 @@ describe("import of a big definition", () => {
     const mod = (await import(pathToFileURL(join(cache, files[0]!)).href)) as { default: { name: string } };
     expect(mod.default.name).toBe("big");
     expect((await loadFlow(r.flowFile)).diagnostics).toEqual([]);
+  });
+
+  it("loads flow sources up to FLOW_SOURCE_FACTOR times the document limit, and refuses bigger ones", async () => {
+    const dir = project();
+    mkdirSync(join(dir, "flows"));
+    const small = join(dir, "flows", "small.flow.ts");
+    const big = join(dir, "flows", "big.flow.ts");
+    const flow = (name: string, pad: number) => `import { defineFlow, pass } from "flowsmith";\n// ${"x".repeat(pad)}\nexport default defineFlow({ name: "${name}", title: "x", inputSchema: {}, build: () => pass("A") });\n`;
+    writeFileSync(small, flow("small", 1500));
+    writeFileSync(big, flow("big", 2 * 1024 * FLOW_SOURCE_FACTOR));
+    const saved = process.env.FLOWSMITH_MAX_FILE_BYTES;
+    process.env.FLOWSMITH_MAX_FILE_BYTES = "1024";
+    try {
+      expect((await loadFlow(small)).compiled?.definition.States).toHaveProperty("A");
+      const refused = await loadFlow(big);
+      expect(refused.compiled).toBeUndefined();
+      expect(refused.diagnostics[0]!.message).toMatch(/^cannot load big\.flow\.ts: is .* over the .* limit for flow sources$/);
+    } finally {
+      if (saved === undefined) delete process.env.FLOWSMITH_MAX_FILE_BYTES;
+      else process.env.FLOWSMITH_MAX_FILE_BYTES = saved;
+    }
   });
 
   it("names the .flow.ts line and column of a builder called from a same-lines module", async () => {
