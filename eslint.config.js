@@ -15,9 +15,11 @@ const SRC = resolve(ROOT, "src");
  * bottom, builders, compile/validate/engine on them, clients and the emulator side by side
  * (neither imports the other), deploy/run on the clients, the CLI on top.
  */
-const BASE = ["errors.ts", "assets.ts"];
+const BASE = ["errors.ts", "assets.ts", "cache-dir.ts"];
 const LAYERS = {
   "errors.ts": [],
+  // Where the optional caches live (validators, parsed YAML).
+  "cache-dir.ts": [],
   // The package's own files (version, templates, worker.py), found from the package root.
   "assets.ts": [],
   definition: [],
@@ -32,9 +34,9 @@ const LAYERS = {
   project: ["compile", "definition", "dsl", "expr", "source", "validate"],
   // Production clients: never the emulator (src/local), never deploy/run/CLI.
   globus: ["project", "wire", "definition"],
-  // deploy -> run: deploy/timers.ts reuses run's input and schedule checks (a cycle with
-  // run -> deploy to untangle by moving those helpers below both).
-  deploy: ["compile", "definition", "dsl", "globus", "project", "source", "validate", "wire", "run"],
+  // deploy creates flows and registers functions; starting runs, now or on a schedule
+  // (run/declared-timers.ts, which deploy-flow also calls), is run's, on top of deploy.
+  deploy: ["compile", "definition", "dsl", "globus", "project", "source", "validate", "wire"],
   run: ["compile", "definition", "deploy", "dsl", "globus", "project", "source", "validate", "wire", "expr"],
   // The emulator: engine, providers and wire facts; never the production clients.
   local: ["compile", "definition", "engine", "expr", "project", "providers", "source", "validate", "wire"],

@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
@@ -6,5 +7,14 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: "forks",
+    // Two test files per core: much of the suite waits on the CLI processes, runtimes and
+    // Python workers it starts, so one file per core (vitest's default is cores - 1: a single
+    // worker on a 2-core machine) leaves the CPU idle half the time.
+    maxWorkers: Math.max(2, availableParallelism() * 2),
+    minWorkers: 1,
+    // The test retry policy for every test and every CLI process a test starts: real retries,
+    // millisecond backoff (src/globus/retry.ts), so a lost runtime costs milliseconds, not the
+    // production policy's seconds of backoff.
+    env: { FLOWSMITH_RETRY_BASE_MS: "1", FLOWSMITH_RETRY_MAX_MS: "20" },
   },
 });

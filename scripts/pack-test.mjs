@@ -4,9 +4,16 @@
 // the scaffold as its README says, run the scaffold's own `npm test`, run the example flow
 // from its sample run directory to SUCCEEDED, then the everyday commands. A command whose
 // runtime asset is missing must fail fast (no hang). Prints one line per check and a closing
-// "N passed, M failed"; exits 1 on any failure. Run by `npm test` (scripts/test.mjs).
+// "N passed, M failed"; exits 1 on any failure. `npm run test:pack`: the step of the README's
+// test command (and of .ci/run) after `npm test`.
+//
+// One native build for both installs: node-gyp compiling better-sqlite3 is nearly all of an
+// install's minute here (no prebuilt binary can be downloaded). The scaffold starts from a
+// copy of the tools install's node_modules, so its own `npm install` still resolves the
+// scaffold's package.json (flowsmith from the tarball, vitest, …) but finds better-sqlite3
+// built already.
 import { spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative, sep } from "node:path";
 
@@ -92,6 +99,7 @@ const init = sh(bin, ["init", proj], tools);
 step("flowsmith init proj", init);
 const pkg = JSON.parse(readFileSync(join(proj, "package.json"), "utf8"));
 check("init's flowsmith dependency is the tarball that ran it", pkg.devDependencies.flowsmith === `file:${tarball}`, `got ${pkg.devDependencies.flowsmith}`);
+cpSync(join(tools, "node_modules"), join(proj, "node_modules"), { recursive: true, verbatimSymlinks: true });
 if (!step("npm install (scaffold)", sh("npm", ["install", "--no-audit", "--no-fund"], proj))) finish();
 
 // 4. The scaffold's own test suite (types, type-check, validate, Python, the flow end to end).

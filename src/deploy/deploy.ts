@@ -9,7 +9,7 @@ import type { CompiledFlow } from "../compile/compile.js";
 import type { EnvironmentConfig, ProjectConfig } from "../project/config.js";
 import type { GlobusApi } from "../globus/api.js";
 import { FlowsClient, type FlowResponse } from "../globus/flows.js";
-import { pureSourceRegistration } from "../globus/compute.js";
+import { ComputeClient, pureSourceRegistration } from "../globus/compute.js";
 import { SCOPES } from "../wire/scopes.js";
 import { CliError, EXIT } from "../errors.js";
 import { fillPlaceholders, MissingValueError } from "./fill.js";
@@ -131,15 +131,14 @@ export async function deployFlows(config: ProjectConfig, env: EnvironmentConfig,
     const { source, hash } = fn;
     if (!el.functions[name] && harvested[name]) {
       // Adopt the deployed function only if it is this source.
-      const remote = await api.call<{ function_code?: string }>("COMPUTE", `/v2/functions/${harvested[name]}`, { scope: SCOPES.computeAll, accept: [404, 403] });
+      const remote = await new ComputeClient(api).getFunction(harvested[name]!);
       const expected = (pureSourceRegistration(name, source) as { function_code: string }).function_code;
-      if (remote.status === 200 && remote.body.function_code === expected) el.functions[name] = { id: harvested[name]!, hash };
+      if (remote?.function_code === expected) el.functions[name] = { id: harvested[name]!, hash };
     }
     const locked = el.functions[name];
     let reason: string | undefined;
     if (locked && locked.hash === hash) {
-      const remote = await api.call("COMPUTE", `/v2/functions/${locked.id}`, { scope: SCOPES.computeAll, accept: [404, 403] });
-      if (remote.status === 200) {
+      if (await new ComputeClient(api).getFunction(locked.id)) {
         functionIds[name] = locked.id;
         result.functions.push({ name, action: "unchanged", hash, id: locked.id });
         continue;

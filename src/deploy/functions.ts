@@ -11,8 +11,7 @@ import { CliError, EXIT } from "../errors.js";
 import { join } from "node:path";
 import type { ProjectConfig } from "../project/config.js";
 import type { GlobusApi } from "../globus/api.js";
-import { pureSourceRegistration } from "../globus/compute.js";
-import { SCOPES } from "../wire/scopes.js";
+import { ComputeClient, pureSourceRegistration } from "../globus/compute.js";
 import { writeLock, type EnvironmentLock, type LockFile } from "./lock.js";
 
 export interface ProjectFunction {
@@ -52,13 +51,12 @@ export function registrationOf(config: ProjectConfig, fn: ProjectFunction) {
 }
 
 /**
- * Register `fn` (POST /v3/functions; Compute has no typed SDK method for it, so a raw
- * request) and record its id and hash in the lock, written at once so a later failure
- * never registers it twice.
+ * Register `fn` (ComputeClient: POST /v3/functions) and record its id and hash in the
+ * lock, written at once so a later failure never registers it twice.
  */
 export async function registerFunction(api: GlobusApi, config: ProjectConfig, fn: ProjectFunction, lock: { file: string; lock: LockFile; env: EnvironmentLock }): Promise<string> {
-  const res = await api.call<{ function_uuid: string }>("COMPUTE", "/v3/functions", { scope: SCOPES.computeAll, method: "POST", payload: registrationOf(config, fn) });
-  lock.env.functions[fn.name] = { id: res.body.function_uuid, hash: fn.hash };
+  const id = await new ComputeClient(api).registerFunction(registrationOf(config, fn) as Record<string, unknown>);
+  lock.env.functions[fn.name] = { id, hash: fn.hash };
   writeLock(lock.file, lock.lock);
-  return res.body.function_uuid;
+  return id;
 }

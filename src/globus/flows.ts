@@ -18,6 +18,8 @@ export type FlowList = Json<Paths["/flows"]["get"]["responses"]["200"]>;
 export type FlowListQuery = NonNullable<Paths["/flows"]["get"]["parameters"]["query"]>;
 
 const ALL = SCOPES.flows("all");
+/** Web-input scopes (SDK-JS); the flows `all` scope the CLI already holds covers them too. */
+const WEB_INPUTS = ALL;
 const strings = (q: Record<string, unknown>) => Object.fromEntries(Object.entries(q).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)])) as Record<string, string>;
 
 export type FlowResponse = flows.OpenAPI.components["schemas"]["FlowResponse"];
@@ -93,6 +95,27 @@ export class FlowsClient {
   /** POST /runs/{id}/resume: raw, @globus/sdk 6 has no method for it. */
   async resumeRun(runId: string, scope: string): Promise<FlowRun> {
     return (await this.api.call<FlowRun>("FLOWS", `/runs/${runId}/resume`, { scope, method: "POST" })).body;
+  }
+
+  /*
+   * Web inputs (globus-flows.md §2.2; fixtures/flows/sdk-list_web_inputs.*, sdk-get_web_input.*,
+   * sdk-respond_to_web_input.*): raw, @globus/sdk 6 has neither methods nor OpenAPI types
+   * for /web_inputs. Each answers the raw response, so a caller can accept a status (an older
+   * service's 404/405, a retried respond's 409) instead of an error.
+   */
+  /** GET /web_inputs?filter_run_ids=…&filter_states=… */
+  listWebInputs<T = { web_input_summaries: { id: string }[]; marker?: string | null }>(query: { filter_run_ids?: string | undefined; filter_states?: "open" | "closed" | undefined; per_page?: number }, accept: number[] = [], scope: string = WEB_INPUTS): Promise<{ status: number; body: T }> {
+    return this.api.call<T>("FLOWS", "/web_inputs", { scope, accept, query: strings(query) });
+  }
+
+  /** GET /web_inputs/{id} */
+  getWebInput<T = Record<string, unknown>>(id: string, accept: number[] = [], scope: string = WEB_INPUTS): Promise<{ status: number; body: T }> {
+    return this.api.call<T>("FLOWS", `/web_inputs/${encodeURIComponent(id)}`, { scope, accept });
+  }
+
+  /** POST /web_inputs/{id}/respond {"response": {...}} -> {"status": "ok"} */
+  respondToWebInput(id: string, response: Record<string, unknown>, accept: number[] = [], scope: string = WEB_INPUTS): Promise<{ status: number; body: unknown }> {
+    return this.api.call("FLOWS", `/web_inputs/${encodeURIComponent(id)}/respond`, { scope, method: "POST", payload: { response }, accept });
   }
 
   /** POST /flows/{id}/validate_run: raw, @globus/sdk 6 has no method for it. */

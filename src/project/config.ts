@@ -79,7 +79,7 @@ export function loadProjectConfig(rootIn: string): LoadedConfig {
   const root = resolve(rootIn);
   const file = join(root, "flowsmith.yaml");
   if (!existsSync(file)) return { config: defaultConfig(root), diagnostics: [] };
-  const doc = readDocumentFile(file);
+  const doc = readDocumentFile(file, { cache: true });
   if (!doc.ok) return { diagnostics: doc.diagnostics };
   // An empty (or comments-only) file and a file whose top level is not a mapping are said so
   // plainly, instead of surfacing later as a missing default environment.

@@ -1,12 +1,13 @@
 /**
  * Web inputs from the client side: the open web inputs a run waits on, and answering one
  * (`POST /web_inputs/{id}/respond` with `{"response": {"value": <option id>}}`,
- * globus-flows.md §2.2). Used by `flowsmith runs respond` and `runs show`. Raw requests:
- * @globus/sdk 6 has neither methods nor OpenAPI types for /web_inputs.
+ * globus-flows.md §2.2). Used by `flowsmith runs respond` and `runs show`; the requests are
+ * FlowsClient's (raw there: @globus/sdk 6 has no /web_inputs methods).
  */
 import { resolve } from "node:path";
 import { CliError, EXIT } from "../errors.js";
 import type { GlobusApi } from "../globus/api.js";
+import { FlowsClient } from "../globus/flows.js";
 import { readDocumentFile } from "../source/document.js";
 import { applySet, merge } from "./input.js";
 
@@ -19,13 +20,11 @@ export interface WebInputDoc {
   run: { id: string; label: string | null };
 }
 
-/** Web-input scopes (SDK-JS); the flows `all` scope the CLI already holds covers them too. */
-const SCOPE = "https://auth.globus.org/scopes/eec9b274-0c81-4334-bdc2-54e90e689b9a/all";
-
 export async function openWebInputs(api: GlobusApi, runId: string): Promise<WebInputDoc[]> {
-  const list = await api.call<{ web_input_summaries: { id: string }[] }>("FLOWS", "/web_inputs", { scope: SCOPE, query: { filter_run_ids: runId, filter_states: "open" } });
+  const flows = new FlowsClient(api);
+  const list = await flows.listWebInputs({ filter_run_ids: runId, filter_states: "open" });
   const out: WebInputDoc[] = [];
-  for (const s of list.body.web_input_summaries) out.push((await api.call<WebInputDoc>("FLOWS", `/web_inputs/${s.id}`, { scope: SCOPE })).body);
+  for (const s of list.body.web_input_summaries) out.push((await flows.getWebInput<WebInputDoc>(s.id)).body);
   return out;
 }
 
@@ -56,6 +55,6 @@ export async function respondToRun(api: GlobusApi, runId: string, response: { va
   }
   if (!target.user_roles.includes("respondent")) throw new CliError(`you are not a respondent of web input ${target.id}`, EXIT.AUTH);
   // A retried respond whose first attempt landed answers 409 (closed): the answer is in.
-  const res = await api.call("FLOWS", `/web_inputs/${target.id}/respond`, { scope: SCOPE, method: "POST", payload: { response: { ...response, value } }, accept: [409] });
+  const res = await new FlowsClient(api).respondToWebInput(target.id, { ...response, value }, [409]);
   return { webInput: target, value, alreadyClosed: res.status === 409 };
 }

@@ -5,6 +5,7 @@
 import { diag, parsePointer, type Diagnostic, type SourceLocation } from "../definition/diagnostics.js";
 import { JsonSyntaxError, parseLocatedJson, type LocatedDocument, type Position } from "./located-json.js";
 import { parseLocatedYaml } from "./located-yaml.js";
+import { parseLocatedYamlCached } from "./yaml-cache.js";
 import { readTextFile } from "./read-text.js";
 
 export interface SourceDocument {
@@ -21,11 +22,16 @@ export function isYamlFile(file: string): boolean {
   return /\.ya?ml$/i.test(file);
 }
 
-export function parseDocumentText(text: string, file: string): SourceDocument {
+export interface ReadOptions {
+  /** Keep the parse of a YAML file in the cache directory (source/yaml-cache.ts); never for documents that may hold secrets. */
+  cache?: boolean;
+}
+
+export function parseDocumentText(text: string, file: string, options: ReadOptions = {}): SourceDocument {
   let located: LocatedDocument;
   try {
     // JSON positions are found when a location is first asked for (most reads locate nothing).
-    located = isYamlFile(file) ? parseLocatedYaml(text) : parseLocatedJson(text, { positions: false });
+    located = isYamlFile(file) ? (options.cache ? parseLocatedYamlCached(text) : parseLocatedYaml(text)) : parseLocatedJson(text, { positions: false });
   } catch (e) {
     const pos = e instanceof JsonSyntaxError ? e.position : { line: 1, column: 1 };
     const message = e instanceof Error ? e.message : String(e);
@@ -62,7 +68,7 @@ export function parseDocumentText(text: string, file: string): SourceDocument {
   return { file, value: located.value, locate, diagnostics, ok: true };
 }
 
-export function readDocumentFile(file: string): SourceDocument {
+export function readDocumentFile(file: string, options: ReadOptions = {}): SourceDocument {
   const read = readTextFile(file);
   if (!read.ok) {
     const at = read.line !== undefined ? { file, line: read.line, column: read.column ?? 1 } : undefined;
@@ -74,5 +80,5 @@ export function readDocumentFile(file: string): SourceDocument {
       ok: false,
     };
   }
-  return parseDocumentText(read.text, file);
+  return parseDocumentText(read.text, file, options);
 }

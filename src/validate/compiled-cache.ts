@@ -8,16 +8,12 @@
 import { createHash } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { homedir } from "node:os";
 import { join } from "node:path";
 import type { ValidateFunction } from "ajv";
+import { cacheDir } from "../cache-dir.js";
 
 const require = createRequire(import.meta.url);
 
-/** FLOWSMITH_CACHE_DIR, else $XDG_CACHE_HOME/flowsmith, else ~/.cache/flowsmith (mode 0700). */
-export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  return env.FLOWSMITH_CACHE_DIR || join(env.XDG_CACHE_HOME || join(homedir(), ".cache"), "flowsmith");
-}
 
 function ajvVersion(): string {
   try {

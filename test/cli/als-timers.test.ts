@@ -25,6 +25,10 @@ async function until(f: () => boolean, what: string, tries = 200) {
   for (let i = 0; i < tries && !f(); i++) await new Promise((r) => setTimeout(r, 50));
   if (!f()) throw new Error(`timed out waiting for ${what}`);
 }
+const skip = (duration: string) => {
+  const r = flowsmith(["local", "skip", duration], { cwd: dir });
+  expect(r.code, r.stderr).toBe(0);
+};
 const scan = (folder: string, name: string) => {
   const d = col("nersc_cfs", "8.3.2", "raw", folder);
   mkdirSync(d, { recursive: true });
@@ -80,13 +84,13 @@ describe("ALS 8.3.2 with default prune days", () => {
     const alcfRec = col("alcf_eagle", "bl832", "scratch", "BLS-00564_story", "rec20260101_120000_story");
     const nerscRec = col("nersc_cfs", "8.3.2", "scratch", "BLS-00564_story", "rec20260101_120000_story");
     expect([existsSync(alcfRaw), existsSync(alcfRec), existsSync(nerscRec)]).toEqual([true, true, true]);
-    expect(flowsmith(["local", "skip", "1d"], { cwd: dir }).code).toBe(0);
+    skip("1d");
     await new Promise((r) => setTimeout(r, 300));
     expect(existsSync(alcfRaw)).toBe(true);
-    expect(flowsmith(["local", "skip", "1d"], { cwd: dir }).code).toBe(0);
+    skip("1d");
     await until(() => !existsSync(alcfRaw) && !existsSync(alcfRec) && !existsSync(`${alcfRec}.zarr`), "the ALCF prune");
     expect(existsSync(nerscRec)).toBe(true);
-    expect(flowsmith(["local", "skip", "5d"], { cwd: dir }).code).toBe(0);
+    skip("5d");
     await until(() => !existsSync(nerscRec) && !existsSync(`${nerscRec}.zarr`), "the NERSC prune");
     // The raw scan at NERSC is the beamline's copy: never pruned.
     expect(existsSync(col("nersc_cfs", "8.3.2", "raw", "BLS-00564_story", "20260101_120000_story.h5"))).toBe(true);

@@ -3,7 +3,7 @@ import type { Command } from "commander";
 import { buildFlows } from "../../project/build.js";
 import { deployFlows, type DeployResult } from "../../deploy/deploy.js";
 import { CliError, EXIT } from "../../errors.js";
-import { deployTimers, hasDeclaredTimers, type TimerPlan } from "../../deploy/timers.js";
+import { deployTimers, hasDeclaredTimers, type TimerPlan } from "../../run/declared-timers.js";
 import { formatDiagnostic, palette } from "../output.js";
 import { withSession } from "../environment.js";
 import type { CliContext } from "../context.js";

@@ -38,10 +38,13 @@ export class ComputeExecutor {
     return this.stopped;
   }
 
-  /** Starts every endpoint's workers. */
+  /**
+   * Opens for dispatch. An endpoint's workers start with its first task, not here: most
+   * commands that bring up a runtime (runs list, deploy-flow, timers) run no function, and
+   * python3 workers for every configured endpoint would be started and stopped for nothing.
+   */
   start(): void {
     this.stopped = false;
-    for (const ep of this.o.endpoints.keys()) this.poolFor(ep);
   }
 
   /** The endpoint's pool, when it has been started in this process. */

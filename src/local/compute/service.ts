@@ -332,12 +332,18 @@ export class LocalComputeService {
     return { taskgroup_id: g.taskgroup_id, create_websockets_queue: g.create_websockets_queue, tasks };
   }
 
-  /** GET /v2/endpoints/{id}/status: "online" while the endpoint's pool runs. */
+  /**
+   * GET /v2/endpoints/{id}/status: "online" while the runtime dispatches and the endpoint's
+   * workers run or have not been needed yet (they start with the first task, as a real
+   * endpoint's blocks scale up from min_blocks 0: zero workers until then); "offline" once
+   * its workers could not start or the runtime stopped.
+   */
   endpointStatus(endpointId: string): EndpointStatusResponse {
     this.requireEndpoint(endpointId);
     const pool = this.executor.pool(endpointId);
     const stats = pool?.stats() ?? { total_workers: 0, idle_workers: 0, pending_tasks: 0, outstanding_tasks: 0 };
-    return { status: pool?.running ? "online" : "offline", details: { ...stats, managers: 1 } };
+    const online = !this.executor.closed && (pool ? pool.running : true);
+    return { status: online ? "online" : "offline", details: { ...stats, managers: 1 } };
   }
 
   /** Resolves when the task is final. */

@@ -8,11 +8,12 @@
 import type { Session } from "../../globus/session.js";
 import { AuthError } from "../../globus/auth/types.js";
 import { ServiceError } from "../../globus/api.js";
-import { SCOPES } from "../../local/auth/scopes.js";
+import { SCOPES } from "../../wire/scopes.js";
 import { runScope } from "../../run/start.js";
 import { TimersClient, type TimerJob } from "../../globus/timers.js";
 import type { LogEntryDoc, RunDoc } from "../../run/follow.js";
 import { FlowsClient } from "../../globus/flows.js";
+import { TransferClient } from "../../globus/transfer.js";
 import type { Maybe } from "../contract.js";
 
 const FLOWS_SCOPE = SCOPES.flows("all");
@@ -28,9 +29,8 @@ export interface RunsQuery {
 }
 
 export async function listRuns(s: Session, q: RunsQuery): Promise<{ runs: RunDoc[]; has_next_page: boolean; marker?: string }> {
-  const res = await s.api.call<{ runs: RunDoc[]; has_next_page: boolean; marker?: string }>("FLOWS", "/runs", {
-    scope: FLOWS_SCOPE,
-    query: {
+  const page = await new FlowsClient(s.api).listRuns(
+    {
       per_page: q.perPage ?? 20,
       filter_flow_id: q.flowIds?.length ? q.flowIds.join(",") : undefined,
       filter_status: q.statuses?.length ? q.statuses.join(",") : undefined,
@@ -39,12 +39,13 @@ export async function listRuns(s: Session, q: RunsQuery): Promise<{ runs: RunDoc
       marker: q.marker || undefined,
       orderby: "start_time DESC",
     },
-  });
-  return res.body;
+    FLOWS_SCOPE,
+  );
+  return page as unknown as { runs: RunDoc[]; has_next_page: boolean; marker?: string };
 }
 
 export async function getRun(s: Session, runId: string): Promise<RunDoc> {
-  return (await s.api.call<RunDoc>("FLOWS", `/runs/${encodeURIComponent(runId)}`, { scope: FLOWS_SCOPE })).body;
+  return (await new FlowsClient(s.api).getRun(encodeURIComponent(runId), FLOWS_SCOPE)) as RunDoc;
 }
 
 /** The whole event log, page after page. */
@@ -58,7 +59,10 @@ export async function runAction(s: Session, runId: string, action: RunAction): P
   let scope = FLOWS_SCOPE;
   // Resuming re-consents: the flow scope with its transfer dependencies, as `runs resume`.
   if (action === "resume") scope = runScope(s, (await getRun(s, runId)).flow_id);
-  return (await s.api.call<RunDoc>("FLOWS", `/runs/${encodeURIComponent(runId)}/${action}`, { scope, method: "POST" })).body;
+  const flows = new FlowsClient(s.api);
+  const id = encodeURIComponent(runId);
+  const run = action === "cancel" ? await flows.cancelRun(id, scope) : action === "resume" ? await flows.resumeRun(id, scope) : await flows.releaseRun(id, scope);
+  return run as RunDoc;
 }
 
 export interface LsEntry {
@@ -68,10 +72,10 @@ export interface LsEntry {
   last_modified?: string;
 }
 
-/** Transfer `ls` (the API version is part of the path, as in @globus/sdk services/transfer/service/file-operations). */
+/** Transfer `ls`, as the page's file picker shows it. */
 export async function transferLs(s: Session, collection: string, path: string): Promise<{ path: string; entries: LsEntry[] }> {
-  const res = await s.api.call<{ path?: string; DATA?: LsEntry[] }>("TRANSFER", `/v0.10/operation/endpoint/${encodeURIComponent(collection)}/ls`, { scope: SCOPES.transferAll, query: { path } });
-  return { path: res.body.path ?? path, entries: (res.body.DATA ?? []).map((e) => ({ name: e.name, type: e.type, ...(e.size !== undefined ? { size: e.size } : {}), ...(e.last_modified ? { last_modified: e.last_modified } : {}) })) };
+  const listing = await new TransferClient(s.api).ls(collection, path, SCOPES.transferAll);
+  return { path: listing.path ?? path, entries: (listing.DATA ?? []).map((e) => ({ name: e.name, type: e.type, ...(e.size !== undefined ? { size: e.size } : {}), ...(e.last_modified ? { last_modified: e.last_modified } : {}) })) };
 }
 
 export type { Maybe } from "../contract.js";
@@ -90,16 +94,16 @@ async function detect<T>(fn: () => Promise<{ status: number; body: T }>, what: s
 
 /** Web inputs (globus-flows.md: GET /web_inputs, fixtures/flows/sdk-list_web_inputs.*). */
 export function listWebInputs(s: Session, q: { runId?: string; state?: "open" | "closed" }): Promise<Maybe<{ web_input_summaries: unknown[]; marker?: string | null }>> {
-  return detect(() => s.api.call("FLOWS", "/web_inputs", { scope: FLOWS_SCOPE, accept: [404, 405], query: { filter_run_ids: q.runId, filter_states: q.state, per_page: 50 } }), "web inputs");
+  return detect(() => new FlowsClient(s.api).listWebInputs<{ web_input_summaries: unknown[]; marker?: string | null }>({ filter_run_ids: q.runId, filter_states: q.state, per_page: 50 }, [404, 405], FLOWS_SCOPE), "web inputs");
 }
 
 export function getWebInput(s: Session, id: string): Promise<Maybe<Record<string, unknown>>> {
-  return detect(() => s.api.call("FLOWS", `/web_inputs/${encodeURIComponent(id)}`, { scope: FLOWS_SCOPE, accept: [405] }), "web inputs");
+  return detect(() => new FlowsClient(s.api).getWebInput(id, [405], FLOWS_SCOPE), "web inputs");
 }
 
 /** POST /web_inputs/{id}/respond {"response": {"value": …}} -> {"status": "ok"} (fixtures/flows/sdk-respond_to_web_input.default.json). */
 export async function respondWebInput(s: Session, id: string, value: unknown): Promise<unknown> {
-  return (await s.api.call("FLOWS", `/web_inputs/${encodeURIComponent(id)}/respond`, { scope: FLOWS_SCOPE, method: "POST", payload: { response: { value } } })).body;
+  return (await new FlowsClient(s.api).respondToWebInput(id, { value }, [], FLOWS_SCOPE)).body;
 }
 
 /** Timers through the Timers client (src/globus/timers.ts; fixtures/timers/sdk-list_jobs.default.json). */

@@ -4,7 +4,7 @@
  * following the redirect). A canary secret in the environment, the tokens and the
  * runtime's client secret never appear in any output.
  */
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -18,7 +18,6 @@ import type { StoredLogin } from "../../../src/globus/auth/index.js";
 
 const CANARY = "canary-secret-XYZ";
 const CLIENT_ID = "aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa";
-const SHIM = join(REPO, "test", "globus", "auth", "support", "cli-shim.mjs");
 
 let dir: string;
 let rt: LocalRuntime;
@@ -56,10 +55,10 @@ async function cli(args: string[], env: Record<string, string> = {}): Promise<Ru
 const tokenFile = (env: string) => join(dir, ".flowsmith", "tokens", `${env}.json`);
 
 beforeAll(async () => {
-  const build = spawnSync("npx", ["tsc", "-p", "tsconfig.json"], { cwd: REPO, encoding: "utf8" });
-  if (!existsSync(join(REPO, "dist", "src", "cli", "commands", "login.js"))) throw new Error(`build failed:\n${build.stdout}${build.stderr}`);
-  const help = spawnSync(process.execPath, [join(REPO, "bin", "flowsmith.js"), "--help"], { encoding: "utf8" }).stdout;
-  entry = ["login", "logout", "whoami"].every((c) => new RegExp(`^\\s+${c}\\b`, "m").test(help)) ? join(REPO, "bin", "flowsmith.js") : SHIM;
+  // The built CLI (npm test builds before vitest runs; nothing here rebuilds dist/ while
+  // other test files run it).
+  entry = join(REPO, "bin", "flowsmith.js");
+  if (!existsSync(join(REPO, "dist", "src", "cli", "commands", "login.js"))) throw new Error("dist/ is not built: run `npm run build` first");
 
   dir = mkdtempSync(join(tmpdir(), "flowsmith-auth-cli-"));
   mkdirSync(join(dir, "flows"));

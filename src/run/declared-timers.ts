@@ -13,13 +13,13 @@ import type { TimerDeclaration } from "../dsl/timers.js";
 import type { Session } from "../globus/session.js";
 import { TimersClient, type FlowStartDocument, type TimerJob, type TimerSchedule } from "../globus/timers.js";
 import { ServiceError } from "../globus/api.js";
-import { completeInput, environmentSchema, runScope } from "../run/start.js";
-import { scheduleFromFlags } from "../run/timer-schedule.js";
+import { completeInput, environmentSchema, runScope } from "./start.js";
+import { scheduleFromFlags } from "./timer-schedule.js";
 import { CliError, EXIT } from "../errors.js";
-import { environmentValues } from "./values.js";
-import { envLock, lockPath, readLock, writeLock } from "./lock.js";
-import { fillPlaceholders, MissingValueError } from "./fill.js";
-import { stableJson } from "./deploy.js";
+import { environmentValues } from "../deploy/values.js";
+import { envLock, lockPath, readLock, writeLock } from "../deploy/lock.js";
+import { fillPlaceholders, MissingValueError } from "../deploy/fill.js";
+import { stableJson } from "../deploy/deploy.js";
 
 export interface TimerPlan {
   flow: string;

@@ -1,0 +1,62 @@
+/** flowsmith.yaml's located parse, cached by content hash: same answer, positions included. */
+import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { parseLocatedYaml } from "../../src/source/located-yaml.js";
+import { parseLocatedYamlCached } from "../../src/source/yaml-cache.js";
+import { loadProjectConfig } from "../../src/project/config.js";
+
+let saved: string | undefined;
+let cache: string;
+beforeEach(() => {
+  saved = process.env.FLOWSMITH_CACHE_DIR;
+  cache = mkdtempSync(join(tmpdir(), "flowsmith-yaml-cache-"));
+  process.env.FLOWSMITH_CACHE_DIR = cache;
+});
+afterEach(() => {
+  if (saved === undefined) delete process.env.FLOWSMITH_CACHE_DIR;
+  else process.env.FLOWSMITH_CACHE_DIR = saved;
+});
+const cached = () => (readdirSync(cache).includes("yaml") ? readdirSync(join(cache, "yaml")) : []);
+
+const TEXT = "project: p\nenvironments:\n  local:\n    kind: local\n    values: { a: 1, b: [x, y] }\n  prod:\n    kind: globus\n    kind: globus\n";
+
+describe("the cached YAML parse", () => {
+  it("answers as the parser does, positions and duplicate keys included, from the second read on", () => {
+    const fresh = parseLocatedYaml(TEXT);
+    const first = parseLocatedYamlCached(TEXT);
+    expect(cached()).toHaveLength(1);
+    const second = parseLocatedYamlCached(TEXT);
+    for (const r of [first, second]) {
+      expect(r.value).toEqual(fresh.value);
+      expect([...r.positions]).toEqual([...fresh.positions]);
+      expect(r.duplicateKeys).toEqual(fresh.duplicateKeys);
+    }
+    expect(second.duplicateKeys[0]!.pointer).toBe("/environments/prod/kind");
+  });
+
+  it("never caches a value JSON cannot carry, or a syntax error", () => {
+    expect(parseLocatedYamlCached("limit: .inf\n").value).toEqual({ limit: Infinity });
+    expect(parseLocatedYamlCached("limit: .inf\n").value).toEqual({ limit: Infinity });
+    expect(() => parseLocatedYamlCached("a: [1, 2\n")).toThrow();
+    expect(cached()).toHaveLength(0);
+  });
+
+  it("ignores a damaged cache file and rewrites it", () => {
+    parseLocatedYamlCached(TEXT);
+    const [f] = cached();
+    writeFileSync(join(cache, "yaml", f!), "{not json");
+    expect(parseLocatedYamlCached(TEXT).value).toEqual(parseLocatedYaml(TEXT).value);
+    expect(parseLocatedYamlCached(TEXT).positions.get("/environments/local/values/b/1")).toEqual(parseLocatedYaml(TEXT).positions.get("/environments/local/values/b/1"));
+  });
+
+  it("a flowsmith.yaml read from the cache still gets located diagnostics", () => {
+    const root = mkdtempSync(join(tmpdir(), "flowsmith-yaml-cache-project-"));
+    writeFileSync(join(root, "flowsmith.yaml"), "project: p\nenvironments:\n  local:\n    kind: local\n    collections:\n      raw: { id: 11111111-1111-4111-8111-111111111111 }\n");
+    const a = loadProjectConfig(root);
+    const b = loadProjectConfig(root);
+    expect(cached()).toHaveLength(1);
+    for (const r of [a, b]) expect(r.diagnostics.map((d) => [d.message, d.source?.line])).toEqual([['local collection "raw" needs a "root" directory', 6]]);
+  });
+});

@@ -1,0 +1,37 @@
+/** A clean input schema is checked once; a schema with findings is checked every time. */
+import { existsSync, mkdtempSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, expect, it } from "vitest";
+import { validateInputSchema } from "../../src/validate/input.js";
+
+let saved: string | undefined;
+let cache: string;
+beforeEach(() => {
+  saved = process.env.FLOWSMITH_CACHE_DIR;
+  cache = mkdtempSync(join(tmpdir(), "flowsmith-schema-cache-"));
+  process.env.FLOWSMITH_CACHE_DIR = cache;
+});
+afterEach(() => {
+  if (saved === undefined) delete process.env.FLOWSMITH_CACHE_DIR;
+  else process.env.FLOWSMITH_CACHE_DIR = saved;
+});
+const markers = () => (existsSync(join(cache, "schema-ok")) ? readdirSync(join(cache, "schema-ok")) : []);
+
+it("remembers a clean schema, and only a clean one", () => {
+  const clean = { type: "object", properties: { n: { type: "integer", minimum: 0 } } };
+  expect(validateInputSchema(clean)).toEqual([]);
+  expect(markers()).toHaveLength(1);
+  expect(validateInputSchema(clean)).toEqual([]);
+
+  const unknownFormat = { type: "object", properties: { d: { type: "string", format: "beamline-id" } } };
+  const bad = { type: "object", properties: { n: { type: "integr" } } };
+  for (let i = 0; i < 2; i++) {
+    expect(validateInputSchema(unknownFormat).map((d) => d.code)).toEqual(["SCHEMA_FORMAT_UNKNOWN"]);
+    expect(validateInputSchema(bad).map((d) => d.code)).toContain("SCHEMA_INVALID");
+  }
+  expect(markers()).toHaveLength(1);
+  // A different schema is a different key.
+  expect(validateInputSchema({ ...clean, required: ["n"] })).toEqual([]);
+  expect(markers()).toHaveLength(2);
+});
