@@ -5,7 +5,7 @@
 import { dirname, resolve } from "node:path";
 import { diag, pointerOf, type Diagnostic, type SourceLocation } from "../definition/diagnostics.js";
 import type { FlowDefinition, InputSchema, State } from "../definition/types.js";
-import { FlowSourceError, formatLocation } from "../dsl/callsite.js";
+import { FlowSourceError, formatLocation, originalPosition } from "../dsl/callsite.js";
 import type { AnyFlowSource } from "../dsl/flow.js";
 import { isChain, isState, startOf, type BaseState, type CatchEdge } from "../dsl/state.js";
 import { PLACEHOLDER, rootPath } from "../dsl/values.js";
@@ -171,6 +171,10 @@ function errorDiagnostic(e: unknown, pointer = ""): Diagnostic {
 
 function firstUserFrame(err: Error): SourceLocation | undefined {
   for (const line of err.stack?.split("\n").slice(1) ?? []) {
+    // A flow loaded from the flow module cache: its frames name the cached module.
+    const g = /\(?(file:\/\/[^()\s]+):(\d+):(\d+)\)?$/.exec(line.trim());
+    const mapped = g ? originalPosition(g[1]!, Number(g[2]), Number(g[3])) : undefined;
+    if (mapped && /\.flow\.[cm]?[tj]s$/.test(mapped.file)) return mapped;
     const m = /\(?(?:file:\/\/)?([^()\s]+\.flow\.[cm]?[tj]s):(\d+):(\d+)\)?$/.exec(line.trim());
     if (m) return { file: m[1]!, line: Number(m[2]), column: Number(m[3]) };
   }

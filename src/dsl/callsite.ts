@@ -94,16 +94,26 @@ function resolveSite(site: LazySite): SourceLocation {
   const file = paths.get(name)!;
   const line = frame.getLineNumber() ?? 1;
   const column = frame.getColumnNumber() ?? 1;
-  let resolved: SourceLocation = { file, line, column };
-  const map = lazyMaps.get(name)?.() ?? maps.get(name);
-  if (map) {
-    const e = map.findEntry(line - 1, column - 1) as { originalSource?: string; originalLine?: number; originalColumn?: number };
-    if (e.originalSource && e.originalLine !== undefined && e.originalColumn !== undefined) {
-      resolved = { file: e.originalSource.startsWith("file://") ? fileURLToPath(e.originalSource) : e.originalSource, line: e.originalLine + 1, column: e.originalColumn + 1 };
-    }
-  }
+  const resolved = throughMap(lazyMaps.get(name)?.() ?? maps.get(name), line, column) ?? { file, line, column };
   site[PENDING] = resolved;
   return resolved;
+}
+
+function throughMap(map: Map_, line: number, column: number): SourceLocation | undefined {
+  if (!map) return undefined;
+  const e = map.findEntry(line - 1, column - 1) as { originalSource?: string; originalLine?: number; originalColumn?: number };
+  if (!e.originalSource || e.originalLine === undefined || e.originalColumn === undefined) return undefined;
+  return { file: e.originalSource.startsWith("file://") ? fileURLToPath(e.originalSource) : e.originalSource, line: e.originalLine + 1, column: e.originalColumn + 1 };
+}
+
+/**
+ * A 1-based position in a module registered here (a flow loaded from the flow module
+ * cache), as the position in its source; undefined for any other module. For stack
+ * traces, which name the cached module (its map is not given to Node).
+ */
+export function originalPosition(url: string, line: number, column: number): SourceLocation | undefined {
+  const load = lazyMaps.get(url);
+  return load ? throughMap(load(), line, column) : undefined;
 }
 
 const SITE_PROPERTIES: PropertyDescriptorMap = {

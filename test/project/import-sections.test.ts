@@ -109,4 +109,16 @@ describe("import of a big definition", () => {
     expect({ ...d.source }).toEqual({ file, line: 9, column: 17 });
     expect(readdirSync(join(dir, "node_modules", ".cache", "flowsmith", "flows")).some((f) => f.endsWith(".lines"))).toBe(true);
   });
+
+  it("places an exception thrown in build() of a same-lines module at its .flow.ts line", async () => {
+    const dir = project();
+    mkdirSync(join(dir, "flows"));
+    const file = join(dir, "flows", "boom.flow.ts");
+    const source = `import { defineFlow, pass } from "flowsmith";\n\nexport default defineFlow({\n  name: "boom",\n  title: "x",\n  inputSchema: {},\n  build: () => {\n    const a = pass("A");\n    JSON.parse("{");\n    return a;\n  },\n});\n`;
+    writeFileSync(file, source);
+    expect(cacheJavaScriptFlow(file, source.split("\n"))).toBe(true);
+    const d = (await loadFlow(file)).diagnostics[0]!;
+    expect(d.message).toMatch(/^building the flow threw: /);
+    expect({ ...d.source }).toEqual({ file, line: 9, column: 10 });
+  });
 });
