@@ -46,7 +46,7 @@ export function definitionToSourceLines(def: FlowDefinition, opts: ImportOptions
   const helpers = new Set<string>(["defineFlow"]);
   const sectioned = names.length > SECTION_STATES;
   // Each statement is indented as it is made: a flat string, where the pieces it was built
-  // from would be kept as a rope until the end (~100 MB of them for 60,000 states).
+  // from would be kept as a rope until the end (~50 MB of them for 60,000 states).
   const declPad = sectioned ? "  " : "    ";
   const wirePad = "    ";
   const decls: string[] = [];
@@ -144,8 +144,10 @@ export function definitionToSourceLines(def: FlowDefinition, opts: ImportOptions
   }
   // The states are declared in functions a few hundred states long, and build() wires
   // them: V8 compiles a function in one piece, in memory that grows with its length (~100 MB
-  // more for 60,000 states declared in one function). The wiring stays in build(), whose
-  // frames the DSL's call sites keep: a closure there would keep every state alive with them.
+  // more for 60,000 states declared in one function). The wiring stays in build() itself:
+  // the DSL's call sites keep the frames of their callers, and wiring functions closing over
+  // all the states would keep every state alive through them. build is a method, compiled
+  // when called; an arrow there is compiled with the module (and its memory kept longer).
   const sections: number[] = [];
   for (let i = 0; i < names.length; i += SECTION_STATES) sections.push(i);
   sections.forEach((first, k) => {
