@@ -45,6 +45,8 @@ export async function respondToRun(api: GlobusApi, runId: string, response: { va
   const open = await openWebInputs(api, runId);
   const target = webInputId ? open.find((w) => w.id === webInputId) : open[0];
   if (!target) {
+    // A run that does not exist has no web inputs either: say which it is (a 404 here).
+    if (!open.length) await new FlowsClient(api).getRun(runId);
     throw new CliError(webInputId ? `run ${runId} has no open web input ${webInputId}` : `run ${runId} is not waiting for a web input`, EXIT.INVALID, "flowsmith runs show RUN_ID lists what a run waits for");
   }
   if (!webInputId && open.length > 1) throw new CliError(`run ${runId} has ${open.length} open web inputs; choose one with --web-input (${open.map((w) => w.id).join(", ")})`, EXIT.INVALID);

@@ -94,8 +94,9 @@ describe("flowsmith timers", () => {
     expect(json(flowsmith(["timers", "resume", t.job_id, "--json"], { cwd: dir })).timer.status).toBe("loaded");
     expect(json(flowsmith(["timers", "delete", t.job_id, "--json"], { cwd: dir })).deleted.job_id).toBe(t.job_id);
     const gone = flowsmith(["timers", "show", t.job_id], { cwd: dir });
-    expect(gone.code).toBe(4);
-    expect(gone.stderr).toMatch(/404/);
+    // Gone is an answer about the id, like an unknown run: exit 1 and where to look.
+    expect(gone.code).toBe(1);
+    expect(gone.stderr).toContain(`no timer ${t.job_id} in environment local`);
   });
 
   it("create --at makes a once-timer; bad schedules are exit 1 with the fix", () => {

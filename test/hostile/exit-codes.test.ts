@@ -7,26 +7,34 @@ import { reapSpawned, spawnCli, tinyProject } from "./project.js";
 
 afterEach(reapSpawned);
 
-describe("run ids", () => {
-  it("a malformed run id is exit 1 before any request", () => {
+describe("run and timer ids", () => {
+  it("a malformed run or timer id is exit 1 before any request", () => {
     const p = tinyProject();
-    for (const cmd of ["show", "log", "cancel", "resume", "release"]) {
-      const r = flowsmith(["runs", cmd, "not-a-uuid"], { cwd: p });
+    for (const cmd of [["runs", "show"], ["runs", "log"], ["runs", "cancel"], ["runs", "resume"], ["runs", "release"], ["runs", "respond"], ["timers", "follow-up", "hello"]]) {
+      const r = flowsmith([...cmd, "not-a-uuid"], { cwd: p });
+      expect(r.code, cmd.join(" ")).toBe(1);
+      expect(r.stderr, cmd.join(" ")).toMatch(/"not-a-uuid" is not a run ID/);
+    }
+    for (const cmd of ["show", "pause", "resume", "delete"]) {
+      const r = flowsmith(["timers", cmd, "not-a-uuid"], { cwd: p });
       expect(r.code, cmd).toBe(1);
-      expect(r.stderr, cmd).toMatch(/"not-a-uuid" is not a run ID/);
+      expect(r.stderr, cmd).toMatch(/"not-a-uuid" is not a timer ID/);
     }
     // No runtime was started to ask.
     expect(existsSync(join(p, ".flowsmith", "local", "state.sqlite"))).toBe(false);
   });
 
-  it("an unknown run id says so, exit 1", () => {
+  it("an unknown run or timer id says so, exit 1", () => {
     const p = tinyProject();
     const id = "5e3b6f0a-1c2d-4e5f-8a9b-0c1d2e3f4a5b";
-    for (const cmd of ["show", "log"]) {
-      const r = flowsmith(["runs", cmd, id], { cwd: p });
+    for (const cmd of ["show", "log", "respond"]) {
+      const r = flowsmith(["runs", cmd, id, ...(cmd === "respond" ? ["--set", "value=approve"] : [])], { cwd: p });
       expect(r.code, cmd + r.stderr).toBe(1);
       expect(r.stderr).toContain(`no run ${id} in environment local`);
     }
+    const t = flowsmith(["timers", "pause", id], { cwd: p });
+    expect(t.code, t.stderr).toBe(1);
+    expect(t.stderr).toContain(`no timer ${id} in environment local`);
   });
 });
 

@@ -2,23 +2,14 @@
 import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { useTempCacheDir } from "../support/cache-dir.js";
 import { parseLocatedYaml } from "../../src/source/located-yaml.js";
 import { parseLocatedYamlCached } from "../../src/source/yaml-cache.js";
 import { loadProjectConfig } from "../../src/project/config.js";
 
-let saved: string | undefined;
-let cache: string;
-beforeEach(() => {
-  saved = process.env.FLOWSMITH_CACHE_DIR;
-  cache = mkdtempSync(join(tmpdir(), "flowsmith-yaml-cache-"));
-  process.env.FLOWSMITH_CACHE_DIR = cache;
-});
-afterEach(() => {
-  if (saved === undefined) delete process.env.FLOWSMITH_CACHE_DIR;
-  else process.env.FLOWSMITH_CACHE_DIR = saved;
-});
-const cached = () => (readdirSync(cache).includes("yaml") ? readdirSync(join(cache, "yaml")) : []);
+const tmp = useTempCacheDir();
+const cached = () => (readdirSync(tmp.dir).includes("yaml") ? readdirSync(join(tmp.dir, "yaml")) : []);
 
 const TEXT = "project: p\nenvironments:\n  local:\n    kind: local\n    values: { a: 1, b: [x, y] }\n  prod:\n    kind: globus\n    kind: globus\n";
 
@@ -46,7 +37,7 @@ describe("the cached YAML parse", () => {
   it("ignores a damaged cache file and rewrites it", () => {
     parseLocatedYamlCached(TEXT);
     const [f] = cached();
-    writeFileSync(join(cache, "yaml", f!), "{not json");
+    writeFileSync(join(tmp.dir, "yaml", f!), "{not json");
     expect(parseLocatedYamlCached(TEXT).value).toEqual(parseLocatedYaml(TEXT).value);
     expect(parseLocatedYamlCached(TEXT).positions.get("/environments/local/values/b/1")).toEqual(parseLocatedYaml(TEXT).positions.get("/environments/local/values/b/1"));
   });

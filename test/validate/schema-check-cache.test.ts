@@ -1,22 +1,12 @@
 /** A clean input schema is checked once; a schema with findings is checked every time. */
-import { existsSync, mkdtempSync, readdirSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, beforeEach, expect, it } from "vitest";
+import { expect, it } from "vitest";
+import { useTempCacheDir } from "../support/cache-dir.js";
 import { validateInputSchema } from "../../src/validate/input.js";
 
-let saved: string | undefined;
-let cache: string;
-beforeEach(() => {
-  saved = process.env.FLOWSMITH_CACHE_DIR;
-  cache = mkdtempSync(join(tmpdir(), "flowsmith-schema-cache-"));
-  process.env.FLOWSMITH_CACHE_DIR = cache;
-});
-afterEach(() => {
-  if (saved === undefined) delete process.env.FLOWSMITH_CACHE_DIR;
-  else process.env.FLOWSMITH_CACHE_DIR = saved;
-});
-const markers = () => (existsSync(join(cache, "schema-ok")) ? readdirSync(join(cache, "schema-ok")) : []);
+const tmp = useTempCacheDir();
+const markers = () => (existsSync(join(tmp.dir, "schema-ok")) ? readdirSync(join(tmp.dir, "schema-ok")) : []);
 
 it("remembers a clean schema, and only a clean one", () => {
   const clean = { type: "object", properties: { n: { type: "integer", minimum: 0 } } };

@@ -5,6 +5,7 @@ import type { GlobusApi } from "../../globus/api.js";
 import { palette, type Output } from "../output.js";
 import { withSession } from "../environment.js";
 import type { CliContext } from "../context.js";
+import { requireRunId, withRunLookup } from "../../run/run-id.js";
 
 export function registerRunsRespond(runs: Command, ctx: CliContext): void {
   runs
@@ -16,10 +17,11 @@ export function registerRunsRespond(runs: Command, ctx: CliContext): void {
     .option("--set <k=v>", "set a response key (repeatable); value=<option> chooses an option", (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option("--web-input <id>", "which open web input, when the run has several")
     .option("--json", "machine-readable")
-    .action(async (runId: string, opts: { env?: string; input?: string; set: string[]; webInput?: string; json?: boolean }) => {
+    .action(async (runIdArg: string, opts: { env?: string; input?: string; set: string[]; webInput?: string; json?: boolean }) => {
+      const runId = requireRunId(runIdArg);
       const response = responseFrom({ ...(opts.input ? { inputFile: opts.input } : {}), set: opts.set });
       await withSession(ctx, opts.env, async (s) => {
-        const r = await respondToRun(s.api, runId, response, opts.webInput);
+        const r = await withRunLookup(runId, s.env.name, () => respondToRun(s.api, runId, response, opts.webInput));
         if (opts.json) return ctx.output.out(JSON.stringify({ run_id: runId, web_input_id: r.webInput.id, value: r.value, already_closed: r.alreadyClosed }, null, 2));
         ctx.output.out(r.alreadyClosed ? `web input ${r.webInput.id} of run ${runId} was already answered` : `answered "${r.value}" to "${r.webInput.context.title}" (web input ${r.webInput.id}); run ${runId} continues`);
       }, { quiet: true });

@@ -20,6 +20,7 @@ import { reportFollowUps } from "../follow-ups.js";
 import { addRunInputOptions } from "../run-options.js";
 import { loadBuiltFlow } from "../built-flow.js";
 import { scheduleFollowUps } from "../../run/follow-ups.js";
+import { requireId, requireRunId, withLookup, withRunLookup } from "../../run/run-id.js";
 
 
 interface CreateOptions extends ScheduleFlags {
@@ -125,14 +126,15 @@ export function registerTimers(program: Command, ctx: CliContext): void {
     .argument("<run_id>", "a run of that flow")
     .option("--env <name>", "environment")
     .option("--json", "machine-readable")
-    .action(async (flowArg: string, runId: string, opts: { env?: string; json?: boolean }) => {
+    .action(async (flowArg: string, runIdArg: string, opts: { env?: string; json?: boolean }) => {
+      const runId = requireRunId(runIdArg);
       const file = resolveFlowArg(ctx.root, flowArg);
       if (!file) throw new CliError(`no flow named "${flowArg}" (looked for flows/${flowArg}.flow.ts)`, EXIT.INVALID);
       const loaded = await loadFlow(file);
       if (!loaded.source) throw new CliError(`flow ${flowArg} does not load`, EXIT.INVALID, `flowsmith validate ${flowArg}`);
       if (!loaded.source.followUps?.length) throw new CliError(`flow ${loaded.source.name} declares no follow-ups`, EXIT.INVALID, "add followUps: [...] to its defineFlow()");
       const done = await withSession(ctx, opts.env, async (s) => {
-        const run = await new FlowsClient(s.api).getRun(runId);
+        const run = await withRunLookup(runId, s.env.name, () => new FlowsClient(s.api).getRun(runId));
         if (run.status !== "SUCCEEDED") throw new CliError(`run ${runId} is ${run.status}: follow-ups are for runs that SUCCEEDED`, EXIT.RUN_FAILED);
         if (opts.json) return scheduleFollowUps(s, ctx.root, loaded.source!, run, () => undefined);
         return reportFollowUps(ctx, s, loaded.source!, runId);
@@ -169,8 +171,9 @@ export function registerTimers(program: Command, ctx: CliContext): void {
     .description("a timer: schedule, next run, and the runs it started")
     .option("--env <name>", "environment")
     .option("--json", "machine-readable")
-    .action(async (id: string, opts: { env?: string; json?: boolean }) => {
-      const job = await withSession(ctx, opts.env, (s) => new TimersClient(s.api).get(id), { quiet: true });
+    .action(async (idArg: string, opts: { env?: string; json?: boolean }) => {
+      const id = requireId(idArg, "timer");
+      const job = await withSession(ctx, opts.env, (s) => withLookup("timer", id, s.env.name, () => new TimersClient(s.api).get(id)), { quiet: true });
       if (opts.json) return ctx.output.out(JSON.stringify(job, null, 2));
       showTimer(ctx.output, job);
     });
@@ -185,16 +188,17 @@ export function registerTimers(program: Command, ctx: CliContext): void {
       .description(what)
       .option("--env <name>", "environment")
       .option("--json", "machine-readable")
-      .action(async (id: string, opts: { env?: string; json?: boolean }) => {
+      .action(async (idArg: string, opts: { env?: string; json?: boolean }) => {
+        const id = requireId(idArg, "timer");
         const r = await withSession(
           ctx,
           opts.env,
-          async (s) => {
+          (s) => withLookup("timer", id, s.env.name, async () => {
             const client = new TimersClient(s.api);
             if (verb === "delete") return { deleted: await client.remove(id) } as { deleted: TimerJob; message?: undefined; timer?: undefined };
             const message = verb === "pause" ? await client.pause(id) : await client.resume(id);
             return { message, timer: await client.get(id) } as { deleted?: undefined; message: string; timer: TimerJob };
-          },
+          }),
           { quiet: true },
         );
         if (opts.json) return ctx.output.out(JSON.stringify(r, null, 2));
