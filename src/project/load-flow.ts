@@ -90,7 +90,7 @@ async function importFresh(file: string, cached: string | undefined): Promise<Re
 
 export async function loadFlow(file: string): Promise<LoadedFlow> {
   const abs = resolve(file);
-  const opened = openFlowFile(abs);
+  const opened = await openFlowFile(abs);
   if ("diagnostics" in opened) return { file: abs, diagnostics: opened.diagnostics };
   let mod: Record<string, unknown>;
   try {
@@ -119,7 +119,7 @@ export async function loadFlow(file: string): Promise<LoadedFlow> {
  * bytes read, the flow module cache's module of a TypeScript flow not loaded already. Its
  * own function, so the bytes (megabytes for a big generated flow) are garbage before the load.
  */
-function openFlowFile(abs: string): { diagnostics: Diagnostic[] } | { key: string; cached: string | undefined } {
+async function openFlowFile(abs: string): Promise<{ diagnostics: Diagnostic[] } | { key: string; cached: string | undefined }> {
   const key = moduleKey(abs);
   const read = readUtf8File(abs, {
     maxBytes: FLOW_SOURCE_FACTOR * maxFileBytes(),
@@ -129,7 +129,7 @@ function openFlowFile(abs: string): { diagnostics: Diagnostic[] } | { key: strin
   if (/\.m?js$/.test(abs) || (key && loadedModules.get(abs)?.key === key)) return { key, cached: undefined };
   let cached: string | undefined;
   try {
-    cached = cachedFlowModule(abs, read.bytes);
+    cached = await cachedFlowModule(abs, read.bytes);
   } catch {
     // not cacheable: tsx loads it
   }
