@@ -108,6 +108,16 @@ export class GlobusApi {
       if (res.ok || o.accept?.includes(res.status)) return { status: res.status, body: body as T };
       if (RETRYABLE.has(res.status) && attempt < this.retry.attempts) {
         lastProblem = `HTTP ${res.status}`;
+        // A 5xx to a create may come after the service did it (a gateway timing out on a slow
+        // answer): look for the result before sending it again, as after a dropped connection.
+        // 429 means the request was turned away unprocessed, so it is simply retried.
+        if (method !== "GET" && o.recover && res.status !== 429) {
+          const found = await o.recover().catch(() => undefined);
+          if (found !== undefined) {
+            this.opts.log?.(`${service} ${method} ${path}: HTTP ${res.status}, but the result is there; not sending it again`);
+            return { status: 200, body: found as T };
+          }
+        }
         await this.backoff(attempt, res.headers.get("retry-after"), lastProblem);
         continue;
       }

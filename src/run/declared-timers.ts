@@ -26,9 +26,10 @@ export interface TimerPlan {
   timer: string;
   /** The timer's name on the service. */
   name: string;
-  action: "create" | "unchanged" | "recreate" | "adopt";
+  action: "create" | "unchanged" | "recreate" | "adopt" | "delete";
   id?: string;
-  schedule: TimerSchedule;
+  /** Absent for a timer deleted without the service saying its schedule. */
+  schedule?: TimerSchedule;
   reason?: string;
 }
 
@@ -96,9 +97,14 @@ function configTimers(s: Session, flow: string): { decl: TimerDeclaration; where
   return out;
 }
 
-/** Flows that have timers to deploy (declared in the flow file or in flowsmith.yaml). */
-export function hasDeclaredTimers(s: Pick<Session, "config">, flow: string, source: AnyFlowSource | undefined): boolean {
-  return !!source?.timers?.length || Object.values(s.config.timers ?? {}).some((t) => t.flow === flow);
+/**
+ * Flows that have timers to deploy: declared in the flow file or in flowsmith.yaml, or
+ * deployed before (in the lock), whose declarations may have been removed since. Other
+ * flows never ask Timers anything (a project without timers needs no Timers consent).
+ */
+export function hasTimersToDeploy(s: Pick<Session, "config" | "env">, flow: string, source: AnyFlowSource | undefined): boolean {
+  if (source?.timers?.length || Object.values(s.config.timers ?? {}).some((t) => t.flow === flow)) return true;
+  return Object.keys(envLock(readLock(lockPath(s.config, s.env)), s.env.name).timers ?? {}).some((k) => k.startsWith(`${flow}/`));
 }
 
 export async function deployTimers(s: Session, flows: { flow: CompiledFlow; source: AnyFlowSource }[], opts: { dryRun?: boolean; log?: (l: string) => void } = {}): Promise<TimerPlan[]> {
@@ -150,8 +156,49 @@ export async function deployTimers(s: Session, flows: { flow: CompiledFlow; sour
       record(file, s.env.name, key, { id: job.job_id, hash, name });
       out.push({ ...plan, action: existing ? "recreate" : "create", id: job.job_id });
     }
+    out.push(...(await removeUndeclared(s, client, file, flow.name, seen, !!opts.dryRun, opts.log)));
   }
   return out;
+}
+
+/**
+ * Timers of `flow` deployed from a declaration that is gone (removed from the flow file or
+ * flowsmith.yaml): deleted, as a removed resource is in CDK or Terraform. Found by lock entry
+ * and by the name flowsmith gives declared timers on the service, so a machine without the
+ * lock finds them too; timers made by hand (`timers create`) or follow-ups have other names
+ * and are never touched.
+ */
+async function removeUndeclared(s: Session, client: TimersClient, file: string, flow: string, declaredNames: Set<string>, dryRun: boolean, log?: (l: string) => void): Promise<TimerPlan[]> {
+  const prefix = declaredTimerName(s.config.project, flow, "");
+  const stale = new Map<string, { timer: string; name: string; key?: string; schedule?: TimerSchedule }>();
+  for (const [key, t] of Object.entries(envLock(readLock(file), s.env.name).timers ?? {})) {
+    const timer = key.slice(flow.length + 1);
+    if (key.startsWith(`${flow}/`) && !declaredNames.has(timer)) stale.set(t.id, { timer, name: t.name, key });
+  }
+  for (const j of await client.list({ filter_name: prefix })) {
+    const timer = j.name.slice(prefix.length);
+    if (j.name.startsWith(prefix) && !declaredNames.has(timer)) stale.set(j.job_id, { timer, name: j.name, key: `${flow}/${timer}`, ...(j.schedule ? { schedule: j.schedule as TimerSchedule } : {}) });
+  }
+  const out: TimerPlan[] = [];
+  for (const [id, t] of stale) {
+    const plan: TimerPlan = { flow, timer: t.timer, name: t.name, action: "delete", id, reason: "no longer declared", ...(t.schedule ? { schedule: t.schedule } : {}) };
+    out.push(plan);
+    if (dryRun) continue;
+    log?.(`timer ${t.name}: no longer declared; deleting ${id}`);
+    await client.remove(id).catch((e) => {
+      if (!(e instanceof ServiceError && e.status === 404)) throw e; // gone already is what we want
+    });
+    if (t.key) forget(file, s.env.name, t.key);
+  }
+  return out;
+}
+
+function forget(file: string, env: string, key: string): void {
+  const lock = readLock(file);
+  const e = envLock(lock, env);
+  if (!e.timers?.[key]) return;
+  delete e.timers[key];
+  writeLock(file, lock);
 }
 
 function record(file: string, env: string, key: string, entry: { id: string; hash: string; name: string }): void {

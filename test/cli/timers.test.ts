@@ -79,6 +79,32 @@ describe("timers declared in flowsmith.yaml", () => {
     expect(bad.stderr).toMatch(/flowsmith\.yaml:\d+:\d+: .*unknown key "evry" \(did you mean "every"\?\)/);
     writeFileSync(yamlFile, before);
   });
+
+  it("a timer whose declaration is removed is deleted by the next deploy, found by lock or by name; hand-made timers stay", () => {
+    const hand = json(flowsmith(["timers", "create", "sweep", "--every", "1d", "--set", "dir=/hand", "--name", "by hand", "--json"], { cwd: dir }));
+    // hourly (flowsmith.yaml) was deployed above and its entry is gone from the file now.
+    const plan = json(flowsmith(["deploy-flow", "sweep", "--dry-run", "--json"], { cwd: dir })).timers;
+    expect(plan.map((t) => [t.timer, t.action])).toEqual([["nightly", "unchanged"], ["hourly", "delete"]]);
+    expect(json(flowsmith(["timers", "list", "--name", "sweep/hourly", "--json"], { cwd: dir })).timers).toHaveLength(1);
+    const done = json(flowsmith(["deploy-flow", "sweep", "--json"], { cwd: dir })).timers;
+    expect(done.map((t) => [t.timer, t.action, t.reason])).toEqual([["nightly", "unchanged", ""], ["hourly", "delete", "no longer declared"]]);
+    expect(json(flowsmith(["timers", "list", "--name", "sweep/hourly", "--json"], { cwd: dir })).timers).toHaveLength(0);
+    const lockFile = join(dir, ".flowsmith", "local", "flowsmith.lock.json");
+    expect(Object.keys(JSON.parse(readFileSync(lockFile, "utf8")).environments.local.timers)).toEqual(["sweep/nightly"]);
+
+    // Without the lock (another machine): found by the name flowsmith gave it.
+    const flowFile = join(dir, "flows", "sweep.flow.ts");
+    const twelve = readFileSync(flowFile, "utf8");
+    writeFileSync(flowFile, twelve.replace("timers: [", 'timers: [{ name: "extra", every: "6h", input: { dir: "/x" } }, '));
+    expect(json(flowsmith(["deploy-flow", "sweep", "--json"], { cwd: dir })).timers.map((t) => [t.timer, t.action])).toEqual([["extra", "create"], ["nightly", "unchanged"]]);
+    rmSync(lockFile);
+    writeFileSync(flowFile, twelve);
+    expect(json(flowsmith(["deploy-flow", "sweep", "--json"], { cwd: dir })).timers.map((t) => [t.timer, t.action])).toEqual([["nightly", "adopt"], ["extra", "delete"]]);
+    expect(json(flowsmith(["timers", "list", "--name", "sweep/extra", "--json"], { cwd: dir })).timers).toHaveLength(0);
+    // The timer made with `timers create` is not flowsmith's declaration: untouched.
+    expect(json(flowsmith(["timers", "show", hand.job_id, "--json"], { cwd: dir })).name).toBe("by hand");
+    json(flowsmith(["timers", "delete", hand.job_id, "--json"], { cwd: dir }));
+  });
 });
 
 describe("flowsmith timers", () => {

@@ -3,7 +3,7 @@ import type { Command } from "commander";
 import { buildFlows } from "../../project/build.js";
 import { deployFlows, type DeployResult } from "../../deploy/deploy.js";
 import { CliError, EXIT } from "../../errors.js";
-import { deployTimers, hasDeclaredTimers, type TimerPlan } from "../../run/declared-timers.js";
+import { deployTimers, hasTimersToDeploy, type TimerPlan } from "../../run/declared-timers.js";
 import { formatDiagnostic, palette } from "../output.js";
 import { withSession } from "../environment.js";
 import type { CliContext } from "../context.js";
@@ -26,7 +26,7 @@ async function deploy(ctx: CliContext, names: string[], opts: { env?: string; dr
       }
       const r = await deployFlows(s.config, s.env, built.map((b) => b.flow!), s.api, { dryRun: !!opts.dryRun, log });
       // Declared timers after their flows: a timer needs its flow's id.
-      const withTimers = built.filter((b) => hasDeclaredTimers(s, b.flow!.name, b.source)).map((b) => ({ flow: b.flow!, source: b.source! }));
+      const withTimers = built.filter((b) => hasTimersToDeploy(s, b.flow!.name, b.source)).map((b) => ({ flow: b.flow!, source: b.source! }));
       const timers = withTimers.length ? await deployTimers(s, withTimers, { dryRun: !!opts.dryRun, log }) : [];
       return { ...r, timers };
     },
@@ -42,7 +42,7 @@ async function deploy(ctx: CliContext, names: string[], opts: { env?: string; dr
 function render(ctx: CliContext, r: DeployResult & { timers: TimerPlan[] }): void {
   const o = ctx.output;
   const c = palette(o);
-  const mark = (a: string) => (a === "unchanged" ? c.dim(a) : a === "create" || a === "register" || a === "recreate" ? c.green(a) : c.yellow(a));
+  const mark = (a: string) => (a === "unchanged" ? c.dim(a) : a === "create" || a === "register" || a === "recreate" ? c.green(a) : a === "delete" ? c.red(a) : c.yellow(a));
   o.out(`${r.dryRun ? c.bold("plan") : c.bold("deployed")} for environment ${c.bold(r.environment)}${r.dryRun ? c.dim(" (dry run: nothing changed)") : ""}`);
   for (const f of r.functions) o.out(`  function ${f.name}: ${mark(f.action)}${f.id ? c.dim(` ${f.id}`) : ""}${f.reason && f.action !== "unchanged" ? c.dim(` — ${f.reason}`) : ""}`);
   for (const f of r.flows) {
@@ -50,7 +50,7 @@ function render(ctx: CliContext, r: DeployResult & { timers: TimerPlan[] }): voi
     if (r.dryRun && f.diff) o.out(f.diff.split("\n").map((l) => "      " + (l.startsWith("+") ? c.green(l) : l.startsWith("-") ? c.red(l) : c.dim(l))).join("\n"));
   }
   for (const t of r.timers) {
-    const every = t.schedule.type === "recurring" ? `every ${t.schedule.interval_seconds} s` : "once";
+    const every = !t.schedule ? "removed" : t.schedule.type === "recurring" ? `every ${t.schedule.interval_seconds} s` : "once";
     o.out(`  timer ${t.flow}/${t.timer} (${every}): ${mark(t.action)}${t.id ? c.dim(` ${t.id}`) : ""}${t.reason && t.action !== "unchanged" ? c.dim(` — ${t.reason}`) : ""}`);
   }
   if (!r.dryRun) o.out(c.dim(`lock: ${r.lockFile}`));
