@@ -5,7 +5,7 @@
 import { dirname, resolve } from "node:path";
 import { diag, pointerOf, type Diagnostic, type SourceLocation } from "../definition/diagnostics.js";
 import type { FlowDefinition, InputSchema, State } from "../definition/types.js";
-import { FlowSourceError, formatLocation } from "../dsl/callsite.js";
+import { FlowSourceError, formatLocation, originalPosition } from "../dsl/callsite.js";
 import type { AnyFlowSource } from "../dsl/flow.js";
 import { isChain, isState, startOf, type BaseState, type CatchEdge } from "../dsl/state.js";
 import { PLACEHOLDER, rootPath } from "../dsl/values.js";
@@ -88,10 +88,11 @@ export function compileFlow(source: AnyFlowSource, options: { flowFile?: string 
   const definition: FlowDefinition = { ...(source.comment ? { Comment: source.comment } : {}), StartAt: start.name, States: states };
 
   const schema = loadSchema(source, flowFile, diagnostics);
-  const text = JSON.stringify(definition) + JSON.stringify(schema.schema ?? {});
   const functions = new Set<string>();
   const envRefs = new Set<string>();
-  for (const m of text.matchAll(PLACEHOLDER)) (m[1] === "function" ? functions : envRefs).add(m[2]!);
+  for (const text of stringsOf([definition, schema.schema ?? {}])) {
+    if (text.includes("${")) for (const m of text.matchAll(PLACEHOLDER)) (m[1] === "function" ? functions : envRefs).add(m[2]!);
+  }
 
   const flow: CompiledFlow = {
     name: source.name,
@@ -107,6 +108,26 @@ export function compileFlow(source: AnyFlowSource, options: { flowFile?: string 
   if (source.description !== undefined) flow.description = source.description;
   if (schema.file) flow.schemaFile = schema.file;
   return { flow, diagnostics };
+}
+
+/**
+ * Every string (member names too) in JSON data, iteratively. The placeholders a definition
+ * uses are found in its strings, not in a JSON text of it (17 MB for 60,000 states); a
+ * placeholder has no character JSON escapes, so the two find the same.
+ */
+function* stringsOf(roots: unknown[]): Generator<string> {
+  const stack = [...roots];
+  while (stack.length) {
+    const v = stack.pop();
+    if (typeof v === "string") yield v;
+    else if (Array.isArray(v)) for (const x of v) stack.push(x);
+    else if (v && typeof v === "object") {
+      for (const [k, x] of Object.entries(v)) {
+        yield k;
+        stack.push(x);
+      }
+    }
+  }
 }
 
 function normaliseBuild(built: unknown): { start?: BaseState; also: BaseState[] } {
@@ -150,6 +171,10 @@ function errorDiagnostic(e: unknown, pointer = ""): Diagnostic {
 
 function firstUserFrame(err: Error): SourceLocation | undefined {
   for (const line of err.stack?.split("\n").slice(1) ?? []) {
+    // A flow loaded from the flow module cache: its frames name the cached module.
+    const g = /\(?(file:\/\/[^()\s]+):(\d+):(\d+)\)?$/.exec(line.trim());
+    const mapped = g ? originalPosition(g[1]!, Number(g[2]), Number(g[3])) : undefined;
+    if (mapped && /\.flow\.[cm]?[tj]s$/.test(mapped.file)) return mapped;
     const m = /\(?(?:file:\/\/)?([^()\s]+\.flow\.[cm]?[tj]s):(\d+):(\d+)\)?$/.exec(line.trim());
     if (m) return { file: m[1]!, line: Number(m[2]), column: Number(m[3]) };
   }

@@ -26,6 +26,14 @@ export interface ImportOptions {
 }
 
 export function definitionToSource(def: FlowDefinition, opts: ImportOptions): string {
+  return definitionToSourceLines(def, opts).join("\n");
+}
+
+/**
+ * The source as pieces of whole lines, to be joined with "\n": a caller writing a big
+ * flow (15 MB for 60,000 states) writes them without making the whole text.
+ */
+export function definitionToSourceLines(def: FlowDefinition, opts: ImportOptions): string[] {
   const names = Object.keys(def.States);
   const varOf = new Map<string, string>();
   const used = new Set<string>();
@@ -36,6 +44,11 @@ export function definitionToSource(def: FlowDefinition, opts: ImportOptions): st
     varOf.set(n, v);
   }
   const helpers = new Set<string>(["defineFlow"]);
+  const sectioned = names.length > SECTION_STATES;
+  // Each statement is indented as it is made: a flat string, where the pieces it was built
+  // from would be kept as a rope until the end (~50 MB of them for 60,000 states).
+  const declPad = sectioned ? "  " : "    ";
+  const wirePad = "    ";
   const decls: string[] = [];
   const wiring: string[] = [];
   const v = (n: string) => varOf.get(n)!;
@@ -94,19 +107,19 @@ export function definitionToSource(def: FlowDefinition, opts: ImportOptions): st
         return `  .when(${ruleSource(cond as ChoiceRule, helpers)}, ${v(String(Next))})`;
       });
       if (typeof s.Default === "string") chain.push(`  .otherwise(${v(s.Default)})`);
-      wiring.push(`${v(name)}\n${chain.join("\n")};`);
+      wiring.push(indented(`${v(name)}\n${chain.join("\n")};`, wirePad));
     } else {
       helpers.add("rawState");
       const { Next: _n, End: _e, Catch: _c, ...json } = s;
       decl = `rawState(${lit(name)}, ${lit(json, 0)})`;
     }
-    decls.push(`const ${v(name)} = ${decl};`);
+    decls.push(indented(`const ${v(name)} = ${decl};`, declPad));
     if (type !== "Choice" && Array.isArray(s.Catch)) {
       for (const c of s.Catch as { ErrorEquals: string[]; Next: string; ResultPath?: string }[]) {
-        wiring.push(`${v(name)}.catch(${lit(c.ErrorEquals)}, ${v(c.Next)}${c.ResultPath !== undefined ? `, { resultPath: ${lit(c.ResultPath)} }` : ""});`);
+        wiring.push(indented(`${v(name)}.catch(${lit(c.ErrorEquals)}, ${v(c.Next)}${c.ResultPath !== undefined ? `, { resultPath: ${lit(c.ResultPath)} }` : ""});`, wirePad));
       }
     }
-    if (typeof s.Next === "string") wiring.push(`${v(name)}.next(${v(s.Next)});`);
+    if (typeof s.Next === "string") wiring.push(indented(`${v(name)}.next(${v(s.Next)});`, wirePad));
   }
 
   const unreachable = unreachableFrom(def);
@@ -115,13 +128,67 @@ export function definitionToSource(def: FlowDefinition, opts: ImportOptions): st
     `// Imported by \`flowsmith import\`${opts.origin ? ` from ${opts.origin}` : ""}.`,
     "// `flowsmith build` renders this back to the same definition; edit it like any flow.",
   ];
+  if (sectioned) header.push(`// Its ${names.length} states are declared in sections of ${SECTION_STATES} (a function each, in definition order) and wired in build().`);
   const meta: Record<string, string> = { name: lit(opts.name), title: lit(opts.title ?? opts.name) };
   if (def.Comment !== undefined) meta.comment = lit(def.Comment);
   meta.inputSchema = lit(`../schemas/${opts.name}.json`);
-  const body = [...decls, ...(wiring.length ? ["", ...wiring] : []), "", `return ${ret};`].map((l) => (l ? l.split("\n").map((x) => "    " + x).join("\n") : "")).join("\n");
-  return `${header.join("\n")}\nimport { ${[...helpers].sort().join(", ")} } from ${lit(opts.from ?? "flowsmith")};\n\nexport default defineFlow({\n${Object.entries(meta)
-    .map(([k, x]) => `  ${k}: ${x},`)
-    .join("\n")}\n  build: () => {\n${body}\n  },\n});\n`;
+  const out: string[] = [`${header.join("\n")}\nimport { ${[...helpers].sort().join(", ")} } from ${lit(opts.from ?? "flowsmith")};\n\nexport default defineFlow({\n${Object.entries(meta).map(([k, x]) => `  ${k}: ${x},`).join("\n")}\n  ${sectioned ? "build() {" : "build: () => {"}`];
+  const block = (lines: Iterable<string>, pad: string) => {
+    for (const l of lines) out.push(indented(l, pad));
+  };
+  if (!sectioned) {
+    out.push(...decls, ...(wiring.length ? ["", ...wiring] : []));
+    block(["", `return ${ret};`], "    ");
+    out.push("  },", "});", "");
+    return out;
+  }
+  // The states are declared in functions a few hundred states long, and build() wires
+  // them: V8 compiles a function in one piece, in memory that grows with its length (~100 MB
+  // more for 60,000 states declared in one function). The wiring stays in build() itself:
+  // the DSL's call sites keep the frames of their callers, and wiring functions closing over
+  // all the states would keep every state alive through them. build is a method, compiled
+  // when called; an arrow there is compiled with the module (and its memory kept longer).
+  const sections: number[] = [];
+  for (let i = 0; i < names.length; i += SECTION_STATES) sections.push(i);
+  sections.forEach((first, k) => {
+    const end = Math.min(first + SECTION_STATES, names.length);
+    block(wrapList("const { ", names.slice(first, end).map((n) => varOf.get(n)!), ` } = states${k + 1}();`), "    ");
+  });
+  out.push(...(wiring.length ? ["", ...wiring] : []));
+  block(["", `return ${ret};`], "    ");
+  out.push("  },", "});");
+  sections.forEach((first, k) => {
+    const end = Math.min(first + SECTION_STATES, names.length);
+    out.push("", `// Section ${k + 1} of ${sections.length}: states ${first + 1} to ${end} of the definition.`, `function states${k + 1}() {`);
+    out.push(...decls.slice(first, end));
+    out.push(...wrapList("  return { ", names.slice(first, end).map((n) => varOf.get(n)!), " };"), "}");
+  });
+  out.push("");
+  return out;
+}
+
+/** `text` with each line after `pad` (empty text stays empty). */
+function indented(text: string, pad: string): string {
+  return text ? text.split("\n").map((x) => pad + x).join("\n") : "";
+}
+
+/** Definitions with more states than this are written in sections of this many. */
+export const SECTION_STATES = 500;
+
+/** `open` + the items, comma-separated, on lines of about 100 characters + `close`. */
+function wrapList(open: string, items: string[], close: string): string[] {
+  const lines: string[] = [];
+  let line = open;
+  for (const [i, item] of items.entries()) {
+    const piece = item + (i < items.length - 1 ? "," : "");
+    if (line.length + piece.length > 100 && line.trim() !== open.trim()) {
+      lines.push(line.trimEnd());
+      line = "    ";
+    }
+    line += piece + " ";
+  }
+  lines.push(line.trimEnd() + close);
+  return lines;
 }
 
 function unreachableFrom(def: FlowDefinition): string[] {

@@ -5,7 +5,7 @@
 import { existsSync, mkdirSync, writeFileSync, rmSync } from "node:fs";
 import { isDeepStrictEqual } from "node:util";
 import { basename, join } from "node:path";
-import { definitionToSource } from "../compile/import.js";
+import { definitionToSourceLines, type ImportOptions } from "../compile/import.js";
 import { hasErrors, type Diagnostic } from "../definition/diagnostics.js";
 import type { FlowDefinition } from "../definition/types.js";
 import { readDocumentFile, type SourceDocument } from "../source/document.js";
@@ -13,6 +13,8 @@ import { validateDefinition, validateInputSchema } from "../validate/index.js";
 import { isObject } from "../validate/context.js";
 import { CliError, EXIT } from "../errors.js";
 import { loadFlow } from "./load-flow.js";
+import { cacheJavaScriptFlow } from "./flow-module-cache.js";
+import { writeLines } from "./write-lines.js";
 
 export interface ImportResult {
   flowFile: string;
@@ -53,12 +55,8 @@ export async function importDefinition(root: string, file: string, opts: { name:
     if (existsSync(f) && !opts.force) throw new CliError(`${f} already exists`, EXIT.INVALID, "pass --force to overwrite it");
   }
   const definition = def as FlowDefinition;
-  const source = definitionToSource(definition, { name: opts.name, origin: basename(file), ...(opts.from ? { from: opts.from } : {}) });
-  mkdirSync(join(root, "flows"), { recursive: true });
-  mkdirSync(join(root, "schemas"), { recursive: true });
   const backup = existsSync(flowFile);
-  writeFileSync(flowFile, source);
-  writeFileSync(schemaFile, JSON.stringify(schema ?? { type: "object" }, null, 2) + "\n");
+  writeSources(root, flowFile, schemaFile, definition, schema, { name: opts.name, origin: basename(file), ...(opts.from ? { from: opts.from } : {}) });
   // Prove the round trip before reporting success.
   const loaded = await loadFlow(flowFile);
   if (!loaded.compiled || !isDeepStrictEqual(loaded.compiled.definition, definition)) {
@@ -70,4 +68,19 @@ export async function importDefinition(root: string, file: string, opts: { name:
     throw new CliError(`import of ${basename(file)} failed its round-trip check: ${why}`, EXIT.INVALID, "please report this with the definition attached");
   }
   return { flowFile, schemaFile, diagnostics };
+}
+
+/**
+ * Write the flow source and the schema. The source is JavaScript as well as TypeScript, so
+ * it is cached as the flow's module as written (the round trip then loads it without a
+ * transpile). The source is written from its lines, never as one text, and in a function
+ * of its own, so the lines (15 MB for 60,000 states) are garbage before the round trip.
+ */
+function writeSources(root: string, flowFile: string, schemaFile: string, definition: FlowDefinition, schema: unknown, opts: ImportOptions): void {
+  const lines = definitionToSourceLines(definition, opts);
+  mkdirSync(join(root, "flows"), { recursive: true });
+  mkdirSync(join(root, "schemas"), { recursive: true });
+  writeLines(flowFile, lines);
+  writeFileSync(schemaFile, JSON.stringify(schema ?? { type: "object" }, null, 2) + "\n");
+  cacheJavaScriptFlow(flowFile, lines);
 }

@@ -8,8 +8,8 @@ import { pathToFileURL } from "node:url";
 import { diag, type Diagnostic } from "../definition/diagnostics.js";
 import { compileFlow, locate, type CompiledFlow } from "../compile/compile.js";
 import { isFlowSource, type AnyFlowSource } from "../dsl/flow.js";
-import { importCachedFlow } from "./flow-module-cache.js";
-import { readTextFile } from "../source/read-text.js";
+import { cachedFlowModule, importFlowModule } from "./flow-module-cache.js";
+import { FLOW_SOURCE_FACTOR, maxFileBytes, readUtf8File } from "../source/read-text.js";
 import { CliError, EXIT } from "../errors.js";
 
 export interface LoadedFlow {
@@ -53,26 +53,31 @@ let tsImport: ((specifier: string, parent: string) => Promise<Record<string, unk
  */
 const loadedModules = new Map<string, { key: string; mod: Record<string, unknown> }>();
 
-async function importModule(file: string): Promise<Record<string, unknown>> {
-  let key = "";
+function moduleKey(file: string): string {
   try {
     const st = statSync(file);
-    key = `${st.size}:${st.mtimeMs}:${st.ctimeMs}:${st.ino}`;
+    return `${st.size}:${st.mtimeMs}:${st.ctimeMs}:${st.ino}`;
   } catch {
-    // importing reports the problem
+    return ""; // importing reports the problem
   }
+}
+
+/**
+ * The file's module: loaded already, or from the flow module cache (`cached`, found from
+ * the file's bytes), or through tsx.
+ */
+async function importModule(file: string, key: string, cached: string | undefined): Promise<Record<string, unknown>> {
   const hit = loadedModules.get(file);
   if (key && hit?.key === key) return hit.mod;
-  const mod = await importFresh(file);
+  const mod = await importFresh(file, cached);
   if (key) loadedModules.set(file, { key, mod });
   return mod;
 }
 
-async function importFresh(file: string): Promise<Record<string, unknown>> {
+async function importFresh(file: string, cached: string | undefined): Promise<Record<string, unknown>> {
   if (/\.m?js$/.test(file)) return (await import(pathToFileURL(file).href)) as Record<string, unknown>;
   try {
-    const cached = await importCachedFlow(file);
-    if (cached) return cached;
+    if (cached) return await importFlowModule(file, cached);
   } catch {
     // A flow that throws while loading: tsx loads it again, so the error names the .flow.ts line.
   }
@@ -85,14 +90,11 @@ async function importFresh(file: string): Promise<Record<string, unknown>> {
 
 export async function loadFlow(file: string): Promise<LoadedFlow> {
   const abs = resolve(file);
-  // Refuse devices, huge files and invalid UTF-8 before handing the file to esbuild.
-  const text = readTextFile(abs);
-  if (!text.ok) {
-    return { file: abs, diagnostics: [diag("DSL_ERROR", "", `cannot load ${basename(abs)}: ${text.message}`, { source: { file: abs, line: text.line ?? 1, column: text.column ?? 1 }, hint: text.hint })] };
-  }
+  const opened = await openFlowFile(abs);
+  if ("diagnostics" in opened) return { file: abs, diagnostics: opened.diagnostics };
   let mod: Record<string, unknown>;
   try {
-    mod = await importModule(abs);
+    mod = await importModule(abs, opened.key, opened.cached);
   } catch (e) {
     return { file: abs, diagnostics: loadFailure(abs, e) };
   }
@@ -110,6 +112,28 @@ export async function loadFlow(file: string): Promise<LoadedFlow> {
     loaded.diagnostics = result.diagnostics.map((d) => locate(d, result.flow!.sourceMap));
   }
   return loaded;
+}
+
+/**
+ * Refuse devices, huge files and invalid UTF-8 before handing the file to esbuild; from the
+ * bytes read, the flow module cache's module of a TypeScript flow not loaded already. Its
+ * own function, so the bytes (megabytes for a big generated flow) are garbage before the load.
+ */
+async function openFlowFile(abs: string): Promise<{ diagnostics: Diagnostic[] } | { key: string; cached: string | undefined }> {
+  const key = moduleKey(abs);
+  const read = readUtf8File(abs, {
+    maxBytes: FLOW_SOURCE_FACTOR * maxFileBytes(),
+    limit: { of: "flow sources", hint: `flowsmith loads flow sources up to ${FLOW_SOURCE_FACTOR} times FLOWSMITH_MAX_FILE_BYTES (${FLOW_SOURCE_FACTOR * 16} MiB by default)` },
+  });
+  if (!read.ok) return { diagnostics: [diag("DSL_ERROR", "", `cannot load ${basename(abs)}: ${read.message}`, { source: { file: abs, line: read.line ?? 1, column: read.column ?? 1 }, hint: read.hint })] };
+  if (/\.m?js$/.test(abs) || (key && loadedModules.get(abs)?.key === key)) return { key, cached: undefined };
+  let cached: string | undefined;
+  try {
+    cached = await cachedFlowModule(abs, read.bytes);
+  } catch {
+    // not cacheable: tsx loads it
+  }
+  return { key, cached };
 }
 
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");

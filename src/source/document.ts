@@ -3,7 +3,7 @@
  * positions, turning syntax problems into diagnostics instead of exceptions.
  */
 import { diag, parsePointer, type Diagnostic, type SourceLocation } from "../definition/diagnostics.js";
-import { JsonSyntaxError, parseLocatedJson, type LocatedDocument } from "./located-json.js";
+import { JsonSyntaxError, parseLocatedJson, type LocatedDocument, type Position } from "./located-json.js";
 import { parseLocatedYaml } from "./located-yaml.js";
 import { parseLocatedYamlCached } from "./yaml-cache.js";
 import { readTextFile } from "./read-text.js";
@@ -30,7 +30,8 @@ export interface ReadOptions {
 export function parseDocumentText(text: string, file: string, options: ReadOptions = {}): SourceDocument {
   let located: LocatedDocument;
   try {
-    located = isYamlFile(file) ? (options.cache ? parseLocatedYamlCached(text) : parseLocatedYaml(text)) : parseLocatedJson(text);
+    // JSON positions are found when a location is first asked for (most reads locate nothing).
+    located = isYamlFile(file) ? (options.cache ? parseLocatedYamlCached(text) : parseLocatedYaml(text)) : parseLocatedJson(text, { positions: false });
   } catch (e) {
     const pos = e instanceof JsonSyntaxError ? e.position : { line: 1, column: 1 };
     const message = e instanceof Error ? e.message : String(e);
@@ -47,11 +48,13 @@ export function parseDocumentText(text: string, file: string, options: ReadOptio
       ok: false,
     };
   }
+  let positions: Map<string, Position> | undefined = isYamlFile(file) ? located.positions : undefined;
   const locate = (pointer: string): SourceLocation | undefined => {
+    positions ??= parseLocatedJson(text).positions;
     const segs = parsePointer(pointer);
     for (let n = segs.length; n >= 0; n--) {
       const p = segs.slice(0, n).map((s) => "/" + s.replace(/~/g, "~0").replace(/\//g, "~1")).join("");
-      const pos = located.positions.get(p);
+      const pos = positions.get(p);
       if (pos) return { file, ...pos };
     }
     return undefined;

@@ -12,7 +12,7 @@ export interface Position {
 
 export interface LocatedDocument {
   value: unknown;
-  /** Pointer -> position of the value (for object members, of the key). */
+  /** Pointer -> position of the value (for object members, of the key); empty when not asked for. */
   positions: Map<string, Position>;
   duplicateKeys: { pointer: string; position: Position }[];
 }
@@ -29,7 +29,15 @@ export class JsonSyntaxError extends Error {
   }
 }
 
-export function parseLocatedJson(text: string): LocatedDocument {
+/**
+ * `positions: false` skips the pointer map (a string and a position per value: ~170 MB
+ * for a 60,000-state definition, where the parse itself needs a tenth of it); callers
+ * that need a location parse again with positions (the same text gives the same value).
+ */
+export function parseLocatedJson(text: string, opts: { positions?: boolean } = {}): LocatedDocument {
+  const located = opts.positions !== false;
+  // Without positions, the pointer of a duplicate key is made from the path of keys above it.
+  const path: (string | number)[] = [];
   let i = 0;
   let line = 1;
   let lineStart = 0;
@@ -52,6 +60,15 @@ export function parseLocatedJson(text: string): LocatedDocument {
     }
   };
 
+  // One copy of each short string: a definition repeats its keys, types, URLs and paths in
+  // every state (a 60,000-state definition's value is a third smaller).
+  const interned = new Map<string, string>();
+  const intern = (s: string): string => {
+    const known = interned.get(s);
+    if (known !== undefined) return known;
+    interned.set(s, s);
+    return s;
+  };
   const str = (): string => {
     const start = ++i;
     let out = "";
@@ -62,7 +79,7 @@ export function parseLocatedJson(text: string): LocatedDocument {
       if (c === 34) {
         out += text.slice(chunk, i);
         i++;
-        return out;
+        return out.length > 64 ? out : intern(out);
       }
       if (c === 10) fail("unterminated string (newline inside a string)");
       if (c < 0x20) fail(`control character U+${c.toString(16).padStart(4, "0")} inside a string; write it as an escape (\\t, \\u00XX)`);
@@ -87,7 +104,7 @@ export function parseLocatedJson(text: string): LocatedDocument {
   };
 
   let depth = 0;
-  const value = (pointer: string): unknown => {
+  const value = (pointer: string | undefined): unknown => {
     ws();
     if (++depth > MAX_NESTING) fail(`the document is nested too deeply (more than ${MAX_NESTING} levels)`);
     try {
@@ -96,8 +113,8 @@ export function parseLocatedJson(text: string): LocatedDocument {
       depth--;
     }
   };
-  const valueAt = (pointer: string): unknown => {
-    if (!positions.has(pointer)) positions.set(pointer, pos());
+  const valueAt = (pointer: string | undefined): unknown => {
+    if (pointer !== undefined && !positions.has(pointer)) positions.set(pointer, pos());
     const c = text[i];
     if (c === "{") {
       i++;
@@ -112,14 +129,16 @@ export function parseLocatedJson(text: string): LocatedDocument {
         if (text[i] !== '"') fail(text[i] === "}" ? "trailing comma before '}'" : "expected a string key");
         const keyPos = pos();
         const key = str();
-        const child = pointer + pointerOf(key);
-        if (Object.prototype.hasOwnProperty.call(obj, key)) duplicateKeys.push({ pointer: child, position: keyPos });
-        positions.set(child, keyPos);
+        const child = pointer === undefined ? undefined : pointer + pointerOf(key);
+        if (Object.prototype.hasOwnProperty.call(obj, key)) duplicateKeys.push({ pointer: child ?? pointerOf(...path, key), position: keyPos });
+        if (child !== undefined) positions.set(child, keyPos);
         ws();
         if (text[i] !== ":") fail("expected ':' after key");
         i++;
+        if (!located) path.push(key);
         const v = value(child);
-        positions.set(child, keyPos);
+        if (!located) path.pop();
+        if (child !== undefined) positions.set(child, keyPos);
         Object.defineProperty(obj, key, { value: v, enumerable: true, writable: true, configurable: true });
         ws();
         if (text[i] === ",") {
@@ -142,7 +161,9 @@ export function parseLocatedJson(text: string): LocatedDocument {
         return arr;
       }
       for (;;) {
-        arr.push(value(pointer + pointerOf(arr.length)));
+        if (!located) path.push(arr.length);
+        arr.push(value(pointer === undefined ? undefined : pointer + pointerOf(arr.length)));
+        if (!located) path.pop();
         ws();
         if (text[i] === ",") {
           i++;
@@ -175,7 +196,7 @@ export function parseLocatedJson(text: string): LocatedDocument {
   if (text.charCodeAt(0) === 0xfeff) i = 1;
   let v: unknown;
   try {
-    v = value("");
+    v = value(located ? "" : undefined);
   } catch (e) {
     if (e instanceof RangeError) throw new JsonSyntaxError("the document is nested too deeply to read", pos());
     throw e;

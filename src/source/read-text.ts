@@ -5,10 +5,17 @@
  * blocks forever). Text must be valid UTF-8: a stray Latin-1 byte would otherwise become
  * U+FFFD in a path or a function argument without a word.
  */
+import { isUtf8 } from "node:buffer";
 import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from "node:fs";
 
 /** 16 MiB, the local runtime's request body limit; FLOWSMITH_MAX_FILE_BYTES overrides it. */
 export const DEFAULT_MAX_FILE_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Flow sources may be larger than documents: `flowsmith import` writes ~5 bytes of flow
+ * for each byte of definition (a 60,000-state definition of 3.4 MB is a 16 MB flow).
+ */
+export const FLOW_SOURCE_FACTOR = 8;
 
 export function maxFileBytes(env: NodeJS.ProcessEnv = process.env): number {
   const n = Number(env.FLOWSMITH_MAX_FILE_BYTES);
@@ -31,7 +38,19 @@ function kindOf(st: Stats): string {
 const MiB = (n: number) => `${(n / 1024 / 1024).toFixed(n % (1024 * 1024) === 0 ? 0 : 1)} MiB`;
 
 export function readTextFile(file: string, opts: { maxBytes?: number } = {}): ReadTextResult {
+  const read = readUtf8File(file, opts);
+  return read.ok ? { ok: true, text: decoder.decode(read.bytes) } : read;
+}
+
+export type ReadBytesResult = { ok: true; bytes: Buffer } | Exclude<ReadTextResult, { ok: true }>;
+
+/**
+ * The bytes of a file readTextFile would read, checked to be UTF-8 but not decoded (a
+ * caller that hashes or hands them on needs no string of a big file).
+ */
+export function readUtf8File(file: string, opts: { maxBytes?: number; limit?: { of: string; hint: string } } = {}): ReadBytesResult {
   const max = opts.maxBytes ?? maxFileBytes();
+  const of = opts.limit?.of ?? "documents";
   let fd: number;
   try {
     // O_NONBLOCK: opening a FIFO with no writer would otherwise block before fstat can refuse it.
@@ -44,7 +63,7 @@ export function readTextFile(file: string, opts: { maxBytes?: number } = {}): Re
   try {
     const st = fstatSync(fd);
     if (!st.isFile()) return { ok: false, message: `cannot read: it is ${kindOf(st)}, not a regular file`, hint: "pass a JSON or YAML file" };
-    if (st.size > max) return { ok: false, message: `is ${MiB(st.size)}, over the ${MiB(max)} limit for documents`, hint: "flowsmith reads definitions, schemas, inputs and flowsmith.yaml up to FLOWSMITH_MAX_FILE_BYTES (default 16 MiB)" };
+    if (st.size > max) return { ok: false, message: `is ${MiB(st.size)}, over the ${MiB(max)} limit for ${of}`, hint: opts.limit?.hint ?? "flowsmith reads definitions, schemas, inputs and flowsmith.yaml up to FLOWSMITH_MAX_FILE_BYTES (default 16 MiB)" };
     // Read at most max+1 bytes: a file that grows while it is read is still bounded.
     const buf = Buffer.alloc(Math.min(st.size, max) + 1);
     let n = 0;
@@ -60,8 +79,11 @@ export function readTextFile(file: string, opts: { maxBytes?: number } = {}): Re
       n += got;
       if (n === buf.length) break;
     }
-    if (n > max) return { ok: false, message: `is over the ${MiB(max)} limit for documents`, hint: "flowsmith reads documents up to FLOWSMITH_MAX_FILE_BYTES (default 16 MiB)" };
-    return decodeUtf8(buf.subarray(0, n));
+    if (n > max) return { ok: false, message: `is over the ${MiB(max)} limit for ${of}`, hint: opts.limit?.hint ?? "flowsmith reads documents up to FLOWSMITH_MAX_FILE_BYTES (default 16 MiB)" };
+    const bytes = buf.subarray(0, n);
+    if (isUtf8(bytes)) return { ok: true, bytes };
+    const bad = decodeUtf8(bytes);
+    return bad.ok ? { ok: true, bytes } : bad;
   } catch (e) {
     return { ok: false, message: `cannot read (${(e as Error).message})`, hint: "check the path" };
   } finally {

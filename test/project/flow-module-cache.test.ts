@@ -51,6 +51,16 @@ describe("flow module cache", () => {
     expect(readdirSync(cache).filter((f) => f.endsWith(".mjs"))).toHaveLength(1);
   });
 
+  it("places an exception thrown in build() of a cached flow at its .flow.ts line", async () => {
+    const { dir, cache } = project();
+    const file = join(dir, "flows", "dup.flow.ts");
+    writeFileSync(file, FLOW("A").replace(`const b = pass("A");`, `const b: number = (null as unknown as { x: number }).x;`));
+    const r = await loadFlow(file);
+    expect(readdirSync(cache).filter((f) => f.endsWith(".mjs.map"))).toHaveLength(1);
+    expect(r.diagnostics[0]!.message).toMatch(/^building the flow threw: .*reading 'x'/);
+    expect({ ...r.diagnostics[0]!.source }).toEqual({ file, line: 8, column: 58 });
+  });
+
   it("leaves a flow that imports another TypeScript file to tsx", async () => {
     const { dir, cache } = project();
     writeFileSync(join(dir, "flows", "names.ts"), `export const SECOND = "C";\n`);

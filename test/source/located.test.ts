@@ -58,6 +58,12 @@ describe("reading documents with positions", () => {
     expect(doc.value).toEqual({ a: 1, b: { c: 2 } });
   });
 
+  it("names a duplicate key under arrays and escaped keys by its full pointer", () => {
+    const doc = parseDocumentText('{"x/y": [0, {"~k": 1, "~k": 2}]}', "d.json");
+    expect(doc.diagnostics).toEqual([expect.objectContaining({ code: "DUPLICATE_JSON_KEY", pointer: "/x~1y/1/~0k", source: { file: "d.json", line: 1, column: 23 } })]);
+    expect(doc.locate("/x~1y/1")).toEqual({ file: "d.json", line: 1, column: 13 });
+  });
+
   it("parses values exactly like JSON.parse", () => {
     const text = '{"n": -1.5e3, "u": "\\u00e9\\n\\"", "t": [true, false, null], "e": {}, "z": 0}';
     expect(parseDocumentText(text, "v.json").value).toEqual(JSON.parse(text));

@@ -3,6 +3,7 @@ import type { Command } from "commander";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { buildFlows } from "../../project/build.js";
+import { writeJsonFile } from "../../project/json-file.js";
 import { EXIT } from "../../errors.js";
 import { displayPath, formatDiagnostic, palette } from "../output.js";
 import { setExitCode, type CliContext } from "../context.js";
@@ -26,7 +27,7 @@ export function registerBuild(program: Command, ctx: CliContext): void {
         mkdirSync(dir, { recursive: true });
         const def = join(dir, "definition.json");
         const schema = join(dir, "input_schema.json");
-        writeFileSync(def, JSON.stringify(b.flow.definition, null, 2) + "\n");
+        writeJsonFile(def, b.flow.definition);
         writeFileSync(schema, JSON.stringify(b.flow.inputSchema, null, 2) + "\n");
         written.push({ flow: b.flow.name, definition: def, input_schema: schema, states: Object.keys(b.flow.definition.States).length });
         if (!opts.json) o.out(`${c.green("built")} ${b.flow.name} ${c.dim(`(${Object.keys(b.flow.definition.States).length} states)`)} -> ${displayPath(dir)}/`);
