@@ -73,13 +73,18 @@ export class TimersClient {
   }
 
   private async create(timer: Record<string, unknown>, scope: string, name: string): Promise<TimerJob> {
+    // A create whose answer was lost (dropped connection, a gateway's 5xx) is looked for by
+    // name before it is sent again. Names need not be unique (`timers create` defaults to
+    // "<flow> timer"), so only a timer of that name that was not there before this request
+    // counts as ours.
+    const before = new Set((await this.list({ filter_name: name })).filter((j) => j.name === name).map((j) => j.job_id));
     const res = await this.api.call<{ timer: TimerJob }>("TIMERS", "/v2/timer", {
       scope,
       method: "POST",
       payload: { timer },
       send: (headers) => timers.timer.create({ payload: { timer } as never, headers }),
       recover: async () => {
-        const found = await this.findByName(name);
+        const found = (await this.list({ filter_name: name })).find((j) => j.name === name && !before.has(j.job_id));
         return found ? { timer: found } : undefined;
       },
     });
