@@ -1,8 +1,10 @@
 /**
  * deploy-flow: register Compute functions whose source changed, fill per-environment
  * values, create or update flows whose content changed, and record it all in the lock.
- * Idempotent across machines: every flow carries the keyword `flowsmith:<project>/<flow>`,
- * so without a lock entry the existing flow is found and updated, never duplicated.
+ * Idempotent across machines: every flow carries the keyword `flowsmith:<project>/<env>/<flow>`,
+ * so without a lock entry the existing flow is found and updated, never duplicated. The
+ * environment is part of it because staging and production often share one Globus identity:
+ * production's first deploy must not find (and take over) staging's flow.
  */
 import { createHash } from "node:crypto";
 import type { CompiledFlow } from "../compile/compile.js";
@@ -60,8 +62,31 @@ export function stableJson(v: unknown): string {
   return JSON.stringify(v);
 }
 
-export function flowKeyword(config: ProjectConfig, flow: string): string {
+export function flowKeyword(config: ProjectConfig, env: EnvironmentConfig, flow: string): string {
+  return `flowsmith:${config.project}/${env.name}/${flow}`;
+}
+
+/** The keyword of flows deployed before the environment was part of it (flowsmith 0.1 until this change). */
+export function legacyFlowKeyword(config: ProjectConfig, flow: string): string {
   return `flowsmith:${config.project}/${flow}`;
+}
+
+/** Flow ids the lock file gives to other environments: never this environment's to take over. */
+function claimedElsewhere(lock: ReturnType<typeof readLock>, envName: string): Set<string> {
+  return new Set(Object.entries(lock.environments).filter(([n]) => n !== envName).flatMap(([, e]) => Object.values(e.flows ?? {}).map((f) => f.id)));
+}
+
+/**
+ * The deployed flow of this environment without a lock entry: by its keyword, else a flow
+ * with the keyword from before environments were part of it that no other environment's
+ * lock entry claims (oldest first; it is updated to the new keyword when deployed).
+ */
+async function findDeployed(api: GlobusApi, config: ProjectConfig, env: EnvironmentConfig, flow: string, lock: ReturnType<typeof readLock>): Promise<{ doc: FlowDoc; legacy: boolean } | undefined> {
+  const doc = await findByKeyword(api, flowKeyword(config, env, flow));
+  if (doc) return { doc, legacy: false };
+  const claimed = claimedElsewhere(lock, env.name);
+  const old = (await findAllByKeyword(api, legacyFlowKeyword(config, flow))).find((f) => !claimed.has(f.id));
+  return old ? { doc: old, legacy: true } : undefined;
 }
 
 interface FlowDoc {
@@ -81,7 +106,7 @@ export interface DeployOptions {
 /** The payload a flow is created/updated with in this environment. */
 export function flowPayload(config: ProjectConfig, env: EnvironmentConfig, flow: CompiledFlow, functionIds: Record<string, string>) {
   const values = environmentValues(config, env);
-  const keyword = flowKeyword(config, flow.name);
+  const keyword = flowKeyword(config, env, flow.name);
   let definition: unknown;
   let input_schema: unknown;
   try {
@@ -118,7 +143,7 @@ export async function deployFlows(config: ProjectConfig, env: EnvironmentConfig,
   const harvested: Record<string, string> = {};
   for (const flow of flows) {
     if (!flow.functions.some((f) => !el.functions[f]) || el.flows[flow.name]) continue;
-    const existing = await findByKeyword(api, flowKeyword(config, flow.name));
+    const existing = (await findDeployed(api, config, env, flow.name, lock))?.doc;
     if (existing?.definition) Object.assign(harvested, harvestFunctionIds(flow.definition, existing.definition));
   }
 
@@ -168,11 +193,14 @@ export async function deployFlows(config: ProjectConfig, env: EnvironmentConfig,
       else reason = `flow ${locked.id} was deleted on the service; recreating it`;
     }
     let adopted = false;
+    let legacy = false;
     if (!existing) {
-      existing = await findByKeyword(api, keyword);
-      if (existing) {
+      const found = await findDeployed(api, config, env, flow.name, lock);
+      if (found) {
+        existing = found.doc;
         adopted = true;
-        reason = `found the existing flow ${existing.id} by its keyword ${keyword}`;
+        legacy = found.legacy;
+        reason = legacy ? `found the existing flow ${existing.id} by its keyword from before environments were part of it (${legacyFlowKeyword(config, flow.name)}); updating it to ${keyword}` : `found the existing flow ${existing.id} by its keyword ${keyword}`;
       }
     }
     const plan: FlowPlan = { name: flow.name, action: "unchanged", hash, keyword };
@@ -181,7 +209,7 @@ export async function deployFlows(config: ProjectConfig, env: EnvironmentConfig,
       result.flows.push(plan);
       continue;
     }
-    if (existing && adopted && sameContent(existing, payload)) {
+    if (existing && adopted && !legacy && sameContent(existing, payload)) {
       plan.action = "adopt";
       plan.id = existing.id;
       plan.reason = reason ?? "";

@@ -2,8 +2,9 @@
  * Declared recurring timers (defineFlow({ timers: [...] })): deploy-flow creates each one
  * on the Timers service, or leaves it alone when it is already there as declared. A timer
  * is found by the lock entry and, without the lock (another machine, a deleted lock), by
- * its name on the service, `flowsmith:<project>/<flow>/<timer>` — so deploying twice, or
- * once more after deleting the lock, still leaves one timer. Timers can only rename a
+ * its name on the service, `flowsmith:<project>/<env>/<flow>/<timer>` — so deploying twice,
+ * or once more after deleting the lock, still leaves one timer, and staging and production
+ * on one Globus identity never take each other's. Timers can only rename a
  * timer (PATCH takes `name`), so a changed declaration is a delete + create ("recreate").
  */
 import { createHash } from "node:crypto";
@@ -33,8 +34,18 @@ export interface TimerPlan {
   reason?: string;
 }
 
-export function declaredTimerName(project: string, flow: string, timer: string): string {
+export function declaredTimerName(project: string, env: string, flow: string, timer: string): string {
+  return `flowsmith:${project}/${env}/${flow}/${timer}`;
+}
+
+/** The name declared timers had before the environment was part of it. */
+function legacyTimerName(project: string, flow: string, timer: string): string {
   return `flowsmith:${project}/${flow}/${timer}`;
+}
+
+/** Whether a timer starts runs of this flow (the service may give flow_id or only the callback URL). */
+function startsFlow(job: TimerJob, flowId: string | undefined): boolean {
+  return !!flowId && (job.flow_id === flowId || job.callback_url.includes(`/flows/${flowId}/`));
 }
 
 interface Desired {
@@ -56,7 +67,7 @@ function endOf(end: unknown): string {
 
 /** Is the timer on the service what is declared? (`start` only counts when it was declared.) */
 function matches(job: TimerJob, d: Desired): boolean {
-  const flowOk = job.flow_id === d.flow_id || job.callback_url.includes(`/flows/${d.flow_id}/`);
+  const flowOk = startsFlow(job, d.flow_id);
   const s = job.schedule;
   const w = d.schedule;
   if (!s || s.type !== w.type) return false;
@@ -119,7 +130,7 @@ export async function deployTimers(s: Session, flows: { flow: CompiledFlow; sour
       if (seen.has(decl.name)) throw new CliError(`${where}: a second timer named "${decl.name}" for flow ${flow.name}`, EXIT.INVALID, "timer names must be unique per flow (flow file and flowsmith.yaml together)");
       seen.add(decl.name);
       const { schedule, body } = declared(s, flow, decl, where);
-      const name = declaredTimerName(s.config.project, flow.name, decl.name);
+      const name = declaredTimerName(s.config.project, s.env.name, flow.name, decl.name);
       const key = `${flow.name}/${decl.name}`;
       const flowId = envLock(readLock(file), s.env.name).flows[flow.name]?.id;
       const plan: TimerPlan = { flow: flow.name, timer: decl.name, name, action: "create", schedule };
@@ -138,6 +149,13 @@ export async function deployTimers(s: Session, flows: { flow: CompiledFlow; sour
         });
       }
       existing ??= await client.findByName(name);
+      if (!existing) {
+        // Deployed before the environment was in the name: ours only if it starts this
+        // environment's flow (another environment's has another flow id). Renamed when adopted.
+        const old = await client.findByName(legacyTimerName(s.config.project, flow.name, decl.name));
+        if (old && startsFlow(old, flowId)) existing = old;
+      }
+      if (existing && existing.name !== name && matches(existing, desired) && !opts.dryRun) existing = await client.rename(existing.job_id, name);
       if (existing && matches(existing, desired)) {
         const action = locked?.id === existing.job_id && locked.hash === hash ? "unchanged" : "adopt";
         out.push({ ...plan, action, id: existing.job_id, reason: action === "adopt" ? "found on the service by its name" : "" });
@@ -169,16 +187,23 @@ export async function deployTimers(s: Session, flows: { flow: CompiledFlow; sour
  * and are never touched.
  */
 async function removeUndeclared(s: Session, client: TimersClient, file: string, flow: string, declaredNames: Set<string>, dryRun: boolean, log?: (l: string) => void): Promise<TimerPlan[]> {
-  const prefix = declaredTimerName(s.config.project, flow, "");
+  const prefix = declaredTimerName(s.config.project, s.env.name, flow, "");
+  const legacyPrefix = legacyTimerName(s.config.project, flow, "");
+  const flowId = envLock(readLock(file), s.env.name).flows[flow]?.id;
   const stale = new Map<string, { timer: string; name: string; key?: string; schedule?: TimerSchedule }>();
   for (const [key, t] of Object.entries(envLock(readLock(file), s.env.name).timers ?? {})) {
     const timer = key.slice(flow.length + 1);
     if (key.startsWith(`${flow}/`) && !declaredNames.has(timer)) stale.set(t.id, { timer, name: t.name, key });
   }
-  for (const j of await client.list({ filter_name: prefix })) {
-    const timer = j.name.slice(prefix.length);
-    if (j.name.startsWith(prefix) && !declaredNames.has(timer)) stale.set(j.job_id, { timer, name: j.name, key: `${flow}/${timer}`, ...(j.schedule ? { schedule: j.schedule as TimerSchedule } : {}) });
-  }
+  const found = async (p: string, mine: (j: TimerJob) => boolean) => {
+    for (const j of await client.list({ filter_name: p })) {
+      const timer = j.name.slice(p.length);
+      if (j.name.startsWith(p) && !timer.includes("/") && !declaredNames.has(timer) && mine(j)) stale.set(j.job_id, { timer, name: j.name, key: `${flow}/${timer}`, ...(j.schedule ? { schedule: j.schedule as TimerSchedule } : {}) });
+    }
+  };
+  await found(prefix, () => true);
+  // Old-style names carry no environment: only those that start this environment's flow.
+  await found(legacyPrefix, (j) => startsFlow(j, flowId));
   const out: TimerPlan[] = [];
   for (const [id, t] of stale) {
     const plan: TimerPlan = { flow, timer: t.timer, name: t.name, action: "delete", id, reason: "no longer declared", ...(t.schedule ? { schedule: t.schedule } : {}) };

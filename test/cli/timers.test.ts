@@ -8,6 +8,7 @@
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import YAML from "yaml";
 import { flowsmith } from "../support/cli.js";
 import { scratchProject } from "../support/project.js";
 
@@ -38,7 +39,7 @@ describe("declared timers", () => {
     const plan = json(flowsmith(["deploy-flow", "sweep", "--dry-run", "--json"], { cwd: dir }));
     expect(plan.timers).toMatchObject([{ flow: "sweep", timer: "nightly", action: "create", reason: "after the flow is created", schedule: { type: "recurring", interval_seconds: 86400 } }]);
     const first = json(flowsmith(["deploy-flow", "sweep", "--json"], { cwd: dir }));
-    expect(first.timers).toMatchObject([{ action: "create", name: "flowsmith:scratch-seeds/sweep/nightly" }]);
+    expect(first.timers).toMatchObject([{ action: "create", name: "flowsmith:scratch-seeds/local/sweep/nightly" }]);
     const id = first.timers[0].id;
     expect(json(flowsmith(["deploy-flow", "sweep", "--json"], { cwd: dir })).timers).toMatchObject([{ action: "unchanged", id }]);
     rmSync(join(dir, ".flowsmith", "local", "flowsmith.lock.json"));
@@ -104,6 +105,27 @@ describe("timers declared in flowsmith.yaml", () => {
     // The timer made with `timers create` is not flowsmith's declaration: untouched.
     expect(json(flowsmith(["timers", "show", hand.job_id, "--json"], { cwd: dir })).name).toBe("by hand");
     json(flowsmith(["timers", "delete", hand.job_id, "--json"], { cwd: dir }));
+  });
+
+  it("deploying one environment never touches another's timers on the same service", () => {
+    const yamlFile = join(dir, "flowsmith.yaml");
+    const before = readFileSync(yamlFile, "utf8");
+    const y = YAML.parse(before);
+    // staging: a second environment on the same local runtime (same data directory).
+    y.environments.staging = { ...y.environments.local };
+    y.timers = { hourly: { flow: "sweep", every: "1h", input: { dir: "/h" }, environments: ["local"] } };
+    writeFileSync(yamlFile, YAML.stringify(y));
+    try {
+      expect(json(flowsmith(["deploy-flow", "sweep", "--json"], { cwd: dir })).timers.map((t) => [t.timer, t.action])).toEqual([["nightly", "unchanged"], ["hourly", "create"]]);
+      const staging = json(flowsmith(["deploy-flow", "sweep", "--env", "staging", "--json"], { cwd: dir }));
+      expect(staging.flows[0].action).toBe("create"); // its own flow, not local's
+      expect(staging.timers.map((t) => [t.timer, t.action, t.name])).toEqual([["nightly", "create", "flowsmith:scratch-seeds/staging/sweep/nightly"]]);
+      expect(json(flowsmith(["timers", "list", "--name", "local/sweep/", "--json"], { cwd: dir })).timers.map((t) => t.name).sort()).toEqual(["flowsmith:scratch-seeds/local/sweep/hourly", "flowsmith:scratch-seeds/local/sweep/nightly"]);
+      json(flowsmith(["timers", "delete", staging.timers[0].id, "--json"], { cwd: dir }));
+    } finally {
+      writeFileSync(yamlFile, before);
+    }
+    expect(json(flowsmith(["deploy-flow", "sweep", "--json"], { cwd: dir })).timers.map((t) => [t.timer, t.action])).toEqual([["nightly", "unchanged"], ["hourly", "delete"]]);
   });
 });
 

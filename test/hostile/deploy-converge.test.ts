@@ -66,7 +66,7 @@ describe("concurrent first deploys", () => {
       deployFlows(b, b.environments.local!, [flow], racingApi(barrier), { log: (l) => logs.push(`b: ${l}`) }),
     ]);
     expect(barrier.waiting).toBe(2); // both really created
-    const left = rt.flows.listFlows(new URLSearchParams({ filter_keywords: "flowsmith:converge/twin" }), { identity: `urn:globus:auth:identity:${rt.client.client_id}` } as never).body.flows as { id: string }[];
+    const left = rt.flows.listFlows(new URLSearchParams({ filter_keywords: "flowsmith:converge/local/twin" }), { identity: `urn:globus:auth:identity:${rt.client.client_id}` } as never).body.flows as { id: string }[];
     expect(left).toHaveLength(1);
     const idA = envLock(readLock(lockPath(a, a.environments.local!)), "local").flows.twin!.id;
     const idB = envLock(readLock(lockPath(b, b.environments.local!)), "local").flows.twin!.id;
