@@ -31,6 +31,18 @@ function project(): { dir: string; cache: string } {
 }
 
 describe("flow module cache", () => {
+  it("rewrites import statements only, never an import-like text inside a string", async () => {
+    const { dir, cache } = project();
+    const file = join(dir, "flows", "dup.flow.ts");
+    writeFileSync(file, `import { defineFlow, pass } from "flowsmith";\nexport default defineFlow({ name: "dup", title: "x", comment: "ported from 'flowsmith' examples", build: () => pass("A", { result: { note: "import x from 'flowsmith'" } }) });\n`);
+    for (let i = 0; i < 2; i++) {
+      const def = (await loadFlow(file)).compiled?.definition as { Comment?: string; States: Record<string, { Result?: unknown }> };
+      expect(def.Comment).toBe("ported from 'flowsmith' examples");
+      expect(def.States.A!.Result).toEqual({ note: "import x from 'flowsmith'" });
+    }
+    expect(readdirSync(cache).filter((f) => f.endsWith(".mjs"))).toHaveLength(1);
+  });
+
   it("transpiles once per content; diagnostics keep the .flow.ts lines", async () => {
     const { dir, cache } = project();
     const file = join(dir, "flows", "dup.flow.ts");
