@@ -1,4 +1,6 @@
-import { availableParallelism } from "node:os";
+import { mkdtempSync } from "node:fs";
+import { availableParallelism, tmpdir } from "node:os";
+import { join } from "node:path";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
@@ -15,6 +17,8 @@ export default defineConfig({
     // The test retry policy for every test and every CLI process a test starts: real retries,
     // millisecond backoff (src/globus/retry.ts), so a lost runtime costs milliseconds, not the
     // production policy's seconds of backoff.
-    env: { FLOWSMITH_RETRY_BASE_MS: "1", FLOWSMITH_RETRY_MAX_MS: "20" },
+    // And a cache directory of its own per run, so no test reads what an earlier run (or the
+    // developer's own commands) left in ~/.cache/flowsmith.
+    env: { FLOWSMITH_RETRY_BASE_MS: "1", FLOWSMITH_RETRY_MAX_MS: "20", FLOWSMITH_CACHE_DIR: mkdtempSync(join(tmpdir(), "flowsmith-test-cache-")) },
   },
 });

@@ -1,11 +1,62 @@
 /**
- * Where flowsmith keeps its optional caches (compiled validators, parsed YAML): shared by
- * every layer, so it sits beside errors.ts. FLOWSMITH_CACHE_DIR, else
- * $XDG_CACHE_HOME/flowsmith, else ~/.cache/flowsmith (created mode 0700).
+ * Where flowsmith keeps its optional caches (compiled validators, parsed YAML, clean-schema
+ * markers), and what every cache shares: keys carry flowsmith's version (a new flowsmith
+ * never reads an older one's entries), and a cache file is trusted only when this user owns
+ * it and nobody else may write it (a shared FLOWSMITH_CACHE_DIR must not let another user
+ * plant a parse or a validator). Sits beside errors.ts: every layer may import it.
  */
+import { readFileSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
+import { packageVersion } from "./assets.js";
 
+/** FLOWSMITH_CACHE_DIR, else $XDG_CACHE_HOME/flowsmith, else ~/.cache/flowsmith (created mode 0700). */
 export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
   return env.FLOWSMITH_CACHE_DIR || join(env.XDG_CACHE_HOME || join(homedir(), ".cache"), "flowsmith");
+}
+
+let version: string | undefined;
+/** The flowsmith part of every cache key. */
+export function cacheVersion(): string {
+  if (version === undefined) {
+    try {
+      version = packageVersion();
+    } catch {
+      version = "unknown";
+    }
+  }
+  return version;
+}
+
+/** Whether a cache file exists and is this user's alone to write. */
+export function trustedCacheFile(file: string): boolean {
+  try {
+    const st = statSync(file);
+    const uid = process.getuid?.();
+    return st.isFile() && (uid === undefined || st.uid === uid) && (st.mode & 0o022) === 0;
+  } catch {
+    return false;
+  }
+}
+
+/** A cache file's text when it is trusted (trustedCacheFile); undefined otherwise. */
+export function readTrustedCacheFile(file: string): string | undefined {
+  if (!trustedCacheFile(file)) return undefined;
+  try {
+    return readFileSync(file, "utf8");
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether JSON carries a value exactly (finite numbers, plain objects and arrays): only such values are cached or keyed. */
+export function jsonExact(v: unknown): boolean {
+  if (v === null || typeof v === "string" || typeof v === "boolean") return true;
+  if (typeof v === "number") return Number.isFinite(v);
+  if (Array.isArray(v)) return v.every(jsonExact);
+  if (typeof v === "object") {
+    const proto = Object.getPrototypeOf(v);
+    return (proto === Object.prototype || proto === null) && Object.values(v as object).every(jsonExact);
+  }
+  return false;
 }

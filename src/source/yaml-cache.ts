@@ -8,10 +8,10 @@
  * secrets; a run's input document may, so it is never copied here).
  */
 import { createHash } from "node:crypto";
-import { chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
-import { cacheDir } from "../cache-dir.js";
+import { cacheDir, cacheVersion, jsonExact, readTrustedCacheFile } from "../cache-dir.js";
 import type { LocatedDocument, Position } from "./located-json.js";
 import { parseLocatedYaml } from "./located-yaml.js";
 
@@ -32,23 +32,13 @@ function yamlVersion(): string {
   }
 }
 
-/** Whether JSON carries the value exactly (finite numbers, plain objects and arrays). */
-function jsonExact(v: unknown): boolean {
-  if (v === null || typeof v === "string" || typeof v === "boolean") return true;
-  if (typeof v === "number") return Number.isFinite(v);
-  if (Array.isArray(v)) return v.every(jsonExact);
-  if (typeof v === "object") {
-    const proto = Object.getPrototypeOf(v);
-    return (proto === Object.prototype || proto === null) && Object.values(v as object).every(jsonExact);
-  }
-  return false;
-}
-
 export function parseLocatedYamlCached(text: string): LocatedDocument {
   const dir = join(cacheDir(), "yaml");
-  const file = join(dir, `${createHash("sha256").update(`${FORMAT}\0${yamlVersion()}\0`).update(text).digest("hex").slice(0, 32)}.json`);
+  const file = join(dir, `${createHash("sha256").update(`${FORMAT}\0${cacheVersion()}\0${yamlVersion()}\0`).update(text).digest("hex").slice(0, 32)}.json`);
   try {
-    const c = JSON.parse(readFileSync(file, "utf8")) as Cached;
+    const text = readTrustedCacheFile(file);
+    if (text === undefined) throw new Error("not cached");
+    const c = JSON.parse(text) as Cached;
     return { value: c.value, positions: new Map(c.positions.map(([p, line, column]) => [p, { line, column }])), duplicateKeys: c.duplicateKeys };
   } catch {
     // not cached yet (or damaged): parse, then cache

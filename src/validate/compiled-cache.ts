@@ -6,11 +6,11 @@
  * (~50 ms). The cache is an optimisation only: unreadable or unwritable, it is skipped.
  */
 import { createHash } from "node:crypto";
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import type { ValidateFunction } from "ajv";
-import { cacheDir } from "../cache-dir.js";
+import { cacheDir, cacheVersion, readTrustedCacheFile } from "../cache-dir.js";
 
 const require = createRequire(import.meta.url);
 
@@ -28,15 +28,17 @@ function ajvVersion(): string {
  * (`allErrors`, non-strict, draft-07) and then cached as standalone code.
  */
 export function cachedValidators(label: string, schemas: Record<string, object>, options: { verbose?: boolean } = {}): Map<string, ValidateFunction> {
-  const key = createHash("sha256").update(JSON.stringify(schemas)).update(JSON.stringify(options)).update(ajvVersion()).digest("hex").slice(0, 24);
+  const key = createHash("sha256").update(JSON.stringify(schemas)).update(JSON.stringify(options)).update(ajvVersion()).update(cacheVersion()).digest("hex").slice(0, 24);
   const dir = cacheDir();
   const file = join(dir, `${label}-${key}.cjs`);
-  if (existsSync(file)) {
+  // The cached code is evaluated: only a file this user wrote and nobody else may change.
+  const cached = readTrustedCacheFile(file);
+  if (cached !== undefined) {
     try {
       // Evaluated with this module's require: the generated code requires Ajv's runtime
       // helpers (ajv/dist/runtime/*), which resolve from here, not from the cache directory.
       const m = { exports: {} as Record<string, ValidateFunction> };
-      new Function("module", "exports", "require", readFileSync(file, "utf8"))(m, m.exports, require);
+      new Function("module", "exports", "require", cached)(m, m.exports, require);
       const mod = m.exports;
       if (Object.keys(schemas).every((n) => typeof mod[n] === "function")) return new Map(Object.keys(schemas).map((n) => [n, mod[n]!]));
     } catch {

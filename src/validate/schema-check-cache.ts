@@ -8,10 +8,10 @@
  * the cache is skipped.
  */
 import { createHash } from "node:crypto";
-import { closeSync, existsSync, mkdirSync, openSync } from "node:fs";
+import { closeSync, mkdirSync, openSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
-import { cacheDir } from "../cache-dir.js";
+import { cacheDir, cacheVersion, jsonExact, trustedCacheFile } from "../cache-dir.js";
 
 const require = createRequire(import.meta.url);
 const FORMAT = 1;
@@ -25,19 +25,22 @@ function markerFile(schema: object, knownFormats: Iterable<string>): string {
       return "unknown";
     }
   })();
-  const key = createHash("sha256").update(`${FORMAT}\0${ajvVersion}\0${[...knownFormats].sort().join(",")}\0`).update(JSON.stringify(schema)).digest("hex").slice(0, 32);
+  const key = createHash("sha256").update(`${FORMAT}\0${cacheVersion()}\0${ajvVersion}\0${[...knownFormats].sort().join(",")}\0`).update(JSON.stringify(schema)).digest("hex").slice(0, 32);
   return join(cacheDir(), "schema-ok", key);
 }
 
 export function knownClean(schema: object, knownFormats: Iterable<string>): boolean {
+  // A schema JSON cannot carry exactly (maximum: Infinity in a flow file) has no key.
+  if (!jsonExact(schema)) return false;
   try {
-    return existsSync(markerFile(schema, knownFormats));
+    return trustedCacheFile(markerFile(schema, knownFormats));
   } catch {
     return false;
   }
 }
 
 export function rememberClean(schema: object, knownFormats: Iterable<string>): void {
+  if (!jsonExact(schema)) return;
   try {
     const file = markerFile(schema, knownFormats);
     mkdirSync(join(file, ".."), { recursive: true, mode: 0o700 });

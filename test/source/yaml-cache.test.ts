@@ -1,5 +1,5 @@
 /** flowsmith.yaml's located parse, cached by content hash: same answer, positions included. */
-import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -40,6 +40,20 @@ describe("the cached YAML parse", () => {
     writeFileSync(join(tmp.dir, "yaml", f!), "{not json");
     expect(parseLocatedYamlCached(TEXT).value).toEqual(parseLocatedYaml(TEXT).value);
     expect(parseLocatedYamlCached(TEXT).positions.get("/environments/local/values/b/1")).toEqual(parseLocatedYaml(TEXT).positions.get("/environments/local/values/b/1"));
+  });
+
+  it("trusts only a cache file nobody else may write: a planted parse is ignored", () => {
+    parseLocatedYamlCached(TEXT);
+    const [f] = cached();
+    const file = join(tmp.dir, "yaml", f!);
+    const planted = JSON.parse(readFileSync(file, "utf8"));
+    planted.value.project = "planted";
+    writeFileSync(file, JSON.stringify(planted));
+    chmodSync(file, 0o666);
+    expect((parseLocatedYamlCached(TEXT).value as { project: string }).project).toBe("p");
+    // Rewritten, this user's alone again, and used.
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect((parseLocatedYamlCached(TEXT).value as { project: string }).project).toBe("p");
   });
 
   it("a flowsmith.yaml read from the cache still gets located diagnostics", () => {

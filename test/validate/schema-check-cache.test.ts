@@ -21,6 +21,9 @@ it("remembers a clean schema, and only a clean one", () => {
     expect(validateInputSchema(bad).map((d) => d.code)).toContain("SCHEMA_INVALID");
   }
   expect(markers()).toHaveLength(1);
+  // A schema JSON cannot carry (Infinity would key as null) is never remembered.
+  expect(validateInputSchema({ type: "number", maximum: Infinity })).toEqual([]);
+  expect(markers()).toHaveLength(1);
   // A different schema is a different key.
   expect(validateInputSchema({ ...clean, required: ["n"] })).toEqual([]);
   expect(markers()).toHaveLength(2);
