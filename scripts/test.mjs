@@ -65,8 +65,10 @@ let vFailed = 0;
 try {
   const j = JSON.parse(readFileSync(report, "utf8"));
   vPassed = j.numPassedTests;
-  // A file that fails to load has no failed test, only a failed suite: count it once.
-  vFailed = j.numFailedTests || j.numFailedTestSuites;
+  // Failed tests, plus each file that failed without a failed test (it did not load, or a
+  // hook failed): counted once each.
+  const fileFailures = (j.testResults ?? []).filter((f) => f.status === "failed" && !(f.assertionResults ?? []).some((a) => a.status === "failed")).length;
+  vFailed = j.numFailedTests + fileFailures;
 } catch {
   vFailed = 1;
 }

@@ -12,9 +12,9 @@ export type FileDocument = FileListDocument["DATA"][number];
 export class TransferClient {
   constructor(private readonly api: GlobusApi) {}
 
-  /** GET /operation/endpoint/{id}/ls?path=… (the SDK puts the API version in the path). */
+  /** GET /operation/endpoint/{id}/ls?path=… (the SDK puts the API version in the path, and the id into it as given: encoded here). */
   async ls(collection: string, path: string, scope: string = SCOPES.transferAll): Promise<FileListDocument> {
     const query = { path };
-    return (await this.api.call<FileListDocument>("TRANSFER", `/v0.10/operation/endpoint/${encodeURIComponent(collection)}/ls`, { scope, query, send: (headers) => transfer.fileOperations.ls(collection, { query, headers }) })).body;
+    return (await this.api.call<FileListDocument>("TRANSFER", `/v0.10/operation/endpoint/${encodeURIComponent(collection)}/ls`, { scope, query, send: (headers) => transfer.fileOperations.ls(encodeURIComponent(collection), { query, headers }) })).body;
   }
 }

@@ -8,6 +8,7 @@ import { resolve } from "node:path";
 import { CliError, EXIT } from "../errors.js";
 import type { GlobusApi } from "../globus/api.js";
 import { FlowsClient } from "../globus/flows.js";
+import { withRunLookup } from "./run-id.js";
 import { readDocumentFile } from "../source/document.js";
 import { applySet, merge } from "./input.js";
 
@@ -41,12 +42,12 @@ export function responseFrom(src: { inputFile?: string; set?: string[] }): { val
   return response as { value?: unknown };
 }
 
-export async function respondToRun(api: GlobusApi, runId: string, response: { value?: unknown }, webInputId?: string): Promise<{ webInput: WebInputDoc; value: string; alreadyClosed: boolean }> {
+export async function respondToRun(api: GlobusApi, envName: string, runId: string, response: { value?: unknown }, webInputId?: string): Promise<{ webInput: WebInputDoc; value: string; alreadyClosed: boolean }> {
   const open = await openWebInputs(api, runId);
   const target = webInputId ? open.find((w) => w.id === webInputId) : open[0];
   if (!target) {
-    // A run that does not exist has no web inputs either: say which it is (a 404 here).
-    if (!open.length) await new FlowsClient(api).getRun(runId);
+    // A run that does not exist has no web inputs either: say which it is.
+    if (!open.length) await withRunLookup(runId, envName, () => new FlowsClient(api).getRun(runId));
     throw new CliError(webInputId ? `run ${runId} has no open web input ${webInputId}` : `run ${runId} is not waiting for a web input`, EXIT.INVALID, "flowsmith runs show RUN_ID lists what a run waits for");
   }
   if (!webInputId && open.length > 1) throw new CliError(`run ${runId} has ${open.length} open web inputs; choose one with --web-input (${open.map((w) => w.id).join(", ")})`, EXIT.INVALID);

@@ -5,7 +5,7 @@ import type { GlobusApi } from "../../globus/api.js";
 import { palette, type Output } from "../output.js";
 import { withSession } from "../environment.js";
 import type { CliContext } from "../context.js";
-import { requireRunId, withRunLookup } from "../../run/run-id.js";
+import { requireRunId } from "../../run/run-id.js";
 
 export function registerRunsRespond(runs: Command, ctx: CliContext): void {
   runs
@@ -21,7 +21,7 @@ export function registerRunsRespond(runs: Command, ctx: CliContext): void {
       const runId = requireRunId(runIdArg);
       const response = responseFrom({ ...(opts.input ? { inputFile: opts.input } : {}), set: opts.set });
       await withSession(ctx, opts.env, async (s) => {
-        const r = await withRunLookup(runId, s.env.name, () => respondToRun(s.api, runId, response, opts.webInput));
+        const r = await respondToRun(s.api, s.env.name, runId, response, opts.webInput);
         if (opts.json) return ctx.output.out(JSON.stringify({ run_id: runId, web_input_id: r.webInput.id, value: r.value, already_closed: r.alreadyClosed }, null, 2));
         ctx.output.out(r.alreadyClosed ? `web input ${r.webInput.id} of run ${runId} was already answered` : `answered "${r.value}" to "${r.webInput.context.title}" (web input ${r.webInput.id}); run ${runId} continues`);
       }, { quiet: true });
