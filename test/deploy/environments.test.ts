@@ -16,6 +16,9 @@ import { deployFlows, legacyFlowKeyword } from "../../src/deploy/deploy.js";
 import { GlobusApi } from "../../src/globus/api.js";
 import { clientCredentials } from "../../src/globus/auth/client-credentials.js";
 import { FlowsClient } from "../../src/globus/flows.js";
+import { TimersClient } from "../../src/globus/timers.js";
+import type { Session } from "../../src/globus/session.js";
+import { deployTimers } from "../../src/run/declared-timers.js";
 import { startLocalRuntime, type LocalRuntime } from "../../src/local/runtime.js";
 import { envLock, readLock, lockPath } from "../../src/deploy/lock.js";
 import type { EnvironmentConfig, ProjectConfig } from "../../src/project/config.js";
@@ -27,7 +30,7 @@ const saved: Record<string, string | undefined> = {};
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "flowsmith-envs-"));
   rt = await startLocalRuntime({ dataDir: join(dir, "runtime"), collections: {}, computeEndpoints: {} });
-  for (const s of ["AUTH", "FLOWS", "TRANSFER", "COMPUTE"]) {
+  for (const s of ["AUTH", "FLOWS", "TRANSFER", "COMPUTE", "TIMERS"]) {
     saved[s] = process.env[`GLOBUS_SDK_SERVICE_URL_${s}`];
     process.env[`GLOBUS_SDK_SERVICE_URL_${s}`] = rt.url;
   }
@@ -95,5 +98,32 @@ describe("environments on one service", () => {
     const prod = await deployFlows(p, p.environments.production, [f], api);
     expect(prod.flows[0]!.action).toBe("create");
     expect(prod.flows[0]!.id).not.toBe(old.id);
+  });
+
+  it("a declared timer named the old way is adopted and renamed by its own environment only", async () => {
+    const p = project(join(dir, "timers"), "timers");
+    const source = defineFlow({ name: "reduce", title: "Reduce", timers: [{ name: "nightly", every: "1d", input: {} }], build: () => pass("P", { result: 1, resultPath: "$.p" }) });
+    const f = compileFlow(source).flow!;
+    const session = (env: "staging" | "production") => ({ config: p, env: p.environments[env], api, credentials: {} }) as unknown as Session;
+    const timers = new TimersClient(api);
+    await deployFlows(p, p.environments.staging, [f], api);
+    await deployFlows(p, p.environments.production, [f], api);
+    const [made] = await deployTimers(session("staging"), [{ flow: f, source }]);
+    expect(made).toMatchObject({ action: "create", name: "flowsmith:timers/staging/reduce/nightly" });
+    // As an older flowsmith left it: the old name, no lock entry.
+    await timers.rename(made!.id!, "flowsmith:timers/reduce/nightly");
+    const { writeLock } = await import("../../src/deploy/lock.js");
+    const lock = readLock(lockPath(p, p.environments.staging));
+    delete envLock(lock, "staging").timers!["reduce/nightly"];
+    writeLock(lockPath(p, p.environments.staging), lock);
+    // Production's deploy does not take it (it starts staging's flow): it makes its own.
+    const prod = await deployTimers(session("production"), [{ flow: f, source }]);
+    expect(prod.map((t) => [t.action, t.name])).toEqual([["create", "flowsmith:timers/production/reduce/nightly"]]);
+    expect((await timers.get(made!.id!)).name).toBe("flowsmith:timers/reduce/nightly");
+    // Staging's deploy adopts it and gives it the new name.
+    const again = await deployTimers(session("staging"), [{ flow: f, source }]);
+    expect(again.map((t) => [t.action, t.id])).toEqual([["adopt", made!.id]]);
+    expect((await timers.get(made!.id!)).name).toBe("flowsmith:timers/staging/reduce/nightly");
+    expect((await timers.list({ filter_name: "flowsmith:timers/" })).map((j) => j.name).sort()).toEqual(["flowsmith:timers/production/reduce/nightly", "flowsmith:timers/staging/reduce/nightly"]);
   });
 });
