@@ -82,10 +82,10 @@ function resolveFlowsmith(spec: string, file: string): string | undefined {
  */
 function absolutize(code: string, file: string): string | undefined {
   let ok = true;
-  // Static imports and re-exports only where a statement starts (esbuild, and import's own
-  // writer, put each on one line at column 0), so a string such as "ported from 'flowsmith'"
-  // in a Comment is never rewritten; dynamic import() wherever it is.
-  const out = code.replace(/(^(?:import|export)\b[^\n;]*?\bfrom\s*|^import\s*|\bimport\s*\(\s*)(["'])([^"'\n]+)\2/gm, (all, lead: string, q: string, spec: string) => {
+  // Static imports and re-exports only where a statement starts (esbuild puts them at column
+  // 0; a clause may span lines, as Prettier writes long ones), so a string such as "ported
+  // from 'flowsmith'" in a Comment is never rewritten; dynamic import() wherever it is.
+  const out = code.replace(/(^(?:import|export)\b[^;"'`]*?\bfrom\s*|^import\s*|\bimport\s*\(\s*)(["'])([^"'\n]+)\2/gm, (all, lead: string, q: string, spec: string) => {
     if (spec === "flowsmith" || spec.startsWith("flowsmith/")) {
       const url = resolveFlowsmith(spec, file);
       if (!url) ok = false;

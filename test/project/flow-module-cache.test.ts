@@ -1,5 +1,5 @@
 /** Flow modules are transpiled once per content and load from the cache with the same result and source lines. */
-import { mkdirSync, mkdtempSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -41,6 +41,20 @@ describe("flow module cache", () => {
       expect(def.States.A!.Result).toEqual({ note: "import x from 'flowsmith'" });
     }
     expect(readdirSync(cache).filter((f) => f.endsWith(".mjs"))).toHaveLength(1);
+  });
+
+  it("rewrites an import clause written over several lines (as Prettier writes long ones)", async () => {
+    const { dir, cache } = project();
+    const file = join(dir, "flows", "dup.flow.ts");
+    writeFileSync(join(dir, "flows", "names.js"), 'export const FIRST = "A";\nexport const SECOND = "B";\n');
+    writeFileSync(file, `import {\n  defineFlow,\n  pass,\n} from "flowsmith";\nimport {\n  FIRST,\n  SECOND,\n} from "./names.js";\nexport default defineFlow({ name: "dup", title: "x", build: () => pass(FIRST).next(pass(SECOND)) });\n`);
+    const def = (await loadFlow(file)).compiled?.definition as { States: Record<string, unknown> };
+    expect(Object.keys(def.States)).toEqual(["A", "B"]);
+    const [mjs] = readdirSync(cache).filter((f) => f.endsWith(".mjs"));
+    const code = readFileSync(join(cache, mjs!), "utf8");
+    // Both specifiers became file URLs: the cached module loads on its own, not through tsx.
+    expect(code).not.toMatch(/from\s*["'](flowsmith|\.\/names\.js)["']/);
+    expect(code.match(/from\s*"file:\/\//g)).toHaveLength(2);
   });
 
   it("transpiles once per content; diagnostics keep the .flow.ts lines", async () => {
