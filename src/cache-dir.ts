@@ -5,7 +5,7 @@
  * it and nobody else may write it (a shared FLOWSMITH_CACHE_DIR must not let another user
  * plant a parse or a validator). Sits beside errors.ts: every layer may import it.
  */
-import { readFileSync, statSync } from "node:fs";
+import { closeSync, constants, fstatSync, lstatSync, openSync, readFileSync, type Stats } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { packageVersion } from "./assets.js";
@@ -28,24 +28,33 @@ export function cacheVersion(): string {
   return version;
 }
 
-/** Whether a cache file exists and is this user's alone to write. */
+function trusted(st: Stats): boolean {
+  const uid = process.getuid?.();
+  return st.isFile() && (uid === undefined || st.uid === uid) && (st.mode & 0o022) === 0;
+}
+
+/** Whether a cache file exists (not through a symlink) and is this user's alone to write. */
 export function trustedCacheFile(file: string): boolean {
   try {
-    const st = statSync(file);
-    const uid = process.getuid?.();
-    return st.isFile() && (uid === undefined || st.uid === uid) && (st.mode & 0o022) === 0;
+    return trusted(lstatSync(file));
   } catch {
     return false;
   }
 }
 
-/** A cache file's text when it is trusted (trustedCacheFile); undefined otherwise. */
+/**
+ * A cache file's text when it is trusted (trustedCacheFile); undefined otherwise. Checked on
+ * the open descriptor (no symlink followed), so the file read is the file checked.
+ */
 export function readTrustedCacheFile(file: string): string | undefined {
-  if (!trustedCacheFile(file)) return undefined;
+  let fd: number | undefined;
   try {
-    return readFileSync(file, "utf8");
+    fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW);
+    return trusted(fstatSync(fd)) ? readFileSync(fd, "utf8") : undefined;
   } catch {
     return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }
 

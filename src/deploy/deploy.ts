@@ -81,12 +81,25 @@ function claimedElsewhere(lock: ReturnType<typeof readLock>, envName: string): S
  * with the keyword from before environments were part of it that no other environment's
  * lock entry claims (oldest first; it is updated to the new keyword when deployed).
  */
-async function findDeployed(api: GlobusApi, config: ProjectConfig, env: EnvironmentConfig, flow: string, lock: ReturnType<typeof readLock>): Promise<{ doc: FlowDoc; legacy: boolean } | undefined> {
+async function findDeployed(api: GlobusApi, config: ProjectConfig, env: EnvironmentConfig, flow: string, lock: ReturnType<typeof readLock>, payload?: Record<string, unknown>): Promise<{ doc: FlowDoc; legacy: boolean } | undefined> {
   const doc = await findByKeyword(api, flowKeyword(config, env, flow));
   if (doc) return { doc, legacy: false };
   const claimed = claimedElsewhere(lock, env.name);
-  const old = (await findAllByKeyword(api, legacyFlowKeyword(config, flow))).find((f) => !claimed.has(f.id));
+  // Without any lock entry to tell whose it is, an old-keyword flow is this environment's
+  // only when it holds this environment's definition (its values filled in): another
+  // environment's has other collection and endpoint ids. Anything else is left alone.
+  const lockless = !Object.values(lock.environments).some((e) => e.flows?.[flow]);
+  const old = (await findAllByKeyword(api, legacyFlowKeyword(config, flow))).find((f) => !claimed.has(f.id) && (!lockless || !payload || stableJson(f.definition) === stableJson(payload.definition)));
   return old ? { doc: old, legacy: true } : undefined;
+}
+
+/** Another environment of this project whose keyword the flow carries (it is that environment's flow). */
+function otherEnvironmentOf(doc: FlowDoc, config: ProjectConfig, env: EnvironmentConfig, flow: string): string | undefined {
+  for (const k of doc.keywords ?? []) {
+    const m = /^flowsmith:(.+)\/([^/]+)\/([^/]+)$/.exec(k);
+    if (m && m[1] === config.project && m[3] === flow && m[2] !== env.name) return m[2];
+  }
+  return undefined;
 }
 
 interface FlowDoc {
@@ -188,14 +201,19 @@ export async function deployFlows(config: ProjectConfig, env: EnvironmentConfig,
     let existing: FlowDoc | undefined;
     let reason: string | undefined;
     if (locked) {
-      const got = await new FlowsClient(api).getFlow(locked.id);
-      if (got) existing = got as FlowDoc;
+      const got = (await new FlowsClient(api).getFlow(locked.id)) as FlowDoc | undefined;
+      // Before environments were part of the keyword, a first deploy of one environment could
+      // take over another's flow, leaving both lock entries naming it. The environment whose
+      // keyword it carries keeps it; this one gets a flow of its own.
+      const owner = got ? otherEnvironmentOf(got, config, env, flow.name) : undefined;
+      if (got && !owner) existing = got;
+      else if (owner) reason = `flow ${locked.id} is environment ${owner}'s (it carries its keyword); creating one of this environment's own`;
       else reason = `flow ${locked.id} was deleted on the service; recreating it`;
     }
     let adopted = false;
     let legacy = false;
     if (!existing) {
-      const found = await findDeployed(api, config, env, flow.name, lock);
+      const found = await findDeployed(api, config, env, flow.name, lock, payload);
       if (found) {
         existing = found.doc;
         adopted = true;

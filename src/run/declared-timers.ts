@@ -152,8 +152,8 @@ export async function deployTimers(s: Session, flows: { flow: CompiledFlow; sour
       if (!existing) {
         // Deployed before the environment was in the name: ours only if it starts this
         // environment's flow (another environment's has another flow id). Renamed when adopted.
-        const old = await client.findByName(legacyTimerName(s.config.project, flow.name, decl.name));
-        if (old && startsFlow(old, flowId)) existing = old;
+        const legacyName = legacyTimerName(s.config.project, flow.name, decl.name);
+        existing = (await client.list({ filter_name: legacyName })).find((j) => j.name === legacyName && startsFlow(j, flowId));
       }
       if (existing && existing.name !== name && matches(existing, desired) && !opts.dryRun) existing = await client.rename(existing.job_id, name);
       if (existing && matches(existing, desired)) {

@@ -100,6 +100,34 @@ describe("environments on one service", () => {
     expect(prod.flows[0]!.id).not.toBe(old.id);
   });
 
+  it("without any lock, an old-keyword flow with another definition is not taken over", async () => {
+    const p = project(join(dir, "lockless"), "lockless");
+    const f = flow("lockless");
+    const flows = new FlowsClient(api);
+    const other = { ...(f.definition as object), Comment: "production's values" };
+    const old = await flows.createFlow({ definition: other, input_schema: f.inputSchema, title: "Reduce", keywords: [legacyFlowKeyword(p, "reduce")] }, async () => undefined);
+    const s = await deployFlows(p, p.environments.staging, [f], api);
+    expect(s.flows[0]!.action).toBe("create");
+    expect(s.flows[0]!.id).not.toBe(old.id);
+    expect((await flows.getFlow(old.id!))!.keywords).toEqual([legacyFlowKeyword(p, "reduce")]);
+  });
+
+  it("a flow two environments' lock entries share (an older flowsmith's takeover) is split: the one whose keyword it carries keeps it", async () => {
+    const p = project(join(dir, "shared"), "shared");
+    const f = flow("shared");
+    const s = await deployFlows(p, p.environments.staging, [f], api);
+    const { writeLock } = await import("../../src/deploy/lock.js");
+    const lock = readLock(lockPath(p, p.environments.staging));
+    envLock(lock, "production").flows.reduce = { ...envLock(lock, "staging").flows.reduce! };
+    writeLock(lockPath(p, p.environments.staging), lock);
+    const prod = await deployFlows(p, p.environments.production, [f], api);
+    expect(prod.flows[0]!.action).toBe("recreate");
+    expect(prod.flows[0]!.reason).toMatch(/is environment staging's/);
+    expect(prod.flows[0]!.id).not.toBe(s.flows[0]!.id);
+    expect(lockedId(p, "staging")).toBe(s.flows[0]!.id);
+    expect((await deployFlows(p, p.environments.staging, [f], api)).flows[0]!.action).toBe("unchanged");
+  });
+
   it("a declared timer named the old way is adopted and renamed by its own environment only", async () => {
     const p = project(join(dir, "timers"), "timers");
     const source = defineFlow({ name: "reduce", title: "Reduce", timers: [{ name: "nightly", every: "1d", input: {} }], build: () => pass("P", { result: 1, resultPath: "$.p" }) });
@@ -120,6 +148,13 @@ describe("environments on one service", () => {
     const prod = await deployTimers(session("production"), [{ flow: f, source }]);
     expect(prod.map((t) => [t.action, t.name])).toEqual([["create", "flowsmith:timers/production/reduce/nightly"]]);
     expect((await timers.get(made!.id!)).name).toBe("flowsmith:timers/reduce/nightly");
+    // Production's own, named the old way too (and listed after staging's): found, not made twice.
+    await timers.rename(prod[0]!.id!, "flowsmith:timers/reduce/nightly");
+    const lock2 = readLock(lockPath(p, p.environments.production));
+    delete envLock(lock2, "production").timers!["reduce/nightly"];
+    writeLock(lockPath(p, p.environments.production), lock2);
+    const prodAgain = await deployTimers(session("production"), [{ flow: f, source }]);
+    expect(prodAgain.map((t) => [t.action, t.id])).toEqual([["adopt", prod[0]!.id]]);
     // Staging's deploy adopts it and gives it the new name.
     const again = await deployTimers(session("staging"), [{ flow: f, source }]);
     expect(again.map((t) => [t.action, t.id])).toEqual([["adopt", made!.id]]);
