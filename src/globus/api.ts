@@ -47,6 +47,11 @@ export interface CallOptions {
    * (given the Authorization header); retries and error mapping stay the same.
    */
   send?: (headers: { Authorization: string }) => Promise<Response>;
+  /**
+   * Statuses that answer a retried request (e.g. 404 to a DELETE whose first attempt landed
+   * but whose answer was lost), returned instead of an error; a first attempt's are errors.
+   */
+  acceptAfterRetry?: number[];
 }
 
 const RETRYABLE = new Set([429, 500, 502, 503, 504]);
@@ -105,7 +110,7 @@ export class GlobusApi {
       } catch {
         body = { raw: text.slice(0, 500) };
       }
-      if (res.ok || o.accept?.includes(res.status)) return { status: res.status, body: body as T };
+      if (res.ok || o.accept?.includes(res.status) || (attempt > 1 && o.acceptAfterRetry?.includes(res.status))) return { status: res.status, body: body as T };
       if (RETRYABLE.has(res.status) && attempt < this.retry.attempts) {
         lastProblem = `HTTP ${res.status}`;
         // A 5xx to a create may come after the service did it (a gateway timing out on a slow

@@ -119,7 +119,12 @@ export class TimersClient {
     return (await this.api.call<{ message: string }>("TIMERS", `/jobs/${id}/resume`, { scope: TIMER_SCOPE, method: "POST", send: (headers) => timers.jobs.resume(id, { headers }) })).body.message;
   }
 
-  async remove(id: string): Promise<TimerJob> {
-    return (await this.api.call<TimerJob>("TIMERS", `/jobs/${id}`, { scope: TIMER_SCOPE, method: "DELETE", send: (headers) => timers.jobs.remove(id, { headers }) })).body;
+  /**
+   * DELETE /jobs/{id}: the deleted timer, or undefined when a retry found it gone (the first
+   * attempt deleted it and its answer was lost). A first attempt's 404 is an error (no such timer).
+   */
+  async remove(id: string): Promise<TimerJob | undefined> {
+    const r = await this.api.call<TimerJob>("TIMERS", `/jobs/${id}`, { scope: TIMER_SCOPE, method: "DELETE", acceptAfterRetry: [404], send: (headers) => timers.jobs.remove(id, { headers }) });
+    return r.status === 404 ? undefined : r.body;
   }
 }

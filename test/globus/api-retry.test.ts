@@ -59,4 +59,19 @@ describe("retrying a create", () => {
     const r = await api().call("FLOWS", "/things", { scope: "s", send: () => fetch(`${s.url}/things`) });
     expect(r.status).toBe(200);
   });
+
+  it("a DELETE that landed but was answered 5xx: the retry's 404 is the answer, not an error", async () => {
+    let gone = false;
+    server = createServer((req, res) => {
+      if (gone) return res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ code: "NotFound" }));
+      gone = true;
+      res.writeHead(502, { "content-type": "application/json" }).end(JSON.stringify({ code: "BadGateway" }));
+    });
+    await new Promise<void>((r) => server!.listen(0, "127.0.0.1", () => r()));
+    const url = `http://127.0.0.1:${(server!.address() as AddressInfo).port}/jobs/x`;
+    const r = await api().call("TIMERS", "/jobs/x", { scope: "s", method: "DELETE", acceptAfterRetry: [404], send: () => fetch(url, { method: "DELETE" }) });
+    expect(r.status).toBe(404);
+    // A first attempt's 404 is still "no such thing".
+    await expect(api().call("TIMERS", "/jobs/x", { scope: "s", method: "DELETE", acceptAfterRetry: [404], send: () => fetch(url, { method: "DELETE" }) })).rejects.toThrow(/404/);
+  });
 });

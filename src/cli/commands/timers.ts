@@ -195,7 +195,7 @@ export function registerTimers(program: Command, ctx: CliContext): void {
           opts.env,
           (s) => withLookup("timer", id, s.env.name, async () => {
             const client = new TimersClient(s.api);
-            if (verb === "delete") return { deleted: await client.remove(id) } as { deleted: TimerJob; message?: undefined; timer?: undefined };
+            if (verb === "delete") return { deleted: (await client.remove(id)) ?? { job_id: id, name: "its answer was lost; a retry found it gone" } } as { deleted: Pick<TimerJob, "job_id" | "name">; message?: undefined; timer?: undefined };
             const message = verb === "pause" ? await client.pause(id) : await client.resume(id);
             return { message, timer: await client.get(id) } as { deleted?: undefined; message: string; timer: TimerJob };
           }),
