@@ -1,6 +1,6 @@
 /**
- * `flowsmith timers create|list|show|pause|resume|delete`: Globus Timers for this
- * project's flows, against Globus or the local runtime. Unlike `globus timer create
+ * `flowsmith timers create|transfer|list|show|pause|resume|delete`: Globus Timers for this
+ * project's flows (and plain transfers), against Globus or the local runtime. Unlike `globus timer create
  * flow`, a run's label, tags, managers and monitors go into the timer's run body.
  */
 import type { Command } from "commander";
@@ -21,6 +21,7 @@ import { addRunInputOptions } from "../run-options.js";
 import { loadBuiltFlow } from "../built-flow.js";
 import { scheduleFollowUps } from "../../run/follow-ups.js";
 import { requireId, requireRunId, withLookup, withRunLookup } from "../../run/run-id.js";
+import { parseTransferEnd, SYNC_LEVELS, transferTaskBody } from "../../run/transfer-timer.js";
 
 
 interface CreateOptions extends ScheduleFlags {
@@ -62,6 +63,8 @@ function showTimer(o: Output, t: TimerJob): void {
   o.out(`${c.bold(t.name || t.job_id)}  ${statusColor(o, t.status)}`);
   o.out(`  id:        ${t.job_id}`);
   if (t.flow_id) o.out(`  flow:      ${t.flow_id}`);
+  const task = (t.timer_type === "transfer" ? t.callback_body : undefined) as { source_endpoint?: string; destination_endpoint?: string; DATA?: { source_path?: string; destination_path?: string; recursive?: boolean }[] } | undefined;
+  for (const item of task?.DATA ?? []) o.out(`  transfer:  ${task!.source_endpoint}:${item.source_path} -> ${task!.destination_endpoint}:${item.destination_path}${item.recursive ? " (recursive)" : ""}`);
   o.out(`  schedule:  ${scheduleText(t)}`);
   o.out(`  next run:  ${t.next_run ?? "-"}`);
   o.out(`  last ran:  ${t.last_ran_at ?? "-"}`);
@@ -118,6 +121,36 @@ export function registerTimers(program: Command, ctx: CliContext): void {
       }, { quiet: !!opts.json });
       if (opts.json) return o.out(JSON.stringify(timer, null, 2));
       o.out(`${c.green("created")} timer ${c.bold(timer.job_id)} (${timer.name}): ${scheduleText(timer)}`);
+    });
+
+  t.command("transfer")
+    .description("create a transfer timer: copy SOURCE to DESTINATION once (--at) or every so often (--every), each end COLLECTION:/path")
+    .argument("<source>", "COLLECTION:/path (a collection of this environment, or a UUID)")
+    .argument("<destination>", "COLLECTION:/path")
+    .option("--at <time>", "run once at TIME (ISO 8601, or +2d from now)")
+    .option("--every <interval>", "run every INTERVAL (e.g. 1h30m, 1d)")
+    .option("--start <time>", "with --every: first run (default now)")
+    .option("--stop-after-date <time>", "with --every: no runs after TIME")
+    .option("--stop-after-runs <n>", "with --every: stop after N runs")
+    .option("-r, --recursive", "the source is a directory: copy all of it")
+    .option("--sync-level <level>", `copy only what is missing or differs: ${Object.keys(SYNC_LEVELS).join(", ")}`)
+    .option("--delete-destination-extra", "with --recursive: delete what the destination has beyond the source")
+    .option("--verify-checksum", "compare checksums after copying")
+    .option("--label <label>", "each task's label")
+    .option("--name <name>", "timer name (default: transfer SOURCE -> DESTINATION)")
+    .option("--env <name>", "environment from flowsmith.yaml")
+    .option("--json", "machine-readable")
+    .action(async (srcArg: string, dstArg: string, opts: ScheduleFlags & { recursive?: boolean; syncLevel?: string; deleteDestinationExtra?: boolean; verifyChecksum?: boolean; label?: string; name?: string; env?: string; json?: boolean }) => {
+      const o = ctx.output;
+      const c = palette(o);
+      const schedule = scheduleFromFlags(opts);
+      const { env } = environmentOf(ctx, opts.env);
+      const src = parseTransferEnd(srcArg, env, "source");
+      const dst = parseTransferEnd(dstArg, env, "destination");
+      const body = transferTaskBody(src, dst, opts);
+      const timer = await withSession(ctx, opts.env, (s) => new TimersClient(s.api).createTransferTimer({ name: opts.name ?? `transfer ${srcArg} -> ${dstArg}`, schedule, body, collections: [src.collection, dst.collection] }), { quiet: !!opts.json });
+      if (opts.json) return o.out(JSON.stringify(timer, null, 2));
+      o.out(`${c.green("created")} transfer timer ${c.bold(timer.job_id)} (${timer.name}): ${scheduleText(timer)}`);
     });
 
   t.command("follow-up")
