@@ -77,14 +77,14 @@ export class TimersClient {
     // name before it is sent again. Names need not be unique (`timers create` defaults to
     // "<flow> timer"), so only a timer of that name that was not there before this request
     // counts as ours.
-    const before = new Set((await this.list({ filter_name: name })).filter((j) => j.name === name).map((j) => j.job_id));
+    const before = new Set((await this.named(name)).map((j) => j.job_id));
     const res = await this.api.call<{ timer: TimerJob }>("TIMERS", "/v2/timer", {
       scope,
       method: "POST",
       payload: { timer },
       send: (headers) => timers.timer.create({ payload: { timer } as never, headers }),
       recover: async () => {
-        const found = (await this.list({ filter_name: name })).find((j) => j.name === name && !before.has(j.job_id));
+        const found = await this.findByName(name, (j) => !before.has(j.job_id));
         return found ? { timer: found } : undefined;
       },
     });
@@ -98,9 +98,14 @@ export class TimersClient {
     return res.body.jobs;
   }
 
-  /** The timer with exactly this name (Timers' filter_name is a substring match). */
-  async findByName(name: string): Promise<TimerJob | undefined> {
-    return (await this.list({ filter_name: name })).find((j) => j.name === name);
+  /** The timers with exactly this name (Timers' filter_name is a substring match). */
+  async named(name: string): Promise<TimerJob[]> {
+    return (await this.list({ filter_name: name })).filter((j) => j.name === name);
+  }
+
+  /** The first timer with exactly this name (and, given `where`, that passes it). */
+  async findByName(name: string, where: (j: TimerJob) => boolean = () => true): Promise<TimerJob | undefined> {
+    return (await this.named(name)).find(where);
   }
 
   async get(id: string): Promise<TimerJob> {

@@ -132,7 +132,9 @@ export async function deployTimers(s: Session, flows: { flow: CompiledFlow; sour
       const { schedule, body } = declared(s, flow, decl, where);
       const name = declaredTimerName(s.config.project, s.env.name, flow.name, decl.name);
       const key = `${flow.name}/${decl.name}`;
-      const flowId = envLock(readLock(file), s.env.name).flows[flow.name]?.id;
+      // Read again for each declaration: the one before may have recorded a timer.
+      const el = envLock(readLock(file), s.env.name);
+      const flowId = el.flows[flow.name]?.id;
       const plan: TimerPlan = { flow: flow.name, timer: decl.name, name, action: "create", schedule };
       if (!flowId) {
         out.push({ ...plan, reason: "after the flow is created" });
@@ -140,7 +142,7 @@ export async function deployTimers(s: Session, flows: { flow: CompiledFlow; sour
       }
       const desired: Desired = { flow_id: flowId, schedule, body };
       const hash = "sha256:" + createHash("sha256").update(stableJson({ ...desired, schedule: schedule.type === "recurring" && !decl.start ? { ...schedule, start: undefined } : schedule })).digest("hex");
-      const locked = envLock(readLock(file), s.env.name).timers?.[key];
+      const locked = el.timers?.[key];
       let existing: TimerJob | undefined;
       if (locked) {
         existing = await client.get(locked.id).catch((e) => {
@@ -152,8 +154,7 @@ export async function deployTimers(s: Session, flows: { flow: CompiledFlow; sour
       if (!existing) {
         // Deployed before the environment was in the name: ours only if it starts this
         // environment's flow (another environment's has another flow id). Renamed when adopted.
-        const legacyName = legacyTimerName(s.config.project, flow.name, decl.name);
-        existing = (await client.list({ filter_name: legacyName })).find((j) => j.name === legacyName && startsFlow(j, flowId));
+        existing = await client.findByName(legacyTimerName(s.config.project, flow.name, decl.name), (j) => startsFlow(j, flowId));
       }
       if (existing && existing.name !== name && matches(existing, desired) && !opts.dryRun) existing = await client.rename(existing.job_id, name);
       if (existing && matches(existing, desired)) {
@@ -189,9 +190,10 @@ export async function deployTimers(s: Session, flows: { flow: CompiledFlow; sour
 async function removeUndeclared(s: Session, client: TimersClient, file: string, flow: string, declaredNames: Set<string>, dryRun: boolean, log?: (l: string) => void): Promise<TimerPlan[]> {
   const prefix = declaredTimerName(s.config.project, s.env.name, flow, "");
   const legacyPrefix = legacyTimerName(s.config.project, flow, "");
-  const flowId = envLock(readLock(file), s.env.name).flows[flow]?.id;
+  const el = envLock(readLock(file), s.env.name);
+  const flowId = el.flows[flow]?.id;
   const stale = new Map<string, { timer: string; name: string; key?: string; schedule?: TimerSchedule }>();
-  for (const [key, t] of Object.entries(envLock(readLock(file), s.env.name).timers ?? {})) {
+  for (const [key, t] of Object.entries(el.timers ?? {})) {
     const timer = key.slice(flow.length + 1);
     if (key.startsWith(`${flow}/`) && !declaredNames.has(timer)) stale.set(t.id, { timer, name: t.name, key });
   }
@@ -213,22 +215,17 @@ async function removeUndeclared(s: Session, client: TimersClient, file: string, 
     await client.remove(id).catch((e) => {
       if (!(e instanceof ServiceError && e.status === 404)) throw e; // gone already is what we want
     });
-    if (t.key) forget(file, s.env.name, t.key);
+    if (t.key) record(file, s.env.name, t.key, undefined);
   }
   return out;
 }
 
-function forget(file: string, env: string, key: string): void {
+/** Write (or, with no entry, remove) one timer's lock entry, read-modify-write of the lock file. */
+function record(file: string, env: string, key: string, entry: { id: string; hash: string; name: string } | undefined): void {
   const lock = readLock(file);
   const e = envLock(lock, env);
-  if (!e.timers?.[key]) return;
-  delete e.timers[key];
-  writeLock(file, lock);
-}
-
-function record(file: string, env: string, key: string, entry: { id: string; hash: string; name: string }): void {
-  const lock = readLock(file);
-  const e = envLock(lock, env);
-  (e.timers ??= {})[key] = entry;
+  if (entry) (e.timers ??= {})[key] = entry;
+  else if (e.timers?.[key]) delete e.timers[key];
+  else return;
   writeLock(file, lock);
 }
