@@ -5,10 +5,13 @@
  * it and nobody else may write it (a shared FLOWSMITH_CACHE_DIR must not let another user
  * plant a parse or a validator). Sits beside errors.ts: every layer may import it.
  */
-import { closeSync, constants, fstatSync, lstatSync, openSync, readFileSync, type Stats } from "node:fs";
+import { chmodSync, closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync, type Stats } from "node:fs";
+import { createRequire } from "node:module";
 import { homedir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { packageVersion } from "./assets.js";
+
+const require = createRequire(import.meta.url);
 
 /** FLOWSMITH_CACHE_DIR, else $XDG_CACHE_HOME/flowsmith, else ~/.cache/flowsmith (created mode 0700). */
 export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -26,6 +29,39 @@ export function cacheVersion(): string {
     }
   }
   return version;
+}
+
+const versions = new Map<string, string>();
+/** An installed dependency's version, for the keys of caches of what it computes ("unknown" when unreadable). */
+export function dependencyVersion(pkg: string): string {
+  let v = versions.get(pkg);
+  if (v === undefined) {
+    try {
+      v = (require(`${pkg}/package.json`) as { version: string }).version;
+    } catch {
+      v = "unknown";
+    }
+    versions.set(pkg, v);
+  }
+  return v;
+}
+
+/**
+ * Write a cache file whole or not at all, private to this user (directory 0700, file 0600,
+ * whatever the umask), so readTrustedCacheFile trusts it; false when it cannot be written
+ * (a read-only home): a cache only costs the next command the work it would have saved.
+ */
+export function writeCacheFile(file: string, text: string): boolean {
+  const tmp = `${file}.${process.pid}.tmp`;
+  try {
+    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+    writeFileSync(tmp, text, { mode: 0o600 });
+    chmodSync(tmp, 0o600);
+    renameSync(tmp, file);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function trusted(st: Stats): boolean {

@@ -6,31 +6,21 @@
  * (~50 ms). The cache is an optimisation only: unreadable or unwritable, it is skipped.
  */
 import { createHash } from "node:crypto";
-import { chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import type { ValidateFunction } from "ajv";
-import { cacheDir, cacheVersion, readTrustedCacheFile } from "../cache-dir.js";
+import { cacheDir, cacheVersion, dependencyVersion, readTrustedCacheFile, writeCacheFile } from "../cache-dir.js";
 
 const require = createRequire(import.meta.url);
 
-
-function ajvVersion(): string {
-  try {
-    return (JSON.parse(readFileSync(require.resolve("ajv/package.json"), "utf8")) as { version: string }).version;
-  } catch {
-    return "unknown";
-  }
-}
 
 /**
  * Validators for `schemas` (name -> schema), from the cache or compiled with Ajv
  * (`allErrors`, non-strict, draft-07) and then cached as standalone code.
  */
 export function cachedValidators(label: string, schemas: Record<string, object>, options: { verbose?: boolean } = {}): Map<string, ValidateFunction> {
-  const key = createHash("sha256").update(JSON.stringify(schemas)).update(JSON.stringify(options)).update(ajvVersion()).update(cacheVersion()).digest("hex").slice(0, 24);
-  const dir = cacheDir();
-  const file = join(dir, `${label}-${key}.cjs`);
+  const key = createHash("sha256").update(JSON.stringify(schemas)).update(JSON.stringify(options)).update(dependencyVersion("ajv")).update(cacheVersion()).digest("hex").slice(0, 24);
+  const file = join(cacheDir(), `${label}-${key}.cjs`);
   // The cached code is evaluated: only a file this user wrote and nobody else may change.
   const cached = readTrustedCacheFile(file);
   if (cached !== undefined) {
@@ -51,12 +41,7 @@ export function cachedValidators(label: string, schemas: Record<string, object>,
   const validators = new Map(Object.keys(schemas).map((n) => [n, ajv.getSchema(n) as ValidateFunction]));
   try {
     const standaloneCode = (require("ajv/dist/standalone") as { default: (a: unknown, refs: Record<string, string>) => string }).default;
-    const code = standaloneCode(ajv, Object.fromEntries(Object.keys(schemas).map((n) => [n, n])));
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const tmp = `${file}.${process.pid}.tmp`;
-    writeFileSync(tmp, code, { mode: 0o600 });
-    chmodSync(tmp, 0o600);
-    renameSync(tmp, file);
+    writeCacheFile(file, standaloneCode(ajv, Object.fromEntries(Object.keys(schemas).map((n) => [n, n]))));
   } catch {
     // no cache this time (read-only home, ...): the compiled validators still work
   }

@@ -6,11 +6,12 @@ import type { ErrorObject } from "ajv";
 import { diag, pointerOf, type Diagnostic } from "../definition/diagnostics.js";
 import { ajvFor, compileSchema, KNOWN_FORMATS } from "./ajv.js";
 import { isObject } from "./context.js";
-import { knownClean, rememberClean } from "./schema-check-cache.js";
+import { schemaCheckMarker } from "./schema-check-cache.js";
 
 export function validateInputSchema(schema: unknown): Diagnostic[] {
   if (!isObject(schema)) return [diag("SCHEMA_INVALID", "", "an input schema must be a JSON object", { hint: "use {} to accept any input" })];
-  if (knownClean(schema, KNOWN_FORMATS)) return [];
+  const marker = schemaCheckMarker(schema, KNOWN_FORMATS);
+  if (marker?.clean) return [];
   const out: Diagnostic[] = [];
   const ajv = ajvFor(schema);
   if (!ajv.validateSchema(schema)) {
@@ -25,7 +26,7 @@ export function validateInputSchema(schema: unknown): Diagnostic[] {
   } catch (e) {
     out.push(diag("SCHEMA_INVALID", "", `input schema cannot be compiled: ${(e as Error).message}`));
   }
-  if (!out.length) rememberClean(schema, KNOWN_FORMATS);
+  if (!out.length) marker?.remember();
   return out;
 }
 

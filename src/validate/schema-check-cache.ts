@@ -8,44 +8,28 @@
  * the cache is skipped.
  */
 import { createHash } from "node:crypto";
-import { closeSync, mkdirSync, openSync } from "node:fs";
-import { createRequire } from "node:module";
 import { join } from "node:path";
-import { cacheDir, cacheVersion, jsonExact, trustedCacheFile } from "../cache-dir.js";
+import { cacheDir, cacheVersion, dependencyVersion, jsonExact, trustedCacheFile, writeCacheFile } from "../cache-dir.js";
 
-const require = createRequire(import.meta.url);
 const FORMAT = 1;
-let ajvVersion: string | undefined;
 
 function markerFile(schema: object, knownFormats: Iterable<string>): string {
-  ajvVersion ??= (() => {
-    try {
-      return (require("ajv/package.json") as { version: string }).version;
-    } catch {
-      return "unknown";
-    }
-  })();
-  const key = createHash("sha256").update(`${FORMAT}\0${cacheVersion()}\0${ajvVersion}\0${[...knownFormats].sort().join(",")}\0`).update(JSON.stringify(schema)).digest("hex").slice(0, 32);
+  const key = createHash("sha256").update(`${FORMAT}\0${cacheVersion()}\0${dependencyVersion("ajv")}\0${[...knownFormats].sort().join(",")}\0`).update(JSON.stringify(schema)).digest("hex").slice(0, 32);
   return join(cacheDir(), "schema-ok", key);
 }
 
-export function knownClean(schema: object, knownFormats: Iterable<string>): boolean {
-  // A schema JSON cannot carry exactly (maximum: Infinity in a flow file) has no key.
-  if (!jsonExact(schema)) return false;
+/**
+ * The schema's marker: whether it passed the check before, and how to say it passed now.
+ * Undefined for a schema JSON cannot carry exactly (`maximum: Infinity` in a flow file
+ * would key as `null`): it is checked every time.
+ */
+export function schemaCheckMarker(schema: object, knownFormats: Iterable<string>): { clean: boolean; remember(): void } | undefined {
+  if (!jsonExact(schema)) return undefined;
+  let file: string;
   try {
-    return trustedCacheFile(markerFile(schema, knownFormats));
+    file = markerFile(schema, knownFormats);
   } catch {
-    return false;
+    return undefined;
   }
-}
-
-export function rememberClean(schema: object, knownFormats: Iterable<string>): void {
-  if (!jsonExact(schema)) return;
-  try {
-    const file = markerFile(schema, knownFormats);
-    mkdirSync(join(file, ".."), { recursive: true, mode: 0o700 });
-    closeSync(openSync(file, "w", 0o600));
-  } catch {
-    // an unwritable cache only costs the next command this check
-  }
+  return { clean: trustedCacheFile(file), remember: () => void writeCacheFile(file, "") };
 }
