@@ -3,6 +3,11 @@ import { ServiceError } from "../globus/api.js";
 import { CliError, EXIT } from "../errors.js";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Whether the text is a Globus id (a UUID: runs, timers, collections, flows). */
+export function isUuid(text: string): boolean {
+  return UUID.test(text);
+}
 export type IdKind = "run" | "timer";
 const LIST: Record<IdKind, string> = { run: "flowsmith runs list", timer: "flowsmith timers list" };
 

@@ -8,8 +8,7 @@
  */
 import { CliError, EXIT } from "../errors.js";
 import type { EnvironmentConfig } from "../project/config.js";
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from "./run-id.js";
 
 /** Transfer's sync levels, by the names globus-cli uses. */
 export const SYNC_LEVELS = { exists: 0, size: 1, mtime: 2, checksum: 3 } as const;
@@ -38,7 +37,7 @@ export function parseTransferEnd(text: string, env: EnvironmentConfig, which: "s
   const name = text.slice(0, at);
   const path = text.slice(at + 1);
   if (!path.startsWith("/")) throw new CliError(`${which} path "${path}" must be absolute (start with /)`, EXIT.INVALID, hint);
-  if (UUID.test(name)) return { collection: name.toLowerCase(), path };
+  if (isUuid(name)) return { collection: name.toLowerCase(), path };
   const c = env.collections[name];
   if (!c) throw new CliError(`${which}: no collection "${name}" in environment ${env.name}`, EXIT.INVALID, hint);
   return { collection: c.id, name, path };
