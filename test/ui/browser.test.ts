@@ -9,21 +9,19 @@
  * no JavaScript errors. The API refuses calls without the secret, with a foreign Origin or
  * a foreign Host. Screenshots go to a temporary folder (printed).
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BrowserContext, Page } from "playwright-core";
-import { REPO } from "../support/paths.js";
 import { scratchProject } from "../support/project.js";
-import { CHROMIUM, haveChromium, launchChromium, watchedPage } from "./chromium.js";
+import { CHROMIUM, haveChromium, launchChromium, startUiCli, watchedPage } from "./chromium.js";
 
 if (!haveChromium) console.warn(`test/ui/browser.test.ts: skipped, no Chromium at ${CHROMIUM} (apt-get install chromium; .ci/run installs it)`);
 
 let dir: string;
-let server: ChildProcess;
+let server: Awaited<ReturnType<typeof startUiCli>>;
 let url: string;
 let origin: string;
 let browser: BrowserContext;
@@ -51,30 +49,15 @@ describe.skipIf(!haveChromium)("flowsmith ui in headless Chromium", () => {
     const rd = join(dir, ".flowsmith", "collections", "cosmic_beamline", "aps", "scans", "scan9");
     mkdirSync(rd, { recursive: true });
     writeFileSync(join(rd, "test_data.h5"), "h5");
-    server = spawn(process.execPath, [join(REPO, "bin", "flowsmith.js"), "ui", "--port", "0", "--no-open"], { cwd: dir, env: { ...process.env, NO_COLOR: "1" }, stdio: ["ignore", "pipe", "pipe"] });
-    let err = "";
-    server.stderr!.on("data", (c) => (err += c));
-    url = await new Promise<string>((ok, fail) => {
-      let out = "";
-      server.stdout!.on("data", (c) => {
-        out += c;
-        const m = /(http:\/\/127\.0\.0\.1:\d+\/#secret=[\w-]+)/.exec(out);
-        if (m) ok(m[1]!);
-      });
-      server.once("exit", (code) => fail(new Error(`flowsmith ui exited ${code}: ${err}`)));
-      setTimeout(() => fail(new Error(`flowsmith ui printed no URL: ${out} ${err}`)), 30_000);
-    });
-    origin = new URL(url).origin;
+    server = await startUiCli(dir);
+    ({ url, origin } = server);
     browser = await launchChromium();
     ({ page } = await watchedPage(browser, consoleErrors));
   }, 60_000);
 
   afterAll(async () => {
     await browser?.close();
-    if (server && server.exitCode === null) {
-      server.kill("SIGTERM");
-      await new Promise((r) => server.once("exit", r));
-    }
+    await server?.stop();
     console.log(`flowsmith ui screenshots: ${shots}`);
   });
 
