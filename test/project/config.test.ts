@@ -3,15 +3,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadProjectConfig, selectEnvironment } from "../../src/project/config.js";
+import { configProject, expectConfigError } from "../support/config.js";
 import { environmentValues } from "../../src/deploy/values.js";
 import { readLock, writeLock } from "../../src/deploy/lock.js";
 import { REPO } from "../support/paths.js";
 
-function project(yaml: string): string {
-  const dir = mkdtempSync(join(tmpdir(), "flowsmith-cfg-"));
-  writeFileSync(join(dir, "flowsmith.yaml"), yaml);
-  return dir;
-}
 
 describe("flowsmith.yaml", () => {
   it("loads the repository's own configuration", () => {
@@ -31,18 +27,10 @@ describe("flowsmith.yaml", () => {
     ["a local collection without a root", "environments:\n  local:\n    collections:\n      nersc: { id: 5a1b0000-0000-4000-8000-0000000000a1 }\n", 4, /needs a "root" directory/],
     ["a default environment that does not exist", "default_environment: staging\nenvironments:\n  local: {}\n", 1, /default_environment "staging" is not one of the environments/],
     ["a bad credentials source", "environments:\n  prod:\n    credentials: password\n", 3, /must be one of client, login, auto/],
-  ])("reports %s with its line", (_n, yaml, line, message) => {
-    const r = loadProjectConfig(project(yaml));
-    expect(r.config).toBeUndefined();
-    const d = r.diagnostics.find((x) => message.test(x.message));
-    expect(d, JSON.stringify(r.diagnostics)).toBeDefined();
-    expect(d!.code).toBe("CONFIG_INVALID");
-    expect(d!.source?.line).toBe(line);
-    expect(d!.source?.file).toMatch(/flowsmith\.yaml$/);
-  });
+  ])("reports %s with its line", (_n, yaml, line, message) => expectConfigError(yaml, line, message));
 
   it("reports YAML syntax errors with the position", () => {
-    const r = loadProjectConfig(project("environments:\n\tlocal: {}\n"));
+    const r = loadProjectConfig(configProject("environments:\n\tlocal: {}\n"));
     expect(r.diagnostics[0]!.code).toBe("PARSE_ERROR");
     expect(r.diagnostics[0]!.source?.line).toBe(2);
   });

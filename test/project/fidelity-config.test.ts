@@ -3,18 +3,11 @@
  * APIs, groups and collection entity types/owners: parsed with located errors, and handed to
  * the local runtime's configuration.
  */
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadProjectConfig, selectEnvironment } from "../../src/project/config.js";
+import { configProject, expectConfigError } from "../support/config.js";
 import { runtimeConfigFor } from "../../src/local/from-project.js";
 
-function project(yaml: string): string {
-  const dir = mkdtempSync(join(tmpdir(), "flowsmith-fid-"));
-  writeFileSync(join(dir, "flowsmith.yaml"), yaml);
-  return dir;
-}
 
 const GOOD = `environments:
   local:
@@ -32,7 +25,7 @@ const GOOD = `environments:
 
 describe("fidelity keys in flowsmith.yaml", () => {
   it("reach the local runtime's configuration", () => {
-    const dir = project(GOOD);
+    const dir = configProject(GOOD);
     const r = loadProjectConfig(dir);
     expect(r.diagnostics).toEqual([]);
     const rc = runtimeConfigFor(selectEnvironment(r.config!, "local"), dir);
@@ -43,7 +36,7 @@ describe("fidelity keys in flowsmith.yaml", () => {
   });
 
   it("leaves the defaults (false, FAILED) to the engine when emulation is absent", () => {
-    const dir = project("environments:\n  local: {}\n");
+    const dir = configProject("environments:\n  local: {}\n");
     expect(runtimeConfigFor(selectEnvironment(loadProjectConfig(dir).config!, "local"), dir).engine).toBeUndefined();
   });
 
@@ -53,12 +46,5 @@ describe("fidelity keys in flowsmith.yaml", () => {
     ["an unknown entity type", GOOD.replace("GCSv5_guest_collection", "guest"), 8, /entity_type must be one of/],
     ["a registered API without a url", GOOD.replace(', url: "http://127.0.0.1:9000/api/{resource_id}"', ""), 10, /registered API "resource" needs a "url"/],
     ["a handle that is not a handle URN", GOOD.replace("urn:globus:flows:handle:example:resource.get", "resource.get"), 10, /handles/],
-  ])("reports %s with its line", (_n, yaml, line, message) => {
-    const r = loadProjectConfig(project(yaml));
-    expect(r.config).toBeUndefined();
-    const d = r.diagnostics.find((x) => message.test(x.message));
-    expect(d, JSON.stringify(r.diagnostics)).toBeDefined();
-    expect(d!.code).toBe("CONFIG_INVALID");
-    expect(d!.source?.line).toBe(line);
-  });
+  ])("reports %s with its line", (_n, yaml, line, message) => expectConfigError(yaml, line, message));
 });
