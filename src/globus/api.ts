@@ -85,6 +85,8 @@ export class GlobusApi {
   async call<T = Record<string, unknown>>(service: ServiceId, path: string, o: CallOptions): Promise<{ status: number; body: T }> {
     const method = o.method ?? "GET";
     let lastProblem = "";
+    /** Before a non-idempotent request is sent again: its result, when the service has it already. */
+    const recovered = async (): Promise<unknown> => (method !== "GET" && o.recover ? await o.recover().catch(() => undefined) : undefined);
     for (let attempt = 1; ; attempt++) {
       const token = await this.credentials.token(o.scope);
       let res: Response;
@@ -94,10 +96,8 @@ export class GlobusApi {
         res = await sent;
       } catch (e) {
         lastProblem = `connection failed (${(e as { cause?: { code?: string } }).cause?.code ?? (e as Error).message})`;
-        if (method !== "GET" && o.recover) {
-          const found = await o.recover().catch(() => undefined);
-          if (found !== undefined) return { status: 200, body: found as T };
-        }
+        const found = await recovered();
+        if (found !== undefined) return { status: 200, body: found as T };
         if (attempt >= this.retry.attempts) throw new ServiceError(`${service} ${method} ${path}: ${lastProblem} after ${attempt} attempts`, 0, "NetworkError");
         await this.backoff(attempt, undefined, lastProblem);
         await this.opts.onConnectionError?.().catch(() => undefined);
@@ -116,12 +116,10 @@ export class GlobusApi {
         // A 5xx to a create may come after the service did it (a gateway timing out on a slow
         // answer): look for the result before sending it again, as after a dropped connection.
         // 429 means the request was turned away unprocessed, so it is simply retried.
-        if (method !== "GET" && o.recover && res.status !== 429) {
-          const found = await o.recover().catch(() => undefined);
-          if (found !== undefined) {
-            this.opts.log?.(`${service} ${method} ${path}: HTTP ${res.status}, but the result is there; not sending it again`);
-            return { status: 200, body: found as T };
-          }
+        const found = res.status === 429 ? undefined : await recovered();
+        if (found !== undefined) {
+          this.opts.log?.(`${service} ${method} ${path}: HTTP ${res.status}, but the result is there; not sending it again`);
+          return { status: 200, body: found as T };
         }
         await this.backoff(attempt, res.headers.get("retry-after"), lastProblem);
         continue;
